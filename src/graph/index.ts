@@ -1,0 +1,3 @@
+// Public face of src/graph: reverse-mode autodiff and pytrees.
+export { grad, valueAndGrad, stopGradient, type GradOptions } from "./grad.js";
+export { treeLeaves, treeLeavesWithPaths, treeMap, treeUnflatten, type PyTree, type PathLeaf } from "./pytree.js";

@@ -1,0 +1,69 @@
+// Shape arithmetic shared by ops and kernels: sizes, strides, broadcasting, axis normalisation.
+
+export type Shape = readonly number[];
+
+/** Number of elements in a tensor of this shape. */
+export const numel = (shape: Shape): number => shape.reduce((a, b) => a * b, 1);
+
+/** Row-major (C-contiguous) strides of a shape. */
+export const stridesOf = (shape: Shape): number[] => {
+  const s = new Array<number>(shape.length);
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i]!;
+  }
+  return s;
+};
+
+export const shapeStr = (shape: Shape): string => `[${shape.join(", ")}]`;
+
+export const sameShape = (a: Shape, b: Shape): boolean =>
+  a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** NumPy broadcasting of two shapes; throws naming the op and both shapes when they are incompatible. */
+export const broadcastShapes = (op: string, a: Shape, b: Shape): number[] => {
+  const n = Math.max(a.length, b.length);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) {
+    const da = a[a.length - n + i] ?? 1;
+    const db = b[b.length - n + i] ?? 1;
+    if (da !== db && da !== 1 && db !== 1)
+      throw new Error(`${op}: shapes ${shapeStr(a)} and ${shapeStr(b)} cannot be broadcast together (dimension ${i}: ${da} vs ${db})`);
+    out[i] = da === 1 ? db : da;
+  }
+  return out;
+};
+
+/** Strides for reading `shape` as if broadcast to `target` (0 along broadcast dimensions). */
+export const broadcastStrides = (shape: Shape, target: Shape): number[] => {
+  const own = stridesOf(shape);
+  const off = target.length - shape.length;
+  return target.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]!));
+};
+
+/** Normalises a possibly negative axis, throwing with the op name when it is out of range. */
+export const normAxis = (op: string, axis: number, ndim: number): number => {
+  const a = axis < 0 ? axis + ndim : axis;
+  if (!Number.isInteger(axis) || a < 0 || a >= Math.max(ndim, 1))
+    throw new Error(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? "" : "s"}`);
+  return a;
+};
+
+/** Normalises an axis list (undefined = all axes), sorted and without duplicates. */
+export const normAxes = (op: string, axes: number | readonly number[] | undefined, ndim: number): number[] => {
+  if (axes === undefined) return Array.from({ length: ndim }, (_, i) => i);
+  const list = typeof axes === "number" ? [axes] : axes;
+  const out = [...new Set(list.map((a) => normAxis(op, a, ndim)))].sort((x, y) => x - y);
+  if (out.length !== list.length) throw new Error(`${op}: repeated axis in ${JSON.stringify(list)}`);
+  return out;
+};
+
+export const checkShape = (op: string, shape: Shape): void => {
+  for (const d of shape)
+    if (!Number.isInteger(d) || d < 0) throw new Error(`${op}: invalid shape ${shapeStr(shape)} (dimensions must be non-negative integers)`);
+};
+
+/** Number of window positions along one axis (convolution/pooling output size). */
+export const windowCount = (size: number, k: number, stride: number, dilation: number, padBefore: number, padAfter: number): number =>
+  Math.floor((size + padBefore + padAfter - dilation * (k - 1) - 1) / stride) + 1;

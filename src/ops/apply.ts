@@ -1,0 +1,28 @@
+// Runs one primitive: infers the output type, dispatches to the device's kernel, and records the autodiff node.
+import { Tensor, type Node } from "./Tensor.js";
+import type { Backend, Buf } from "./backend.js";
+import type { Prim, PrimParams } from "./primitive.js";
+import type { Rules } from "./rule.js";
+import { isRecording } from "./_tape.js";
+import { rules } from "./prims/index.js";
+import { defaultDevice } from "./device.js";
+
+const toBuf = (t: Tensor): Buf<unknown> => ({ data: t.storage, shape: t.shape, dtype: t.dtype });
+
+/** Applies primitive `prim` to `inputs`; the only place tensors are computed. */
+export const applyPrim = <P extends Prim>(prim: P, inputs: readonly Tensor[], params: PrimParams[P], device?: Backend): Tensor => {
+  const dev = inputs[0]?.device ?? device ?? defaultDevice();
+  for (const t of inputs)
+    if (t.device !== dev)
+      throw new Error(`${prim}: tensors are on different devices (${dev.name} and ${t.device.name}); move them with .to(device) first`);
+  const table: Rules = rules();
+  const out = table[prim].out(inputs, params);
+  const data = (dev.kernels[prim] as (i: readonly Buf<unknown>[], p: PrimParams[P], o: typeof out) => unknown)(
+    inputs.map(toBuf),
+    params,
+    out,
+  );
+  const node: Node | null =
+    isRecording() && inputs.some((t) => t.requiresGrad) ? { prim, inputs, params } : null;
+  return new Tensor(data, out.shape, out.dtype, dev, node, node !== null);
+};

@@ -1,0 +1,155 @@
+// CPU kernels for unary, binary (broadcasting), where and cast. Inner loops are generated once per op so the JIT sees no closures.
+import type { Kernel } from "../backend.js";
+import { allocFor, type AnyTypedArray } from "../dtype.js";
+import type { BinaryOp, UnaryOp } from "../primitive.js";
+import { broadcastStrides, numel, sameShape, type Shape } from "../_shape.js";
+import { erf, remainder, roundHalfEven } from "./_scalar.js";
+
+type Arr = AnyTypedArray;
+
+const unaryExpr: Record<UnaryOp, string> = {
+  neg: "-x", abs: "Math.abs(x)", sign: "(x > 0 ? 1 : x < 0 ? -1 : x)", exp: "Math.exp(x)", log: "Math.log(x)",
+  log1p: "Math.log1p(x)", expm1: "Math.expm1(x)", sqrt: "Math.sqrt(x)", rsqrt: "1 / Math.sqrt(x)",
+  sin: "Math.sin(x)", cos: "Math.cos(x)", tanh: "Math.tanh(x)", sigmoid: "1 / (1 + Math.exp(-x))",
+  erf: "H.erf(x)", relu: "(x <= 0 ? 0 : x)", floor: "Math.floor(x)", ceil: "Math.ceil(x)",
+  round: "H.roundHalfEven(x)", logicalNot: "(x ? 0 : 1)",
+};
+
+const binaryExpr: Record<BinaryOp, string> = {
+  add: "a + b", sub: "a - b", mul: "a * b", div: "a / b", pow: "Math.pow(a, b)",
+  maximum: "(a !== a || b !== b ? NaN : a > b ? a : b)", minimum: "(a !== a || b !== b ? NaN : a < b ? a : b)",
+  mod: "H.remainder(a, b)", atan2: "Math.atan2(a, b)",
+  eq: "(a === b ? 1 : 0)", ne: "(a !== b ? 1 : 0)", lt: "(a < b ? 1 : 0)", le: "(a <= b ? 1 : 0)",
+  gt: "(a > b ? 1 : 0)", ge: "(a >= b ? 1 : 0)", logicalAnd: "(a && b ? 1 : 0)", logicalOr: "(a || b ? 1 : 0)",
+};
+
+const helpers = { erf, roundHalfEven, remainder };
+
+type UnaryLoop = (x: Arr, o: Arr, n: number) => void;
+type BinaryLoop = (a: Arr, b: Arr, o: Arr, shape: Shape, sa: number[], sb: number[]) => void;
+
+const unaryLoops = new Map<UnaryOp, UnaryLoop>();
+const binaryLoops = new Map<BinaryOp, BinaryLoop>();
+
+const makeUnary = (op: UnaryOp): UnaryLoop =>
+  new Function("H", `return (X, O, n) => { for (let i = 0; i < n; i++) { const x = X[i]; O[i] = ${unaryExpr[op]}; } };`)(helpers);
+
+// Walks the output in row-major order with the last axis as the inner loop; offsets into a and b
+// advance by their (possibly zero) broadcast strides, so no index arrays are built per element.
+const makeBinary = (op: BinaryOp): BinaryLoop =>
+  new Function(
+    "H",
+    `return (A, B, O, shape, sa, sb) => {
+      const nd = shape.length;
+      let total = 1; for (let d = 0; d < nd; d++) total *= shape[d];
+      if (total === 0) return;
+      if (nd === 0) { const a = A[0], b = B[0]; O[0] = ${binaryExpr[op]}; return; }
+      const inner = shape[nd - 1], ia = sa[nd - 1], ib = sb[nd - 1];
+      const idx = new Array(nd).fill(0);
+      let offA = 0, offB = 0, o = 0;
+      while (o < total) {
+        if (ia === 1 && ib === 1) {
+          for (let j = 0; j < inner; j++) { const a = A[offA + j], b = B[offB + j]; O[o + j] = ${binaryExpr[op]}; }
+        } else if (ib === 0) {
+          const b = B[offB];
+          for (let j = 0; j < inner; j++) { const a = A[offA + j * ia]; O[o + j] = ${binaryExpr[op]}; }
+        } else if (ia === 0) {
+          const a = A[offA];
+          for (let j = 0; j < inner; j++) { const b = B[offB + j * ib]; O[o + j] = ${binaryExpr[op]}; }
+        } else {
+          for (let j = 0; j < inner; j++) { const a = A[offA + j * ia], b = B[offB + j * ib]; O[o + j] = ${binaryExpr[op]}; }
+        }
+        o += inner;
+        for (let d = nd - 2; d >= 0; d--) {
+          idx[d]++; offA += sa[d]; offB += sb[d];
+          if (idx[d] < shape[d]) break;
+          offA -= sa[d] * shape[d]; offB -= sb[d] * shape[d]; idx[d] = 0;
+        }
+      }
+    };`,
+  )(helpers);
+
+export const unary: Kernel<Arr, "unary"> = ([x], { op }, out) => {
+  let loop = unaryLoops.get(op);
+  if (!loop) unaryLoops.set(op, (loop = makeUnary(op)));
+  const o = allocFor(out.dtype, x!.data.length);
+  loop(x!.data, o, o.length);
+  return o;
+};
+
+/** Merges adjacent axes that are contiguous in every operand, so broadcasting loops stay long. */
+const collapse = (shape: Shape, strides: number[][]): { shape: number[]; strides: number[][] } => {
+  const s: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = s.length - 1;
+    if (last >= 0 && strides.every((str, k) => st[k]![last] === str[d]! * n)) {
+      s[last] = s[last]! * n;
+      strides.forEach((str, k) => (st[k]![last] = str[d]!));
+    } else {
+      s.push(n);
+      strides.forEach((str, k) => st[k]!.push(str[d]!));
+    }
+  }
+  return { shape: s, strides: st };
+};
+
+export const binary: Kernel<Arr, "binary"> = ([a, b], { op }, out) => {
+  let loop = binaryLoops.get(op);
+  if (!loop) binaryLoops.set(op, (loop = makeBinary(op)));
+  const o = allocFor(out.dtype, numel(out.shape));
+  const c = collapse(out.shape, [broadcastStrides(a!.shape, out.shape), broadcastStrides(b!.shape, out.shape)]);
+  loop(a!.data, b!.data, o, c.shape, c.strides[0]!, c.strides[1]!);
+  return o;
+};
+
+/** Copies `x` broadcast to `shape` (also the expand kernel). */
+export const broadcastCopy = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr => {
+  if (sameShape(xShape, shape)) {
+    o.set(x);
+    return o;
+  }
+  const c = collapse(shape, [broadcastStrides(xShape, shape)]);
+  const st = c.strides[0]!;
+  const nd = c.shape.length;
+  if (nd === 0) {
+    o.fill(x[0]!);
+    return o;
+  }
+  const idx = new Array<number>(nd).fill(0);
+  const inner = c.shape[nd - 1]!;
+  const is = st[nd - 1]!;
+  let off = 0;
+  for (let p = 0; p < o.length; p += inner) {
+    if (is === 0) o.fill(x[off]!, p, p + inner);
+    else for (let j = 0; j < inner; j++) o[p + j] = x[off + j * is]!;
+    for (let d = nd - 2; d >= 0; d--) {
+      idx[d]!++;
+      off += st[d]!;
+      if (idx[d]! < c.shape[d]!) break;
+      off -= st[d]! * c.shape[d]!;
+      idx[d] = 0;
+    }
+  }
+  return o;
+};
+
+export const where: Kernel<Arr, "where"> = ([c, a, b], _p, out) => {
+  const n = numel(out.shape);
+  const cc = broadcastCopy(c!.data, c!.shape, out.shape, new Uint8Array(n));
+  const aa = broadcastCopy(a!.data, a!.shape, out.shape, allocFor(out.dtype, n));
+  const bb = broadcastCopy(b!.data, b!.shape, out.shape, allocFor(out.dtype, n));
+  for (let i = 0; i < n; i++) if (!cc[i]) aa[i] = bb[i]!;
+  return aa;
+};
+
+export const cast: Kernel<Arr, "cast"> = ([x], { dtype }) => {
+  const src = x!.data;
+  const o = allocFor(dtype, src.length);
+  if (dtype === "bool") for (let i = 0; i < src.length; i++) o[i] = src[i] ? 1 : 0;
+  else if (dtype === "int32") for (let i = 0; i < src.length; i++) o[i] = Math.trunc(src[i]!);
+  else o.set(src);
+  return o;
+};

@@ -1,0 +1,88 @@
+// Rules for unary, binary, where and cast: output types and VJPs (written with public ops).
+import type { PrimRule } from "../rule.js";
+import type { Tensor } from "../Tensor.js";
+import type { BinaryOp, UnaryOp } from "../primitive.js";
+import { broadcastShapes } from "../_shape.js";
+import * as E from "../elementwise.js";
+import { sumToShape } from "../reduce.js";
+import { isFloat } from "../dtype.js";
+
+type UnaryVjp = (g: Tensor, x: Tensor, y: Tensor) => Tensor | null;
+
+const unaryVjp: Record<UnaryOp, UnaryVjp> = {
+  neg: (g) => E.neg(g),
+  abs: (g, x) => E.mul(g, E.sign(x)),
+  exp: (g, _x, y) => E.mul(g, y),
+  log: (g, x) => E.div(g, x),
+  log1p: (g, x) => E.div(g, E.add(x, 1)),
+  expm1: (g, _x, y) => E.mul(g, E.add(y, 1)),
+  sqrt: (g, _x, y) => E.div(g, E.mul(y, 2)),
+  // d/dx x^(-1/2) = -1/2 · x^(-3/2) = -1/2 · y³
+  rsqrt: (g, _x, y) => E.mul(g, E.mul(E.mul(y, E.mul(y, y)), -0.5)),
+  sin: (g, x) => E.mul(g, E.cos(x)),
+  cos: (g, x) => E.neg(E.mul(g, E.sin(x))),
+  tanh: (g, _x, y) => E.mul(g, E.sub(1, E.mul(y, y))),
+  sigmoid: (g, _x, y) => E.mul(g, E.mul(y, E.sub(1, y))),
+  erf: (g, x) => E.mul(g, E.mul(E.exp(E.neg(E.mul(x, x))), 2 / Math.sqrt(Math.PI))),
+  // PyTorch takes relu'(0) = 0.
+  relu: (g, x) => E.where(E.gt(x, 0), g, 0),
+  // Piecewise-constant functions: PyTorch returns zero gradients.
+  sign: () => null, floor: () => null, ceil: () => null, round: () => null, logicalNot: () => null,
+};
+
+type BinaryVjp = (g: Tensor, a: Tensor, b: Tensor, y: Tensor) => readonly [Tensor | null, Tensor | null];
+
+const half = (g: Tensor) => E.mul(g, 0.5);
+
+const binaryVjp: Record<BinaryOp, BinaryVjp> = {
+  add: (g) => [g, g],
+  sub: (g) => [g, E.neg(g)],
+  mul: (g, a, b) => [E.mul(g, b), E.mul(g, a)],
+  div: (g, _a, b, y) => [E.div(g, b), E.neg(E.div(E.mul(g, y), b))],
+  // As PyTorch: the exponent's gradient is 0 where the base is 0 and the exponent non-negative.
+  pow: (g, a, b, y) => [
+    E.mul(g, E.mul(b, E.pow(a, E.sub(b, 1)))),
+    E.where(E.logicalAnd(E.eq(a, 0), E.ge(b, 0)), 0, E.mul(g, E.mul(y, E.log(a)))),
+  ],
+  // Ties split the gradient in half, as torch.maximum/minimum do.
+  maximum: (g, a, b) => [
+    E.where(E.gt(a, b), g, E.where(E.eq(a, b), half(g), 0)),
+    E.where(E.gt(b, a), g, E.where(E.eq(a, b), half(g), 0)),
+  ],
+  minimum: (g, a, b) => [
+    E.where(E.lt(a, b), g, E.where(E.eq(a, b), half(g), 0)),
+    E.where(E.lt(b, a), g, E.where(E.eq(a, b), half(g), 0)),
+  ],
+  mod: (g, a, b) => [g, E.neg(E.mul(g, E.floor(E.div(a, b))))],
+  atan2: (g, a, b) => {
+    const d = E.add(E.mul(a, a), E.mul(b, b));
+    return [E.div(E.mul(g, b), d), E.neg(E.div(E.mul(g, a), d))];
+  },
+  eq: () => [null, null], ne: () => [null, null], lt: () => [null, null], le: () => [null, null],
+  gt: () => [null, null], ge: () => [null, null], logicalAnd: () => [null, null], logicalOr: () => [null, null],
+};
+
+const boolOut = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"]);
+
+export const unary: PrimRule<"unary"> = {
+  out: ([x], { op }) => ({ shape: x!.shape, dtype: op === "logicalNot" ? "bool" : x!.dtype }),
+  vjp: (g, [x], y, { op }) => [unaryVjp[op](g, x!, y)],
+};
+
+export const binary: PrimRule<"binary"> = {
+  out: ([a, b], { op }) => ({ shape: broadcastShapes(op, a!.shape, b!.shape), dtype: boolOut.has(op) ? "bool" : a!.dtype }),
+  vjp: (g, [a, b], y, { op }) => {
+    const [ga, gb] = binaryVjp[op](g, a!, b!, y);
+    return [ga && sumToShape(ga, a!.shape), gb && sumToShape(gb, b!.shape)];
+  },
+};
+
+export const where: PrimRule<"where"> = {
+  out: ([c, a, b]) => ({ shape: broadcastShapes("where", broadcastShapes("where", c!.shape, a!.shape), b!.shape), dtype: a!.dtype }),
+  vjp: (g, [c, a, b]) => [null, sumToShape(E.where(c!, g, 0), a!.shape), sumToShape(E.where(c!, 0, g), b!.shape)],
+};
+
+export const cast: PrimRule<"cast"> = {
+  out: ([x], { dtype }) => ({ shape: x!.shape, dtype }),
+  vjp: (g, [x]) => [isFloat(x!.dtype) && isFloat(g.dtype) ? E.cast(g, x!.dtype) : null],
+};
