@@ -1,12 +1,147 @@
-// CPU kernels for gather/scatter-add, index-select/index-add and argsort.
+// CPU kernels for gather/scatter-add, index-select/index-add and a stable argsort (merge sort on index arrays).
 import type { Kernel } from "../backend.js";
-import type { AnyTypedArray } from "../dtype.js";
+import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { numel, stridesOf, type Shape } from "../_shape.js";
+import { copyRun, nextIndex } from "./slicing.js";
 
 type Arr = AnyTypedArray;
-const todo = (name: string): never => { throw new Error(`${name}: CPU kernel not implemented yet`); };
 
-export const gather: Kernel<Arr, "gather"> = () => todo("gather");
-export const scatterAdd: Kernel<Arr, "scatterAdd"> = () => todo("scatterAdd");
-export const indexSelect: Kernel<Arr, "indexSelect"> = () => todo("indexSelect");
-export const indexAdd: Kernel<Arr, "indexAdd"> = () => todo("indexAdd");
-export const argsort: Kernel<Arr, "argsort"> = () => todo("argsort");
+const outOfRange = (op: string, v: number, axis: number, size: number): never => {
+  throw new Error(`${op}: index ${v} is out of range for dimension ${axis} of size ${size}`);
+};
+
+/**
+ * Shared walk of gather and scatterAdd over the index tensor's rows: `data` is the tensor indexed along
+ * `axis` (x for gather, the output for scatterAdd), `flat` the one laid out like the index.
+ */
+const gatherScatter = (op: "gather" | "scatterAdd", data: Arr, dataShape: Shape, idx: Int32Array, idxShape: Shape, flat: Arr, axis: number): void => {
+  const nd = idxShape.length;
+  if (idx.length === 0) return;
+  const st = stridesOf(dataShape);
+  const size = dataShape[axis]!;
+  const sa = st[axis]!;
+  // The indexed axis contributes idx·stride instead of its own position.
+  const walk = st.map((s, d) => (d === axis ? 0 : s));
+  const inner = idxShape[nd - 1]!;
+  const sl = walk[nd - 1]!;
+  const pos = new Int32Array(Math.max(nd - 1, 1));
+  let off = 0;
+  for (let p = 0; p < idx.length; p += inner) {
+    for (let j = 0; j < inner; j++) {
+      const v = idx[p + j]!;
+      if (v < 0 || v >= size) outOfRange(op, v, axis, size);
+      if (op === "gather") flat[p + j] = data[off + j * sl + v * sa]!;
+      else data[off + j * sl + v * sa] += flat[p + j]!;
+    }
+    off += nextIndex(pos, idxShape, walk, nd - 1);
+  }
+};
+
+export const gather: Kernel<Arr, "gather"> = ([x, idx], { axis }, out) => {
+  const o = allocFor(out.dtype, numel(out.shape));
+  gatherScatter("gather", x!.data, x!.shape, idx!.data as Int32Array, idx!.shape, o, axis);
+  return o;
+};
+
+export const scatterAdd: Kernel<Arr, "scatterAdd"> = ([src, idx], { axis, shape }, out) => {
+  const o = allocFor(out.dtype, numel(shape));
+  gatherScatter("scatterAdd", o, shape, idx!.data as Int32Array, idx!.shape, src!.data, axis);
+  return o;
+};
+
+/** Checks a 1-D index against the axis size once, before the copy loops. */
+const checkIndex = (op: string, idx: Int32Array, axis: number, size: number): void => {
+  for (let k = 0; k < idx.length; k++) if (idx[k]! < 0 || idx[k]! >= size) outOfRange(op, idx[k]!, axis, size);
+};
+
+export const indexSelect: Kernel<Arr, "indexSelect"> = ([x, idx], { axis }, out) => {
+  const src = x!.data;
+  const ix = idx!.data as Int32Array;
+  const n = x!.shape[axis]!;
+  checkIndex("indexSelect", ix, axis, n);
+  const o = allocFor(out.dtype, numel(out.shape));
+  const outer = numel(x!.shape.slice(0, axis));
+  const inner = numel(x!.shape.slice(axis + 1));
+  const k = ix.length;
+  for (let p = 0; p < outer; p++)
+    for (let j = 0; j < k; j++) copyRun(src, (p * n + ix[j]!) * inner, o, (p * k + j) * inner, inner);
+  return o;
+};
+
+export const indexAdd: Kernel<Arr, "indexAdd"> = ([src, idx], { axis, shape }, out) => {
+  const s = src!.data;
+  const ix = idx!.data as Int32Array;
+  const n = shape[axis]!;
+  checkIndex("indexAdd", ix, axis, n);
+  const o = allocFor(out.dtype, numel(shape));
+  const outer = numel(shape.slice(0, axis));
+  const inner = numel(shape.slice(axis + 1));
+  const k = ix.length;
+  for (let p = 0; p < outer; p++)
+    for (let j = 0; j < k; j++) {
+      const d = (p * n + ix[j]!) * inner;
+      const b = (p * k + j) * inner;
+      for (let i = 0; i < inner; i++) o[d + i] += s[b + i]!;
+    }
+  return o;
+};
+
+// NaN sorts as the largest value (first when descending), as torch.sort does.
+const before = (a: number, b: number, descending: boolean): boolean =>
+  descending ? a > b || (a !== a && b === b) : a < b || (b !== b && a === a);
+
+const RUN = 16;
+
+/**
+ * Stable sort of perm[0..n) by vals[perm[i]]: insertion sort on short runs, then bottom-up merges
+ * that take from the right run only when strictly before, so equal keys keep their order.
+ * Returns whichever of perm/tmp holds the result.
+ */
+const mergeSort = (perm: Int32Array, tmp: Int32Array, vals: Float64Array, n: number, descending: boolean): Int32Array => {
+  for (let lo = 0; lo < n; lo += RUN) {
+    const hi = Math.min(lo + RUN, n);
+    for (let i = lo + 1; i < hi; i++) {
+      const p = perm[i]!;
+      const v = vals[p]!;
+      let j = i;
+      while (j > lo && before(v, vals[perm[j - 1]!]!, descending)) { perm[j] = perm[j - 1]!; j--; }
+      perm[j] = p;
+    }
+  }
+  let a = perm;
+  let b = tmp;
+  for (let width = RUN; width < n; width *= 2) {
+    for (let lo = 0; lo < n; lo += 2 * width) {
+      const mid = Math.min(lo + width, n);
+      const hi = Math.min(lo + 2 * width, n);
+      let i = lo;
+      let j = mid;
+      let k = lo;
+      while (i < mid && j < hi) b[k++] = before(vals[a[j]!]!, vals[a[i]!]!, descending) ? a[j++]! : a[i++]!;
+      while (i < mid) b[k++] = a[i++]!;
+      while (j < hi) b[k++] = a[j++]!;
+    }
+    [a, b] = [b, a];
+  }
+  return a;
+};
+
+export const argsort: Kernel<Arr, "argsort"> = ([x], { axis, descending }, out) => {
+  const src = x!.data;
+  const o = allocFor(out.dtype, src.length);
+  const n = x!.shape[axis] ?? 1;
+  if (src.length === 0) return o;
+  const outer = numel(x!.shape.slice(0, axis));
+  const inner = numel(x!.shape.slice(axis + 1));
+  const vals = new Float64Array(n);
+  const perm = new Int32Array(n);
+  const tmp = new Int32Array(n);
+  for (let p = 0; p < outer; p++)
+    for (let i = 0; i < inner; i++) {
+      const base = p * n * inner + i;
+      for (let k = 0; k < n; k++) { vals[k] = src[base + k * inner]!; perm[k] = k; }
+      const sorted = mergeSort(perm, tmp, vals, n, descending);
+      for (let k = 0; k < n; k++) o[base + k * inner] = sorted[k]!;
+    }
+  return o;
+};

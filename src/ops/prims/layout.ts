@@ -14,7 +14,8 @@ const unslice = (g: Tensor, shape: readonly number[], begin: readonly number[], 
   let out = g;
   for (let d = 0; d < shape.length; d++) {
     const n = out.shape[d]!;
-    if (n === shape[d]) continue;
+    // A full-length reversed axis still needs its cotangent reversed, so only unit steps may skip.
+    if (n === shape[d] && step[d] === 1) continue;
     if (step[d] === 1) {
       const widths = shape.map((_, i) => (i === d ? [begin[d]!, shape[d]! - begin[d]! - n] as const : [0, 0] as const));
       out = applyPrim("pad", [out], { widths, value: 0 });
