@@ -1,9 +1,115 @@
 // CPU im2col (unfold) and col2im (fold) over NCHW tensors: the basis of convolution and pooling.
 import type { Kernel } from "../backend.js";
-import type { AnyTypedArray } from "../dtype.js";
+import type { WindowParams } from "../primitive.js";
+import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { numel, windowCount } from "../_shape.js";
 
 type Arr = AnyTypedArray;
-const todo = (name: string): never => { throw new Error(`${name}: CPU kernel not implemented yet`); };
 
-export const unfold: Kernel<Arr, "unfold"> = () => todo("unfold");
-export const fold: Kernel<Arr, "fold"> = () => todo("fold");
+/** Window positions per axis and, per kernel column, the run of output columns that read inside the input. */
+interface Layout {
+  readonly oh: number;
+  readonly ow: number;
+  /** Input column of output column 0 for kernel column j (may be negative: left padding). */
+  readonly colOff: Int32Array;
+  /** Output columns [lo[j], hi[j]) read inside the input; the rest read padding. */
+  readonly lo: Int32Array;
+  readonly hi: Int32Array;
+}
+
+const layout = (h: number, w: number, p: WindowParams): Layout => {
+  const [kh, kw] = p.kernel;
+  const [sh, sw] = p.stride;
+  const [dh, dw] = p.dilation;
+  const [pt, pb, pl, pr] = p.padding;
+  const oh = Math.max(0, windowCount(h, kh, sh, dh, pt, pb));
+  const ow = Math.max(0, windowCount(w, kw, sw, dw, pl, pr));
+  const colOff = new Int32Array(kw);
+  const lo = new Int32Array(kw);
+  const hi = new Int32Array(kw);
+  for (let j = 0; j < kw; j++) {
+    const off = j * dw - pl;
+    colOff[j] = off;
+    // Solve 0 <= q·sw + off < w for the output column q once per kernel column, not per element.
+    const a = Math.min(ow, Math.max(0, Math.ceil(-off / sw)));
+    lo[j] = a;
+    hi[j] = Math.max(a, Math.min(ow, Math.ceil((w - off) / sw)));
+  }
+  return { oh, ow, colOff, lo, hi };
+};
+
+export const unfold: Kernel<Arr, "unfold"> = ([x], p, out) => {
+  const [n, c, h, w] = x!.shape as [number, number, number, number];
+  const [kh, kw] = p.kernel;
+  const sh = p.stride[0];
+  const sw = p.stride[1];
+  const dh = p.dilation[0];
+  const pt = p.padding[0];
+  const { oh, ow, colOff, lo, hi } = layout(h, w, p);
+  const src = x!.data;
+  const dst = allocFor(out.dtype, numel(out.shape));
+  const value = p.value;
+  const fillPad = value !== 0; // fresh storage is already zero
+  const L = oh * ow;
+  const plane = h * w;
+  for (let pc = 0; pc < n * c; pc++) {
+    const sPlane = pc * plane;
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        const rowBase = ((pc * kh + i) * kw + j) * L;
+        const a = lo[j]!;
+        const b = hi[j]!;
+        const off = colOff[j]!;
+        for (let y = 0; y < oh; y++) {
+          const d = rowBase + y * ow;
+          const ih = y * sh - pt + i * dh;
+          if (ih < 0 || ih >= h) {
+            if (fillPad) dst.fill(value, d, d + ow);
+            continue;
+          }
+          if (fillPad) {
+            dst.fill(value, d, d + a);
+            dst.fill(value, d + b, d + ow);
+          }
+          const s = sPlane + ih * w + off;
+          if (sw === 1) for (let q = a; q < b; q++) dst[d + q] = src[s + q]!;
+          else for (let q = a; q < b; q++) dst[d + q] = src[s + q * sw]!;
+        }
+      }
+  }
+  return dst;
+};
+
+export const fold: Kernel<Arr, "fold"> = ([col], p, out) => {
+  const [n, c, h, w] = out.shape as [number, number, number, number];
+  const [kh, kw] = p.kernel;
+  const sh = p.stride[0];
+  const sw = p.stride[1];
+  const dh = p.dilation[0];
+  const pt = p.padding[0];
+  const { oh, ow, colOff, lo, hi } = layout(h, w, p);
+  const src = col!.data;
+  const dst = allocFor(out.dtype, numel(out.shape));
+  const L = oh * ow;
+  const plane = h * w;
+  for (let pc = 0; pc < n * c; pc++) {
+    const dPlane = pc * plane;
+    for (let i = 0; i < kh; i++)
+      for (let j = 0; j < kw; j++) {
+        const rowBase = ((pc * kh + i) * kw + j) * L;
+        const a = lo[j]!;
+        const b = hi[j]!;
+        const off = colOff[j]!;
+        for (let y = 0; y < oh; y++) {
+          const ih = y * sh - pt + i * dh;
+          // Contributions that land in the padding have no input element to go to: dropped.
+          if (ih < 0 || ih >= h) continue;
+          const s = rowBase + y * ow;
+          const d = dPlane + ih * w + off;
+          if (sw === 1) for (let q = a; q < b; q++) dst[d + q] += src[s + q]!;
+          else for (let q = a; q < b; q++) dst[d + q * sw] += src[s + q]!;
+        }
+      }
+  }
+  return dst;
+};
