@@ -7,6 +7,12 @@ import * as E from "./elementwise.js";
 import * as R from "./reduce.js";
 import * as L from "./layout.js";
 import * as M from "./linalg.js";
+import * as A from "./activation.js";
+import * as S from "./slicing.js";
+import * as J from "./join.js";
+import * as I from "./indexing.js";
+import * as Tri from "./triangular.js";
+import * as Rep from "./repeat.js";
 import { formatTensor } from "./format.js";
 
 /** How a tensor was computed, kept only while differentiating. */
@@ -129,6 +135,8 @@ export class Tensor {
   min(axis?: Axes, opts?: { keepdim?: boolean }): Tensor { return R.min(this, axis, opts); }
   argmax(axis?: number, opts?: { keepdim?: boolean }): Tensor { return R.argmax(this, axis, opts); }
   argmin(axis?: number, opts?: { keepdim?: boolean }): Tensor { return R.argmin(this, axis, opts); }
+  softmax(axis = -1): Tensor { return A.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return A.logSoftmax(this, axis); }
 
   // ---- layout ---------------------------------------------------------------------------------
 
@@ -142,6 +150,24 @@ export class Tensor {
   unsqueeze(axis: number): Tensor { return L.unsqueeze(this, axis); }
   /** The matrix transpose of a 2-D tensor (all axes reversed otherwise, like PyTorch's `.T`). */
   get T(): Tensor { return L.permute(this, this.shape.map((_, i) => this.ndim - 1 - i)); }
+
+  // ---- slicing and indexing -------------------------------------------------------------------
+
+  /** Python-style indexing, one spec per leading axis: `x.slice(0, null, [1, null, 2])` is `x[0, :, 1::2]`. */
+  slice(...specs: S.SliceSpec[]): Tensor { return S.slice(this, specs); }
+  narrow(dim: number, start: number, length: number): Tensor { return S.narrow(this, dim, start, length); }
+  select(dim: number, index: number): Tensor { return S.select(this, dim, index); }
+  flip(...dims: number[] | [readonly number[]]): Tensor { return S.flip(this, flatArgs(dims)); }
+  split(sizeOrSections: number | readonly number[], axis = 0): Tensor[] { return J.split(this, sizeOrSections, axis); }
+  chunk(chunks: number, axis = 0): Tensor[] { return J.chunk(this, chunks, axis); }
+  gather(axis: number, index: Tensor): Tensor { return I.gather(this, axis, index); }
+  indexSelect(axis: number, index: Tensor): Tensor { return I.indexSelect(this, axis, index); }
+  sort(opts?: I.SortOptions): I.SortResult { return I.sort(this, opts); }
+  argsort(opts?: I.SortOptions): Tensor { return I.argsort(this, opts); }
+  topk(k: number, opts?: I.TopkOptions): I.SortResult { return I.topk(this, k, opts); }
+  triu(diagonal = 0): Tensor { return Tri.triu(this, diagonal); }
+  tril(diagonal = 0): Tensor { return Tri.tril(this, diagonal); }
+  repeat(...repeats: number[] | [readonly number[]]): Tensor { return Rep.repeat(this, flatArgs(repeats)); }
 
   // ---- linear algebra -------------------------------------------------------------------------
 
