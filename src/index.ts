@@ -1,3 +1,6 @@
 // rivulet: tensors with autodiff, composed as typed streams. This file is the package's public API.
 export * from "./ops/index.js";
 export * from "./graph/index.js";
+export * from "./nn/index.js";
+export * from "./optim/index.js";
+export * from "./io/index.js";

@@ -1,0 +1,9 @@
+// Public face of src/io: file formats (safetensors), state-dict naming, and atomic writes.
+export { encodeSafetensors, encodeSafetensorsAsync, type SafetensorsMetadata } from "./encodeSafetensors.js";
+export { decodeSafetensors, type DecodeSafetensorsOptions, type Safetensors } from "./decodeSafetensors.js";
+export { flattenStateDict, unflattenStateDict } from "./stateDict.js";
+export { loadIntoTree, type LoadIntoTreeOptions, type LoadResult } from "./loadIntoTree.js";
+export { saveSafetensors, loadSafetensors, saveFile, loadFile, type LoadSafetensorsOptions } from "./safetensorsFile.js";
+export { SafetensorsError } from "./SafetensorsError.js";
+export { FileSystemError, type FileOperation } from "./FileSystemError.js";
+export { writeFileAtomic } from "./writeFileAtomic.js";
