@@ -6,10 +6,10 @@ import { detach } from "../ops/detach.js";
 import { onesLike, zerosLike } from "../ops/creation.js";
 import { shapeStr } from "../ops/_shape.js";
 import { backward } from "./backward.js";
-import { treeLeavesWithPaths, treeUnflatten } from "./pytree.js";
+import { treeLeaves, treeLeavesWithPaths, treeUnflatten } from "./pytree.js";
 
 export interface GradOptions {
-  /** The function returns `[loss, aux]`; aux is passed through untouched (JAX's has_aux). */
+  /** The function returns `[loss, aux]`; aux (any value or pytree) is passed through, detached (JAX's has_aux). */
   readonly hasAux?: boolean;
 }
 
@@ -32,6 +32,8 @@ const run = <P>(name: string, f: (p: P, ...args: unknown[]) => unknown, hasAux: 
   depth++;
   try {
     const result = withRecording(true, () => f(treeUnflatten(params, inputs), ...args));
+    if (hasAux && (!Array.isArray(result) || result.length !== 2))
+      throw new Error(`${name}: with hasAux the function must return [loss, aux], got ${result instanceof Tensor ? "a tensor" : typeof result}`);
     const [loss, aux] = hasAux ? (result as [Tensor, unknown]) : [result as Tensor, undefined];
     if (!(loss instanceof Tensor)) throw new Error(`${name}: the function must return a tensor${hasAux ? " as the first element of [loss, aux]" : ""}, got ${typeof loss}`);
     if (loss.size !== 1) throw new Error(`${name}: the function must return a scalar (one-element) tensor, got shape ${shapeStr(loss.shape)}`);
@@ -42,6 +44,16 @@ const run = <P>(name: string, f: (p: P, ...args: unknown[]) => unknown, hasAux: 
   } finally {
     depth--;
   }
+};
+
+/**
+ * What a transform hands back: outside any outer differentiation, tensors are detached so the forward
+ * graph can be freed (an aux metric must not keep a whole step's graph alive); inside one they stay connected.
+ */
+const outward = <T>(x: T): T => {
+  if (depth > 0) return x;
+  const leaves = treeLeaves(x);
+  return leaves.some((t) => t.requiresGrad) ? treeUnflatten(x, leaves.map(detach)) : x;
 };
 
 type Fn<P, A extends unknown[], R> = (params: P, ...args: A) => R;
@@ -57,7 +69,7 @@ export function grad<P, A extends unknown[], X>(f: Fn<P, A, readonly [Tensor, X]
 export function grad<P, A extends unknown[]>(f: Fn<P, A, unknown>, { hasAux = false }: GradOptions = {}) {
   return (params: P, ...args: A) => {
     const r = run("grad", f as (p: P, ...args: unknown[]) => unknown, hasAux, params, args);
-    return hasAux ? [r.grads, r.aux] : r.grads;
+    return hasAux ? [r.grads, outward(r.aux)] : r.grads;
   };
 }
 
@@ -72,8 +84,8 @@ export function valueAndGrad<P, A extends unknown[]>(f: Fn<P, A, unknown>, { has
   return (params: P, ...args: A) => {
     const r = run("valueAndGrad", f as (p: P, ...args: unknown[]) => unknown, hasAux, params, args);
     // Outside any outer differentiation the value is detached, so the forward graph can be freed.
-    const value = depth > 0 ? r.loss : detach(r.loss);
-    return hasAux ? [[value, r.aux], r.grads] : [value, r.grads];
+    const value = outward(r.loss);
+    return hasAux ? [[value, outward(r.aux)], r.grads] : [value, r.grads];
   };
 }
 

@@ -42,10 +42,11 @@ export const broadcastStrides = (shape: Shape, target: Shape): number[] => {
   return target.map((_, i) => (i < off || shape[i - off] === 1 ? 0 : own[i - off]!));
 };
 
-/** Normalises a possibly negative axis, throwing with the op name when it is out of range. */
+/** Normalises a possibly negative axis, throwing with the op name when it is out of range (a 0-d tensor takes 0 or -1, as in PyTorch). */
 export const normAxis = (op: string, axis: number, ndim: number): number => {
-  const a = axis < 0 ? axis + ndim : axis;
-  if (!Number.isInteger(axis) || a < 0 || a >= Math.max(ndim, 1))
+  const n = Math.max(ndim, 1);
+  const a = axis < 0 ? axis + n : axis;
+  if (!Number.isInteger(axis) || a < 0 || a >= n)
     throw new Error(`${op}: axis ${axis} is out of range for a tensor with ${ndim} dimension${ndim === 1 ? "" : "s"}`);
   return a;
 };
@@ -55,7 +56,7 @@ export const normAxes = (op: string, axes: number | readonly number[] | undefine
   if (axes === undefined) return Array.from({ length: ndim }, (_, i) => i);
   const list = typeof axes === "number" ? [axes] : axes;
   const out = [...new Set(list.map((a) => normAxis(op, a, ndim)))].sort((x, y) => x - y);
-  if (out.length !== list.length) throw new Error(`${op}: repeated axis in ${JSON.stringify(list)}`);
+  if (out.length !== list.length) throw new Error(`${op}: repeated axis in [${list.join(", ")}]`);
   return out;
 };
 

@@ -57,7 +57,7 @@ export const expand = (x: Tensor, shape: Shape): Tensor => {
   const target = shape.map((d, i) => (d === -1 ? (i < lead ? -1 : x.shape[i - lead]!) : d));
   target.forEach((d, i) => {
     const own = i < lead ? 1 : x.shape[i - lead]!;
-    if (d < 0 || (own !== 1 && own !== d))
+    if (d < 0 || !Number.isInteger(d) || (own !== 1 && own !== d))
       throw new Error(`expand: shape ${shapeStr(x.shape)} cannot be expanded to ${shapeStr(shape)} (dimension ${i}: ${own} vs ${d})`);
   });
   return sameShape(target, x.shape) ? x : applyPrim("expand", [x], { shape: target });

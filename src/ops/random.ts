@@ -44,7 +44,8 @@ export interface RandomOptions {
 }
 
 const draw = (op: string, k: Key, shape: Shape, device?: Backend): Tensor => {
-  if (!k || !Array.isArray(k.words)) throw new Error(`${op}: expected an RNG key from key(seed) or split(...), got ${String(k)}`);
+  if (!k || !Array.isArray(k.words)) throw new Error(`${op}: expected an RNG key from key(seed) or split(...), got ${JSON.stringify(k)}`);
+  if (!Array.isArray(shape)) throw new Error(`${op}: shape must be an array of dimensions, got ${JSON.stringify(shape)}`);
   checkShape(op, shape);
   return applyPrim("uniform", [], { key: k.words, shape }, device ?? defaultDevice());
 };
@@ -53,8 +54,10 @@ const draw = (op: string, k: Key, shape: Shape, device?: Backend): Tensor => {
 export const rand = (k: Key, shape: Shape, { device }: RandomOptions = {}): Tensor => draw("rand", k, shape, device);
 
 /** Uniform samples in [low, high). */
-export const uniform = (k: Key, shape: Shape, { low = 0, high = 1, device }: RandomOptions & { low?: number; high?: number } = {}): Tensor =>
-  E.add(E.mul(draw("uniform", k, shape, device), high - low), low);
+export const uniform = (k: Key, shape: Shape, { low = 0, high = 1, device }: RandomOptions & { low?: number; high?: number } = {}): Tensor => {
+  if (!(low <= high) || !Number.isFinite(high - low)) throw new Error(`uniform: need finite low <= high, got low=${low}, high=${high}`);
+  return E.add(E.mul(draw("uniform", k, shape, device), high - low), low);
+};
 
 /** Standard normal samples (Box–Muller on two uniform streams). */
 export const randn = (k: Key, shape: Shape, { device }: RandomOptions = {}): Tensor => {
@@ -65,14 +68,18 @@ export const randn = (k: Key, shape: Shape, { device }: RandomOptions = {}): Ten
 };
 
 /** Normal samples with the given mean and standard deviation. */
-export const normal = (k: Key, shape: Shape, { mean = 0, std = 1, device }: RandomOptions & { mean?: number; std?: number } = {}): Tensor =>
-  E.add(E.mul(randn(k, shape, { device }), std), mean);
+export const normal = (k: Key, shape: Shape, { mean = 0, std = 1, device }: RandomOptions & { mean?: number; std?: number } = {}): Tensor => {
+  if (!(std >= 0) || !Number.isFinite(mean)) throw new Error(`normal: need a finite mean and std >= 0, got mean=${mean}, std=${std}`);
+  return E.add(E.mul(randn(k, shape, { device }), std), mean);
+};
 
 /** Integers uniform in [low, high), int32. */
 export const randint = (k: Key, low: number, high: number, shape: Shape, { device }: RandomOptions = {}): Tensor => {
   if (!Number.isInteger(low) || !Number.isInteger(high) || high <= low)
     throw new Error(`randint: need integers low < high, got low=${low}, high=${high}`);
-  return E.cast(E.add(E.floor(E.mul(draw("randint", k, shape, device), high - low)), low), "int32");
+  // u · n can round up to n in float32 when n is large; the minimum keeps the result below `high`.
+  const offset = E.minimum(E.floor(E.mul(draw("randint", k, shape, device), high - low)), high - low - 1);
+  return E.cast(E.add(offset, low), "int32");
 };
 
 /** A random permutation of 0..n-1, int32. */

@@ -13,26 +13,38 @@ export interface ReduceOptions {
 
 type Axes = number | readonly number[] | undefined;
 
+/**
+ * The axes a reduction covers: all when omitted or given as an empty list (PyTorch 1.13's `dim=[]`), and
+ * none for a 0-d tensor, whose axis 0 / -1 PyTorch accepts as the identity.
+ */
+const reductionAxes = (name: string, axis: Axes, ndim: number): number[] => {
+  if (typeof axis === "object" && axis !== null && !Array.isArray(axis))
+    throw new Error(`${name}: axis must be a number or an array of numbers, got ${JSON.stringify(axis)}`);
+  const axes = normAxes(name, typeof axis === "object" && axis.length === 0 ? undefined : axis, ndim);
+  return ndim === 0 ? [] : axes;
+};
+
 const dropAxes = (shape: Shape, axes: readonly number[]): number[] => shape.filter((_, i) => !axes.includes(i));
 
-const finish = (name: string, x: Tensor, r: Tensor, axes: readonly number[], keepdim: boolean): Tensor =>
+const finish = (x: Tensor, r: Tensor, axes: readonly number[], keepdim: boolean): Tensor =>
   keepdim || axes.length === 0 ? r : applyPrim("reshape", [r], { shape: dropAxes(x.shape, axes) });
 
 const reduceOp = (op: ReduceOp, x: Tensor, axis: Axes, { keepdim = false }: ReduceOptions, name: string = op): Tensor => {
-  const axes = normAxes(name, axis, x.ndim);
+  const axes = reductionAxes(name, axis, x.ndim);
   if ((op === "max" || op === "min") && axes.some((a) => x.shape[a] === 0))
-    throw new Error(`${name}: cannot reduce an empty dimension of shape ${shapeStr(x.shape)}`);
-  const input = x.dtype === "bool" ? E.cast(x, "int32") : x;
-  return finish(name, x, applyPrim("reduce", [input], { op, axes }), axes, keepdim);
+    throw new Error(`${name}: cannot reduce over an empty dimension of shape ${shapeStr(x.shape)} (axes [${axes.join(", ")}])`);
+  // Sums and products of bools count in int32; max/min of bools stay bool, as in PyTorch.
+  const input = x.dtype === "bool" && (op === "sum" || op === "prod") ? E.cast(x, "int32") : x;
+  return finish(x, applyPrim("reduce", [input], { op, axes }), axes, keepdim);
 };
 
 /**
- * Sum over `axis` (all axes when omitted).
+ * Sum over `axis` (all axes when omitted); bool and int32 sum to int32.
  * @example
  * sum(tensor([[1, 2], [3, 4]]), 0); // tensor([4., 6.])
  */
 export const sum = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("sum", x, axis, opts);
-/** Product over `axis` (all axes when omitted). */
+/** Product over `axis` (all axes when omitted); the gradient is exact where elements are 0. */
 export const prod = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("prod", x, axis, opts);
 /** Maximum over `axis` (torch.amax); ties share the gradient. */
 export const max = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("max", x, axis, opts);
@@ -44,7 +56,7 @@ const countOf = (x: Tensor, axes: readonly number[]): number => axes.reduce((n, 
 
 /** Arithmetic mean over `axis` (all axes when omitted). */
 export const mean = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => {
-  const axes = normAxes("mean", axis, x.ndim);
+  const axes = reductionAxes("mean", axis, x.ndim);
   return E.div(sum(E.cast(x, "float32"), axes, opts), countOf(x, axes));
 };
 
@@ -56,7 +68,8 @@ const argOp = (op: "argmax" | "argmin", x: Tensor, axis: number | undefined, { k
     return applyPrim("reshape", [r], { shape: keepdim ? x.shape.map(() => 1) : [] });
   }
   const a = normAxis(op, axis, x.ndim);
-  return finish(op, x, applyPrim("argReduce", [x], { op, axis: a }), [a], keepdim);
+  if (x.ndim === 0) return argOp(op, x, undefined, { keepdim: false });
+  return finish(x, applyPrim("argReduce", [x], { op, axis: a }), [a], keepdim);
 };
 
 /** Index of the maximum along `axis` (of the flattened tensor when omitted); first on ties. */
@@ -71,7 +84,7 @@ export interface VarOptions extends ReduceOptions {
 
 /** Variance over `axis` (unbiased by default, as torch.var). */
 export const variance = (x: Tensor, axis?: Axes, { correction = 1, keepdim = false }: VarOptions = {}): Tensor => {
-  const axes = normAxes("var", axis, x.ndim);
+  const axes = reductionAxes("var", axis, x.ndim);
   const xf = E.cast(x, "float32");
   const d = E.sub(xf, mean(xf, axes, { keepdim: true }));
   return E.div(sum(E.mul(d, d), axes, { keepdim }), Math.max(0, countOf(x, axes) - correction));
@@ -82,12 +95,15 @@ export const std = (x: Tensor, axis?: Axes, opts: VarOptions = {}): Tensor => E.
 
 /** log(sum(exp(x))) over `axis`, computed stably by shifting by the maximum. */
 export const logsumexp = (x: Tensor, axis?: Axes, { keepdim = false }: ReduceOptions = {}): Tensor => {
-  const axes = normAxes("logsumexp", axis, x.ndim);
-  const m0 = detach(max(x, axes, { keepdim: true }));
+  const axes = reductionAxes("logsumexp", axis, x.ndim);
+  const xf = E.cast(x, "float32");
+  // An empty slice sums to 0, so its logsumexp is -inf; there is no maximum to shift by.
+  if (axes.some((a) => x.shape[a] === 0)) return E.log(sum(E.exp(xf), axes, { keepdim }));
+  const m0 = detach(max(xf, axes, { keepdim: true }));
   // An all -inf slice would give inf - inf = NaN; shift by 0 there instead.
   const m = E.where(E.eq(E.abs(m0), Infinity), 0, m0);
-  const r = E.add(E.log(sum(E.exp(E.sub(x, m)), axes, { keepdim: true })), m);
-  return keepdim ? r : applyPrim("reshape", [r], { shape: dropAxes(x.shape, axes) });
+  const r = E.add(E.log(sum(E.exp(E.sub(xf, m)), axes, { keepdim: true })), m);
+  return finish(x, r, axes, keepdim);
 };
 
 export interface NormOptions extends ReduceOptions {
@@ -95,19 +111,30 @@ export interface NormOptions extends ReduceOptions {
   readonly p?: number;
 }
 
+/** s^(1/p) with a zero gradient where s = 0, as PyTorch's norm gradient at a zero vector (the double-where trick). */
+const safeRoot = (s: Tensor, p: number): Tensor => {
+  const isZero = E.eq(s, 0);
+  const safe = E.where(isZero, 1, s);
+  return E.where(isZero, 0, p === 2 ? E.sqrt(safe) : E.pow(safe, 1 / p));
+};
+
 /** Vector p-norm over `axis` (all elements when omitted), as torch.linalg.vector_norm. */
 export const norm = (x: Tensor, axis?: Axes, { p = 2, keepdim = false }: NormOptions = {}): Tensor => {
-  if (!(p > 0)) throw new Error(`norm: order p must be positive, got ${p}`);
+  if (typeof p !== "number" || !(p > 0)) throw new Error(`norm: order p must be a positive number or Infinity, got ${p}`);
   const a = E.abs(E.cast(x, "float32"));
   if (p === Infinity) return max(a, axis, { keepdim });
   if (p === 1) return sum(a, axis, { keepdim });
-  if (p === 2) return E.sqrt(sum(E.mul(a, a), axis, { keepdim }));
-  return E.pow(sum(E.pow(a, p), axis, { keepdim }), 1 / p);
+  if (p === 2) return safeRoot(sum(E.mul(a, a), axis, { keepdim }), 2);
+  return safeRoot(sum(E.pow(a, p), axis, { keepdim }), p);
 };
 
-/** Cumulative sum along `axis` (from the end when `reverse`). */
-export const cumsum = (x: Tensor, axis: number, { reverse = false }: { reverse?: boolean } = {}): Tensor =>
-  applyPrim("cumsum", [x.dtype === "bool" ? E.cast(x, "int32") : x], { axis: normAxis("cumsum", axis, x.ndim), reverse });
+/** Cumulative sum along `axis` (from the end when `reverse`); bools count in int32. */
+export const cumsum = (x: Tensor, axis: number, { reverse = false }: { reverse?: boolean } = {}): Tensor => {
+  const a = normAxis("cumsum", axis, x.ndim);
+  const input = x.dtype === "bool" ? E.cast(x, "int32") : x;
+  // A 0-d tensor is its own cumulative sum (PyTorch accepts axis 0 / -1 there).
+  return x.ndim === 0 ? input : applyPrim("cumsum", [input], { axis: a, reverse });
+};
 
 /** Sums a broadcast result back down to `shape` (the adjoint of broadcasting). */
 export const sumToShape = (g: Tensor, shape: Shape): Tensor => {

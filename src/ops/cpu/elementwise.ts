@@ -7,12 +7,13 @@ import { erf, remainder, roundHalfEven } from "./_scalar.js";
 
 type Arr = AnyTypedArray;
 
+// Truth tests (logicalNot/And/Or) use `!== 0`, not JS truthiness, so that NaN counts as true (as in PyTorch).
 const unaryExpr: Record<UnaryOp, string> = {
-  neg: "-x", abs: "Math.abs(x)", sign: "(x > 0 ? 1 : x < 0 ? -1 : x)", exp: "Math.exp(x)", log: "Math.log(x)",
+  neg: "-x", abs: "Math.abs(x)", sign: "(x > 0 ? 1 : x < 0 ? -1 : 0)", exp: "Math.exp(x)", log: "Math.log(x)",
   log1p: "Math.log1p(x)", expm1: "Math.expm1(x)", sqrt: "Math.sqrt(x)", rsqrt: "1 / Math.sqrt(x)",
   sin: "Math.sin(x)", cos: "Math.cos(x)", tanh: "Math.tanh(x)", sigmoid: "1 / (1 + Math.exp(-x))",
   erf: "H.erf(x)", relu: "(x <= 0 ? 0 : x)", floor: "Math.floor(x)", ceil: "Math.ceil(x)",
-  round: "H.roundHalfEven(x)", logicalNot: "(x ? 0 : 1)",
+  round: "H.roundHalfEven(x)", logicalNot: "(x !== 0 ? 0 : 1)",
 };
 
 const binaryExpr: Record<BinaryOp, string> = {
@@ -20,7 +21,7 @@ const binaryExpr: Record<BinaryOp, string> = {
   maximum: "(a !== a || b !== b ? NaN : a > b ? a : b)", minimum: "(a !== a || b !== b ? NaN : a < b ? a : b)",
   mod: "H.remainder(a, b)", atan2: "Math.atan2(a, b)",
   eq: "(a === b ? 1 : 0)", ne: "(a !== b ? 1 : 0)", lt: "(a < b ? 1 : 0)", le: "(a <= b ? 1 : 0)",
-  gt: "(a > b ? 1 : 0)", ge: "(a >= b ? 1 : 0)", logicalAnd: "(a && b ? 1 : 0)", logicalOr: "(a || b ? 1 : 0)",
+  gt: "(a > b ? 1 : 0)", ge: "(a >= b ? 1 : 0)", logicalAnd: "(a !== 0 && b !== 0 ? 1 : 0)", logicalOr: "(a !== 0 || b !== 0 ? 1 : 0)",
 };
 
 const helpers = { erf, roundHalfEven, remainder };
@@ -29,35 +30,38 @@ type UnaryLoop = (x: Arr, o: Arr, n: number) => void;
 type BinaryLoop = (a: Arr, b: Arr, o: Arr, shape: Shape, sa: number[], sb: number[]) => void;
 
 const unaryLoops = new Map<UnaryOp, UnaryLoop>();
-const binaryLoops = new Map<BinaryOp, BinaryLoop>();
+const binaryLoops = new Map<string, BinaryLoop>();
+
+// int32 products must wrap like C's int32 multiply; a * b in doubles loses the low bits past 2^53.
+const intExpr: Partial<Record<BinaryOp, string>> = { mul: "Math.imul(a, b)" };
 
 const makeUnary = (op: UnaryOp): UnaryLoop =>
   new Function("H", `return (X, O, n) => { for (let i = 0; i < n; i++) { const x = X[i]; O[i] = ${unaryExpr[op]}; } };`)(helpers);
 
 // Walks the output in row-major order with the last axis as the inner loop; offsets into a and b
 // advance by their (possibly zero) broadcast strides, so no index arrays are built per element.
-const makeBinary = (op: BinaryOp): BinaryLoop =>
+const makeBinary = (expr: string): BinaryLoop =>
   new Function(
     "H",
     `return (A, B, O, shape, sa, sb) => {
       const nd = shape.length;
       let total = 1; for (let d = 0; d < nd; d++) total *= shape[d];
       if (total === 0) return;
-      if (nd === 0) { const a = A[0], b = B[0]; O[0] = ${binaryExpr[op]}; return; }
+      if (nd === 0) { const a = A[0], b = B[0]; O[0] = ${expr}; return; }
       const inner = shape[nd - 1], ia = sa[nd - 1], ib = sb[nd - 1];
       const idx = new Array(nd).fill(0);
       let offA = 0, offB = 0, o = 0;
       while (o < total) {
         if (ia === 1 && ib === 1) {
-          for (let j = 0; j < inner; j++) { const a = A[offA + j], b = B[offB + j]; O[o + j] = ${binaryExpr[op]}; }
+          for (let j = 0; j < inner; j++) { const a = A[offA + j], b = B[offB + j]; O[o + j] = ${expr}; }
         } else if (ib === 0) {
           const b = B[offB];
-          for (let j = 0; j < inner; j++) { const a = A[offA + j * ia]; O[o + j] = ${binaryExpr[op]}; }
+          for (let j = 0; j < inner; j++) { const a = A[offA + j * ia]; O[o + j] = ${expr}; }
         } else if (ia === 0) {
           const a = A[offA];
-          for (let j = 0; j < inner; j++) { const b = B[offB + j * ib]; O[o + j] = ${binaryExpr[op]}; }
+          for (let j = 0; j < inner; j++) { const b = B[offB + j * ib]; O[o + j] = ${expr}; }
         } else {
-          for (let j = 0; j < inner; j++) { const a = A[offA + j * ia], b = B[offB + j * ib]; O[o + j] = ${binaryExpr[op]}; }
+          for (let j = 0; j < inner; j++) { const a = A[offA + j * ia], b = B[offB + j * ib]; O[o + j] = ${expr}; }
         }
         o += inner;
         for (let d = nd - 2; d >= 0; d--) {
@@ -97,8 +101,9 @@ const collapse = (shape: Shape, strides: number[][]): { shape: number[]; strides
 };
 
 export const binary: Kernel<Arr, "binary"> = ([a, b], { op }, out) => {
-  let loop = binaryLoops.get(op);
-  if (!loop) binaryLoops.set(op, (loop = makeBinary(op)));
+  const expr = (a!.dtype === "int32" && intExpr[op]) || binaryExpr[op];
+  let loop = binaryLoops.get(expr);
+  if (!loop) binaryLoops.set(expr, (loop = makeBinary(expr)));
   const o = allocFor(out.dtype, numel(out.shape));
   const c = collapse(out.shape, [broadcastStrides(a!.shape, out.shape), broadcastStrides(b!.shape, out.shape)]);
   loop(a!.data, b!.data, o, c.shape, c.strides[0]!, c.strides[1]!);
@@ -148,7 +153,8 @@ export const where: Kernel<Arr, "where"> = ([c, a, b], _p, out) => {
 export const cast: Kernel<Arr, "cast"> = ([x], { dtype }) => {
   const src = x!.data;
   const o = allocFor(dtype, src.length);
-  if (dtype === "bool") for (let i = 0; i < src.length; i++) o[i] = src[i] ? 1 : 0;
+  // `!== 0` rather than truthiness: NaN is true, as in PyTorch.
+  if (dtype === "bool") for (let i = 0; i < src.length; i++) o[i] = src[i] !== 0 ? 1 : 0;
   else if (dtype === "int32") for (let i = 0; i < src.length; i++) o[i] = Math.trunc(src[i]!);
   else o.set(src);
   return o;

@@ -25,13 +25,16 @@ export const threefry2x32 = (k0: number, k1: number, x0: number, x1: number, out
   out[at + 1] = b;
 };
 
-/** `n` random 32-bit words from a key: counters 0..n-1 split in two halves, as JAX lays them out. */
+/**
+ * `n` random 32-bit words from a key: counters 0..n-1 split in two halves, as JAX lays them out
+ * (an odd count is padded with a 0 counter, so the last pair is (half - 1, 0)).
+ */
 export const randomBits = (key: readonly [number, number], n: number): Uint32Array => {
   const half = Math.ceil(n / 2);
   const out = new Uint32Array(2 * half);
   const pair = new Uint32Array(2);
   for (let i = 0; i < half; i++) {
-    threefry2x32(key[0], key[1], i, half + i, pair, 0);
+    threefry2x32(key[0], key[1], i, half + i < n ? half + i : 0, pair, 0);
     out[i] = pair[0]!;
     out[half + i] = pair[1]!;
   }

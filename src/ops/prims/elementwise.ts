@@ -39,9 +39,10 @@ const binaryVjp: Record<BinaryOp, BinaryVjp> = {
   sub: (g) => [g, E.neg(g)],
   mul: (g, a, b) => [E.mul(g, b), E.mul(g, a)],
   div: (g, _a, b, y) => [E.div(g, b), E.neg(E.div(E.mul(g, y), b))],
-  // As PyTorch: the exponent's gradient is 0 where the base is 0 and the exponent non-negative.
+  // As PyTorch: the base's gradient is 0 where the exponent is 0 (not 0 · 0⁻¹ = NaN at a = 0), and the
+  // exponent's gradient is 0 where the base is 0 and the exponent non-negative.
   pow: (g, a, b, y) => [
-    E.mul(g, E.mul(b, E.pow(a, E.sub(b, 1)))),
+    E.where(E.eq(b, 0), 0, E.mul(g, E.mul(b, E.pow(a, E.sub(b, 1))))),
     E.where(E.logicalAnd(E.eq(a, 0), E.ge(b, 0)), 0, E.mul(g, E.mul(y, E.log(a)))),
   ],
   // Ties split the gradient in half, as torch.maximum/minimum do.

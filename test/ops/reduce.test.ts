@@ -1,0 +1,95 @@
+// Reductions against PyTorch fixtures (sum … cumsum over one/several/negative/all axes, keepdim, ties, -inf), plus errors.
+import { describe, expect, it } from "vitest";
+import {
+  Tensor, tensor, scalar, grad, sum, mean, prod, max, min, argmax, argmin, variance, std, logsumexp, norm, cumsum,
+  zeros, mul, type ReduceOptions,
+} from "../../src/index.js";
+import { loadCases, checkCase, checkFiniteDifferences, fromJson, type Case } from "../_harness.js";
+
+type Axes = number | number[] | undefined;
+type P = Record<string, unknown>;
+
+const opts = (p: P): ReduceOptions & { correction?: number; p?: number } => ({
+  keepdim: (p.keepdim as boolean | undefined) ?? false,
+  ...(p.correction !== undefined ? { correction: p.correction as number } : {}),
+  ...(p.p !== undefined ? { p: p.p === "inf" ? Infinity : (p.p as number) } : {}),
+});
+
+const fns: Record<string, (x: Tensor, p: P) => Tensor> = {
+  sum: (x, p) => sum(x, p.axis as Axes, opts(p)),
+  mean: (x, p) => mean(x, p.axis as Axes, opts(p)),
+  prod: (x, p) => prod(x, p.axis as Axes, opts(p)),
+  max: (x, p) => max(x, p.axis as Axes, opts(p)),
+  min: (x, p) => min(x, p.axis as Axes, opts(p)),
+  argmax: (x, p) => argmax(x, p.axis as number | undefined, opts(p)),
+  argmin: (x, p) => argmin(x, p.axis as number | undefined, opts(p)),
+  var: (x, p) => variance(x, p.axis as Axes, opts(p)),
+  std: (x, p) => std(x, p.axis as Axes, opts(p)),
+  logsumexp: (x, p) => logsumexp(x, p.axis as Axes, opts(p)),
+  norm: (x, p) => norm(x, p.axis as Axes, opts(p)),
+  cumsum: (x, p) => cumsum(x, p.axis as number, { reverse: (p.reverse as boolean | undefined) ?? false }),
+};
+
+const cases: Case[] = loadCases("core").filter((c) => c.op.startsWith("reduce."));
+
+describe("reductions vs PyTorch", () => {
+  for (const c of cases)
+    it(c.name, () => {
+      const run = ([x]: Tensor[], p: P) => fns[c.op.slice("reduce.".length)]!(x!, p);
+      checkCase(c, run);
+      expect(run(c.inputs.map(fromJson), c.params).dtype).toBe(c.output.dtype);
+    });
+});
+
+describe("reduction semantics", () => {
+  it("0-d tensors reduce over axis 0 as the identity", () => {
+    expect(sum(scalar(3), 0).tolist()).toBe(3);
+    expect(cumsum(scalar(3), -1).tolist()).toBe(3);
+    expect(argmax(scalar(3), 0).tolist()).toBe(0);
+    expect(max(scalar(-2)).tolist()).toBe(-2);
+  });
+
+  it("empty inputs: sum 0, prod 1, mean NaN, logsumexp -inf", () => {
+    const e = zeros([0, 3]);
+    expect(sum(e).tolist()).toBe(0);
+    expect(sum(e, 0).tolist()).toEqual([0, 0, 0]);
+    expect(prod(e, 0).tolist()).toEqual([1, 1, 1]);
+    expect(Number.isNaN(mean(e).item())).toBe(true);
+    expect(logsumexp(e, 0).tolist()).toEqual([-Infinity, -Infinity, -Infinity]);
+  });
+
+  it("NaN propagates through max and wins argmax", () => {
+    const x = tensor([1, NaN, 3]);
+    expect(Number.isNaN(max(x).item())).toBe(true);
+    expect(argmax(x).item()).toBe(1);
+  });
+
+  it("prod's gradient is exact at zeros", () => {
+    const g = grad((x: Tensor) => prod(x))(tensor([0, 2, 3]));
+    expect(g.tolist()).toEqual([6, 0, 0]);
+  });
+
+  it("finite differences through composed reductions", () => {
+    const x = tensor([[0.3, -1.2, 0.7, 0.1], [1.5, 0.2, -0.4, 0.9], [-0.6, 0.8, 1.1, -1.3]]);
+    checkFiniteDifferences(([a]) => mul(logsumexp(a!, 1), std(a!, 1)), [x]);
+    checkFiniteDifferences(([a]) => cumsum(mul(a!, norm(a!, 0, { keepdim: true, p: 3 })), 1, { reverse: true }), [x]);
+    checkFiniteDifferences(([a]) => variance(prod(a!, 0), 0, { correction: 0 }), [x]);
+  });
+});
+
+describe("reduction errors", () => {
+  const x = zeros([2, 3]);
+  it("names the op and the bad axis", () => {
+    expect(() => sum(x, 2)).toThrow("sum: axis 2 is out of range for a tensor with 2 dimensions");
+    expect(() => mean(x, [-3])).toThrow("mean: axis -3 is out of range for a tensor with 2 dimensions");
+    expect(() => sum(x, [0, -2])).toThrow("sum: repeated axis in [0, -2]");
+    expect(() => argmax(x, 1.5)).toThrow("argmax: axis 1.5 is out of range");
+    expect(() => cumsum(x, 5)).toThrow("cumsum: axis 5 is out of range for a tensor with 2 dimensions");
+  });
+
+  it("rejects empty max/argmax and bad norm orders", () => {
+    expect(() => max(zeros([2, 0]), 1)).toThrow("max: cannot reduce over an empty dimension of shape [2, 0] (axes [1])");
+    expect(() => argmin(zeros([0]))).toThrow("argmin: cannot take argmin of an empty tensor (shape [0])");
+    expect(() => norm(x, 0, { p: 0 })).toThrow("norm: order p must be a positive number or Infinity, got 0");
+  });
+});
