@@ -15,7 +15,7 @@ describe("README code", () => {
     it(`block ${i + 1} runs`, () => {
       const dir = mkdtempSync(join(tmpdir(), "rivulet-readme-"));
       try {
-        const file = join(dir, "block.ts");
+        const file = join(dir, "block.mts");
         writeFileSync(file, code.replaceAll('from "rivulet"', `from ${JSON.stringify(join(root, "src/index.ts"))}`));
         execFileSync(process.execPath, ["--import", "tsx", file], { cwd: root, stdio: "pipe", timeout: 60_000 });
       } finally {
