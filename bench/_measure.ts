@@ -1,0 +1,43 @@
+// Timing: warm up, then repeat within a time budget and take the median.
+
+export interface Measurement {
+  readonly medianMs: number;
+  readonly samples: number;
+}
+
+export interface MeasureOptions {
+  /** Time to spend on timed runs after the warm-up (at least `minReps` runs are made anyway). */
+  readonly budgetMs?: number;
+  readonly minReps?: number;
+  readonly maxReps?: number;
+  /** A warm-up slower than this is used as the only sample (slow peers: tfjs-cpu's conv2d backward). */
+  readonly slowMs?: number;
+  /** Keep warming up fast tasks for this long. */
+  readonly warmMs?: number;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const h = s.length >> 1;
+  return s.length % 2 === 1 ? s[h]! : (s[h - 1]! + s[h]!) / 2;
+};
+
+/**
+ * Times `run`: warm-up calls (at least one, and for `warmMs` when runs are fast, so every thread's JIT has
+ * optimised the hot loops), then between minReps and maxReps calls within budgetMs; the median per call.
+ */
+export const measure = (run: () => void, { budgetMs = 3000, minReps = 3, maxReps = 15, slowMs = 5000, warmMs = 500 }: MeasureOptions = {}): Measurement => {
+  let t = performance.now();
+  run();
+  const first = performance.now() - t;
+  if (first > slowMs) return { medianMs: first, samples: 1 };
+  for (let w = 1; w < 50 && performance.now() - t < warmMs; w++) run();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < maxReps && (times.length < minReps || performance.now() - start < budgetMs)) {
+    t = performance.now();
+    run();
+    times.push(performance.now() - t);
+  }
+  return { medianMs: median(times), samples: times.length };
+};

@@ -1,0 +1,109 @@
+// Side-by-side benchmarks: every workload on rivulet and on the peers (tfjs cpu, tfjs wasm) in one process.
+// Usage: npm run bench [-- --json] [-- --only=matmul]   (see bench/README.md)
+import { availableParallelism, cpus, totalmem } from "node:os";
+import { loadTfjs, useBackend, wasmFeatures } from "./_tfjs.js";
+import { measure, type MeasureOptions } from "./_measure.js";
+import { workloads } from "./workloads/index.js";
+import type { Row, Task, Tf, TfBackend, Workload } from "./workload.js";
+
+const args = process.argv.slice(2);
+const json = args.includes("--json");
+const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+
+// stdout carries only the result (the table, or with --json exactly one JSON object): progress and whatever
+// the peers print (tfjs's notices) go to stderr.
+const out = process.stdout.write.bind(process.stdout);
+const toStderr = (...xs: unknown[]) => void process.stderr.write(xs.map(String).join(" ") + "\n");
+console.log = console.info = console.warn = console.debug = toStderr;
+const progress = (msg: string) => void process.stderr.write(`  ${msg}\n`);
+
+const peers: readonly { readonly name: string; readonly backend: TfBackend }[] = [
+  { name: "tfjs-cpu", backend: "cpu" },
+  { name: "tfjs-wasm", backend: "wasm" },
+];
+
+// Slow peers get few repetitions so the whole run stays within a few minutes.
+const budget: MeasureOptions = { budgetMs: 2500, minReps: 3, maxReps: 15, slowMs: 4000 };
+
+const time = (w: Workload, who: string, task: Task | string, notes: string[]): number | null => {
+  if (typeof task === "string") {
+    notes.push(`${who}: n/a (${task})`);
+    progress(`${w.name} ${who}: n/a (${task})`);
+    return null;
+  }
+  try {
+    const m = measure(() => task.run(), budget);
+    const v = Number(w.score(m.medianMs).toPrecision(4));
+    if (m.samples === 1) notes.push(`${who}: a single run (${(m.medianMs / 1000).toFixed(1)} s)`);
+    progress(`${w.name} ${who}: ${v.toPrecision(4)} ${w.unit} (median of ${m.samples}, ${m.medianMs.toFixed(1)} ms/run)`);
+    return v;
+  } catch (e) {
+    notes.push(`${who}: failed (${e instanceof Error ? e.message : String(e)})`);
+    progress(`${w.name} ${who}: failed: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  } finally {
+    task.dispose?.();
+  }
+};
+
+const bench = async (tf: Tf, started: ReadonlySet<TfBackend>): Promise<Row[]> => {
+  const rows: Row[] = [];
+  for (const w of workloads.filter((w) => !only || w.name.includes(only))) {
+    const notes: string[] = [];
+    const rivulet = time(w, "rivulet", await w.rivulet(), notes);
+    const measured: Record<string, number | null> = {};
+    for (const p of peers) {
+      if (!started.has(p.backend) || !(await useBackend(tf, p.backend))) {
+        measured[p.name] = null;
+        notes.push(`${p.name}: n/a (backend did not start)`);
+        continue;
+      }
+      measured[p.name] = time(w, p.name, w.tfjs(tf, p.backend), notes);
+    }
+    rows.push({ workload: w.name, unit: w.unit, higherIsBetter: w.higherIsBetter, rivulet, peers: measured, ...(notes.length ? { notes } : {}) });
+  }
+  return rows;
+};
+
+/** rivulet relative to a peer, oriented so that above 1 means rivulet is better. */
+const ratio = (r: Row, peer: number | null | undefined): number | null =>
+  r.rivulet === null || peer == null || peer === 0 || r.rivulet === 0 ? null : r.higherIsBetter ? r.rivulet / peer : peer / r.rivulet;
+
+const fmt = (v: number | null | undefined, digits = 3): string => (v == null ? "n/a" : v >= 100 ? v.toFixed(0) : v.toPrecision(digits));
+
+const table = (rows: readonly Row[]): string => {
+  const head = ["workload", "unit", "rivulet", ...peers.map((p) => p.name), ...peers.map((p) => `vs ${p.name}`)];
+  const body = rows.map((r) => [
+    r.workload, r.unit, fmt(r.rivulet), ...peers.map((p) => fmt(r.peers[p.name])),
+    ...peers.map((p) => { const x = ratio(r, r.peers[p.name]); return x === null ? "n/a" : `${fmt(x)}×`; }),
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: readonly string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
+  const notes = rows.flatMap((r) => (r.notes ?? []).map((n) => `  ${r.workload}: ${n}`));
+  return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line), "",
+    "ratios: rivulet relative to the peer, above 1× means rivulet is better (throughput ratio, or time ratio for ms rows)",
+    ...(notes.length ? ["notes:", ...notes] : [])].join("\n");
+};
+
+const main = async () => {
+  const tf = await loadTfjs();
+  const started = new Set<TfBackend>();
+  for (const p of peers) if (await useBackend(tf, p.backend).catch(() => false)) started.add(p.backend);
+  const threadsEnv = Number(process.env["RIVULET_CPU_THREADS"] || "");
+  const machine = {
+    cpus: availableParallelism(),
+    model: cpus()[0]?.model ?? "unknown",
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    platform: `${process.platform}-${process.arch}`,
+    rivuletThreads: Number.isInteger(threadsEnv) && threadsEnv >= 1 ? threadsEnv : Math.min(availableParallelism(), 8),
+    tfjs: tf.version.tfjs,
+    tfjsWasm: started.has("wasm") ? (await useBackend(tf, "wasm"), wasmFeatures(tf)) : null,
+  };
+  progress(`machine: ${JSON.stringify(machine)}`);
+  const rows = await bench(tf, started);
+  if (json) out(JSON.stringify({ machine, rows }) + "\n");
+  else out(`machine: ${machine.cpus} cpus (${machine.model}), node ${machine.node}, rivulet threads ${machine.rivuletThreads}, tfjs ${machine.tfjs}, wasm ${JSON.stringify(machine.tfjsWasm)}\n\n${table(rows)}\n`);
+};
+
+await main();

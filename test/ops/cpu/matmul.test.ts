@@ -1,0 +1,189 @@
+// The CPU matmul kernel (packed, blocked, threaded when large) against a float64 reference, and matmul's gradients.
+import { describe, expect, it } from "vitest";
+import { grad, matmul, tensor, type Tensor } from "../../../src/index.js";
+import { gemm, matmul as matmulKernel } from "../../../src/ops/cpu/matmul.js";
+import { gemmPoolStats } from "../../../src/ops/cpu/_gemmPool.js";
+import { availableParallelism } from "node:os";
+
+// Deterministic uniform floats in [-1, 1) (mulberry32).
+const rng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
+};
+const randArray = (n: number, next: () => number) => Float32Array.from({ length: n }, next);
+
+interface Case { ba: number; bb: number; m: number; k: number; n: number; transA: boolean; transB: boolean }
+
+/** Runs the kernel on A [ba, m, k] and B [bb, k, n], each stored transposed in its last two axes when asked. */
+const runKernel = (A: Float32Array, B: Float32Array, { ba, bb, m, k, n, transA, transB }: Case) =>
+  matmulKernel(
+    [
+      { data: A, shape: transA ? [ba, k, m] : [ba, m, k], dtype: "float32" },
+      { data: B, shape: transB ? [bb, n, k] : [bb, k, n], dtype: "float32" },
+    ],
+    { transA, transB },
+    { shape: [Math.max(ba, bb), m, n], dtype: "float32" },
+  ) as Float32Array;
+
+/** float64 reference: the product and, per element, Σ|a·b| (the scale float32 rounding errors are relative to). */
+const reference = (A: Float32Array, B: Float32Array, { ba, bb, m, k, n, transA, transB }: Case) => {
+  const batch = Math.max(ba, bb);
+  const C = new Float64Array(batch * m * n), S = new Float64Array(batch * m * n);
+  for (let b = 0; b < batch; b++) {
+    const ao = ba === 1 ? 0 : b * m * k, bo = bb === 1 ? 0 : b * k * n;
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0, abs = 0;
+        for (let p = 0; p < k; p++) {
+          const x = (transA ? A[ao + p * m + i]! : A[ao + i * k + p]!) * (transB ? B[bo + j * k + p]! : B[bo + p * n + j]!);
+          s += x;
+          abs += Math.abs(x);
+        }
+        C[b * m * n + i * n + j] = s;
+        S[b * m * n + i * n + j] = abs;
+      }
+  }
+  return { C, S };
+};
+
+const checkCase = (c: Case, seed: number) => {
+  const next = rng(seed);
+  const A = randArray(c.ba * c.m * c.k, next), B = randArray(c.bb * c.k * c.n, next);
+  const got = runKernel(A, B, c);
+  const { C, S } = reference(A, B, c);
+  expect(got.length).toBe(C.length);
+  let worst = 0;
+  for (let i = 0; i < C.length; i++) worst = Math.max(worst, Math.abs(got[i]! - C[i]!) / (S[i]! + 1e-30));
+  // float32 output rounding is 2^-24 relative; partial sums over k blocks are added in float32 too
+  expect(worst, JSON.stringify(c)).toBeLessThan(1e-6);
+};
+
+const transposes = [[false, false], [true, false], [false, true], [true, true]] as const;
+const odd = [1, 3, 7, 17, 33, 65, 129];
+
+describe("cpu matmul kernel matches a float64 reference", () => {
+  // Odd sizes hit every edge of the 4×4 micro-tile and of the cache blocks (k = 300 spans two k blocks).
+  const shapes: [number, number, number][] = [
+    [1, 1, 1], [1, 7, 1], [3, 1, 7], [7, 3, 17], [17, 33, 7], [33, 17, 65], [65, 7, 3], [129, 33, 17],
+    [5, 300, 9], [33, 65, 129], [129, 129, 65], [16, 16, 16], [4, 4, 4], [70, 300, 130],
+  ];
+  for (const [transA, transB] of transposes)
+    it(`shapes from 1 to 300, transA=${transA} transB=${transB}`, () => {
+      let seed = 1;
+      for (const [m, k, n] of shapes) checkCase({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
+    });
+
+  it("random odd shapes", () => {
+    const pick = rng(99);
+    for (let t = 0; t < 24; t++) {
+      const at = (x: number) => odd[Math.floor(((x + 1) / 2) * odd.length)]!;
+      const [transA, transB] = transposes[t % 4]!;
+      checkCase({ ba: 1, bb: 1, m: at(pick()), k: at(pick()), n: at(pick()), transA, transB }, 100 + t);
+    }
+  });
+
+  it("batches, with either operand broadcast", () => {
+    let seed = 200;
+    for (const [ba, bb] of [[3, 3], [3, 1], [1, 4], [1, 1]] as const)
+      for (const [transA, transB] of transposes) {
+        checkCase({ ba, bb, m: 17, k: 33, n: 7, transA, transB }, seed++);
+        checkCase({ ba, bb, m: 2, k: 5, n: 3, transA, transB }, seed++);
+      }
+  });
+
+  // Big enough (≥ 2^20 multiply-adds) to be split across worker threads where the machine has several cores.
+  for (const [transA, transB] of transposes)
+    it(`large products (threaded path), transA=${transA} transB=${transB}`, () => {
+      checkCase({ ba: 1, bb: 1, m: 131, k: 129, n: 257, transA, transB }, 300);
+      checkCase({ ba: 3, bb: 1, m: 65, k: 70, n: 97, transA, transB }, 301);
+      checkCase({ ba: 1, bb: 2, m: 300, k: 33, n: 65, transA, transB }, 302);
+    });
+
+  it.runIf(availableParallelism() > 1 && !process.env["RIVULET_CPU_THREADS"])("worker threads take part and stay healthy", async () => {
+    // A worker that is slow to wake leaves its share to the caller, so allow a few products before one claims a block.
+    for (let t = 0; t < 40 && gemmPoolStats().workerBlocks === 0; t++) {
+      checkCase({ ba: 2, bb: 2, m: 96, k: 128, n: 160, transA: t % 2 === 1, transB: false }, 400 + t);
+      await new Promise((r) => setTimeout(r, 5)); // let a failed worker's "error" event arrive
+    }
+    const stats = gemmPoolStats();
+    expect(stats.threads).toBeGreaterThan(1);
+    expect(stats.broken).toBe(false);
+    expect(stats.workerBlocks).toBeGreaterThan(0);
+  });
+
+  it("threaded results are bit-identical to the single-threaded GEMM (deterministic whatever the split)", () => {
+    const c: Case = { ba: 2, bb: 1, m: 150, k: 300, n: 97, transA: true, transB: true };
+    const next = rng(500);
+    const A = randArray(c.ba * c.m * c.k, next), B = randArray(c.k * c.n, next);
+    const got = runKernel(A, B, c);
+    const want = new Float32Array(got.length);
+    for (let b = 0; b < 2; b++) gemm(A, b * c.m * c.k, true, B, 0, true, want, b * c.m * c.n, c.m, c.k, c.n);
+    expect(Array.from(got)).toEqual(Array.from(want));
+  });
+
+  it("K = 0 gives zeros, and empty outputs are empty", () => {
+    for (const [transA, transB] of transposes) {
+      expect(Array.from(runKernel(new Float32Array(0), new Float32Array(0), { ba: 2, bb: 1, m: 3, k: 0, n: 5, transA, transB }))).toEqual(new Array(30).fill(0));
+      expect(Array.from(runKernel(new Float32Array(0), new Float32Array(0), { ba: 1, bb: 1, m: 40, k: 0, n: 40, transA, transB }))).toEqual(new Array(1600).fill(0));
+      expect(runKernel(new Float32Array(0), randArray(12, rng(1)), { ba: 1, bb: 1, m: 0, k: 3, n: 4, transA, transB }).length).toBe(0);
+    }
+  });
+
+  it("propagates NaN and Inf (0·Inf = NaN; zeros are not skipped)", () => {
+    for (const size of [5, 37, 160]) // small path, packed path, threaded path
+      for (const [transA, transB] of transposes) {
+        const m = size, k = size + 3, n = size + 1;
+        const next = rng(size);
+        const A = randArray(m * k, next), B = randArray(k * n, next);
+        const at = (i: number, p: number) => (transA ? p * m + i : i * k + p);
+        const bt = (p: number, j: number) => (transB ? j * k + p : p * n + j);
+        A[at(1, 2)] = NaN; // row 1 of C is all NaN
+        A[at(3, 0)] = Infinity; // row 3 is ±Inf, except NaN where B[0, j] = 0
+        B[bt(0, 2)] = 0;
+        const C = runKernel(A, B, { ba: 1, bb: 1, m, k, n, transA, transB });
+        for (let j = 0; j < n; j++) {
+          expect(C[n + j]).toBeNaN();
+          if (j === 2) expect(C[3 * n + j]).toBeNaN();
+          else expect(Math.abs(C[3 * n + j]!)).toBe(Infinity);
+          expect(Number.isFinite(C[j]!)).toBe(true);
+        }
+      }
+  });
+});
+
+describe("matmul gradients", () => {
+  const data = (shape: number[], seed: number) => {
+    const next = rng(seed);
+    return tensor(randArray(shape.reduce((a, b) => a * b, 1), next), { shape });
+  };
+  const close = (got: Tensor, want: Float64Array, tol: number) => {
+    const g = got.dataSync();
+    expect(g.length).toBe(want.length);
+    let worst = 0;
+    for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(g[i]! - want[i]!));
+    expect(worst).toBeLessThan(tol);
+  };
+
+  // loss = Σ (A·B ∘ G): dA = G·Bᵀ and dB = Σ_batch Aᵀ·G (B is broadcast over A's batch).
+  for (const [bsz, m, k, n] of [[2, 5, 7, 3], [3, 33, 70, 65]] as const)
+    it(`grad of matmul(a, b).mul(c).sum() for a [${bsz}, ${m}, ${k}] and b [${k}, ${n}]`, () => {
+      const a = data([bsz, m, k], 1), b = data([k, n], 2), c = data([bsz, m, n], 3);
+      const { a: da, b: db } = grad((p: { a: Tensor; b: Tensor }) => matmul(p.a, p.b).mul(c).sum())({ a, b });
+      const A = a.dataSync(), B = b.dataSync(), G = c.dataSync();
+      const wantA = new Float64Array(bsz * m * k), wantB = new Float64Array(k * n);
+      for (let s = 0; s < bsz; s++)
+        for (let i = 0; i < m; i++)
+          for (let p = 0; p < k; p++)
+            for (let j = 0; j < n; j++) {
+              const g = G[s * m * n + i * n + j]!;
+              wantA[s * m * k + i * k + p] += g * B[p * n + j]!;
+              wantB[p * n + j] += A[s * m * k + i * k + p]! * g;
+            }
+      expect(da.shape).toEqual([bsz, m, k]);
+      expect(db.shape).toEqual([k, n]);
+      close(da, wantA, 1e-4);
+      close(db, wantB, 1e-4);
+    });
+});
