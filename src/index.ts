@@ -4,3 +4,6 @@ export * from "./graph/index.js";
 export * from "./nn/index.js";
 export * from "./optim/index.js";
 export * from "./io/index.js";
+export * from "./streams/index.js";
+export * from "./gpu/index.js";
+export * from "./sinks/index.js";

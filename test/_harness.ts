@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { expect } from "vitest";
-import { Tensor, tensor, valueAndGrad, grad, mul, sum, randn, key, split, add, type DType } from "../src/index.js";
+import { Tensor, tensor, valueAndGrad, grad, mul, sum, randn, key, split, add, toDevice, cpuDevice, type Backend, type DType } from "../src/index.js";
 
 export interface TensorJson {
   readonly shape: number[];
@@ -32,6 +32,9 @@ const num = (v: number | string): number => (typeof v === "number" ? v : v === "
 /** A fixture tensor as a rivulet tensor. */
 export const fromJson = (t: TensorJson): Tensor => tensor(t.data.map(num), { dtype: t.dtype, shape: t.shape });
 
+/** Fixture tensors on a device (a separate function so that `cases.map(fromJson)` keeps working). */
+export const fromJsonOn = (device: Backend) => (t: TensorJson): Tensor => tensor(t.data.map(num), { dtype: t.dtype, shape: t.shape, device });
+
 /** Asserts same shape and elementwise |a - e| <= atol + rtol·|e| (NaN matches NaN), naming the first mismatch. */
 export const expectClose = (actual: Tensor, expected: TensorJson | Tensor, { atol = 1e-5, rtol = 1e-4 } = {}, label = ""): void => {
   const exp = expected instanceof Tensor ? { shape: [...expected.shape], data: Array.from(expected.dataSync()) } : { shape: expected.shape, data: expected.data.map(num) };
@@ -47,19 +50,30 @@ export const expectClose = (actual: Tensor, expected: TensorJson | Tensor, { ato
 
 export type OpRunner = (inputs: Tensor[], params: Record<string, unknown>) => Tensor;
 
-/** Checks one fixture case: the forward output, then the gradients of sum(out · cotangent). */
-export const checkCase = (c: Case, run: OpRunner, tol: { atol?: number; rtol?: number } = {}): void => {
+/**
+ * Checks one fixture case: the forward output, then the gradients of sum(out · cotangent). With a `device` that reads
+ * back asynchronously (WebGPU), everything runs there and the check returns a promise.
+ */
+export const checkCase = (c: Case, run: OpRunner, tol: { atol?: number; rtol?: number } = {}, device?: Backend): void | Promise<void> => {
   const t = c.tol !== undefined ? { atol: c.tol, rtol: c.tol } : tol;
-  const inputs = c.inputs.map(fromJson);
-  expectClose(run(inputs, c.params), c.output, t, `${c.name} output`);
-  if (!c.grads || !c.cotangent) return;
-  const cot = fromJson(c.cotangent);
-  const idx = c.grads.flatMap((g, i) => (g ? [i] : []));
-  const gs = grad((xs: Tensor[]) => {
-    const all = inputs.map((x, i) => (idx.includes(i) ? xs[idx.indexOf(i)]! : x));
-    return sum(mul(run(all, c.params), cot));
-  })(idx.map((i) => inputs[i]!));
-  idx.forEach((i, k) => expectClose(gs[k]!, c.grads![i]!, t, `${c.name} grad of input ${i}`));
+  const load = device ? fromJsonOn(device) : fromJson;
+  const inputs = c.inputs.map(load);
+  const out = run(inputs, c.params);
+  const checks: [Tensor, TensorJson, string][] = [[out, c.output, `${c.name} output`]];
+  if (c.grads && c.cotangent) {
+    const cot = load(c.cotangent);
+    const idx = c.grads.flatMap((g, i) => (g ? [i] : []));
+    const gs = grad((xs: Tensor[]) => {
+      const all = inputs.map((x, i) => (idx.includes(i) ? xs[idx.indexOf(i)]! : x));
+      return sum(mul(run(all, c.params), cot));
+    })(idx.map((i) => inputs[i]!));
+    idx.forEach((i, k) => checks.push([gs[k]!, c.grads![i]!, `${c.name} grad of input ${i}`]));
+  }
+  if (!device || device.readSync) {
+    for (const [a, e, label] of checks) expectClose(a, e, t, label);
+    return;
+  }
+  return toDevice(checks.map((x) => x[0]), cpuDevice).then((host) => host.forEach((a, k) => expectClose(a, checks[k]![1], t, checks[k]![2])));
 };
 
 /**

@@ -82,6 +82,14 @@ export class Tensor {
     return nest(await this.data(), this.shape, this.dtype);
   }
 
+  /** This tensor on `device` (synchronous from the CPU; a GPU tensor is read back asynchronously: `await toDevice(t, device)`). */
+  to(device: Backend): Tensor {
+    if (device === this.device) return this;
+    const read = this.device.readSync;
+    if (!read) throw new Error(`to: a tensor on ${this.device.name} can only be read back asynchronously; use await toDevice(t, device)`);
+    return new Tensor(device.upload(read.call(this.device, this.storage, this.dtype, this.size), this.dtype), this.shape, this.dtype, device);
+  }
+
   /** The single value of a one-element tensor. */
   item(): number {
     if (this.size !== 1) throw new Error(`item: only one-element tensors can be converted to a number, got shape [${this.shape.join(", ")}]`);

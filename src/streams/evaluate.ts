@@ -1,0 +1,36 @@
+// Evaluation: a loss (and its metrics) averaged over a test loader, and the operator running it at each epoch's end.
+import type { OperatorFunction } from "rxjs";
+import { foldIn } from "../ops/random.js";
+import type { Loader } from "./loader.js";
+import { metricsOf, runLoss, type LossFn, type TrainState } from "./trainStep.js";
+import { accumulatorAdd, accumulatorMeans, emptyAccumulator } from "./accumulate.js";
+import { mapAsync } from "./mapAsync.js";
+
+/**
+ * The sample-weighted means of `loss` and its aux metrics over one pass of `data`, in evaluation mode
+ * (`ctx.training` false), pulling one batch at a time.
+ * @example
+ * const { loss, accuracy } = await evaluation(test, lossFn, state);
+ */
+export const evaluation = async <P, B, S>(data: Loader<B>, loss: LossFn<P, B>, state: TrainState<P, S>): Promise<Record<string, number>> => {
+  const run = runLoss(loss, "evaluate");
+  let acc = emptyAccumulator;
+  for await (const lb of data.epochs(1)) {
+    const ctx = { key: foldIn(state.rng, state.step), step: state.step, epoch: state.position.epoch, training: false, modelState: state.modelState };
+    const [value, aux] = run(state.params, lb.batch, ctx);
+    acc = accumulatorAdd(acc, metricsOf(value, aux), lb.samples);
+  }
+  return accumulatorMeans(acc);
+};
+
+/**
+ * For each value carrying a training state (an epoch result), evaluates `loss` on `data` and adds the means
+ * under `as` (default "test"); the training source waits meanwhile.
+ * @example
+ * steps$.pipe(epochs(), evaluate(test, { loss: lossFn })).subscribe((e) => console.log(e.test.loss, e.test.accuracy));
+ */
+export const evaluate = <P, B, S, E extends { readonly state: TrainState<P, S> }, K extends string = "test">(
+  data: Loader<B>,
+  { loss, as = "test" as K }: { readonly loss: LossFn<P, B>; readonly as?: K },
+): OperatorFunction<E, E & { readonly [k in K]: Readonly<Record<string, number>> }> =>
+  mapAsync(async (value: E) => ({ ...value, [as]: await evaluation(data, loss, value.state) }) as E & { readonly [k in K]: Readonly<Record<string, number>> });

@@ -1,0 +1,22 @@
+// Public face of src/streams/transforms: torchvision.transforms as pure functions on Images and tensor images.
+export type { Transform, ImageOrTensor, ImageTransform, DeterministicImageTransform } from "./Transform.js";
+export { compose, type AnyTransform, type ComposeInput, type ComposeOutput } from "./compose.js";
+export { toTensor } from "./toTensor.js";
+export { pilToTensor } from "./pilToTensor.js";
+export { toImage, toPILImage } from "./toImage.js";
+export { normalize, type NormalizeOptions } from "./normalize.js";
+export { resize, type ResizeOptions, type InterpolationMode } from "./resize.js";
+export { crop, type CropBox } from "./crop.js";
+export { centerCrop } from "./centerCrop.js";
+export { pad, type PadOptions, type Padding, type PaddingMode } from "./pad.js";
+export { randomCrop, type RandomCropOptions } from "./randomCrop.js";
+export { hflip, vflip } from "./flip.js";
+export { randomHorizontalFlip } from "./randomHorizontalFlip.js";
+export { randomVerticalFlip } from "./randomVerticalFlip.js";
+export { randomResizedCrop, randomResizedCropBox, type RandomResizedCropOptions } from "./randomResizedCrop.js";
+export { adjustBrightness } from "./adjustBrightness.js";
+export { adjustContrast } from "./adjustContrast.js";
+export { adjustSaturation } from "./adjustSaturation.js";
+export { adjustHue } from "./adjustHue.js";
+export { colorJitter, type ColorJitterOptions, type JitterRange } from "./colorJitter.js";
+export { grayscale, type GrayscaleOptions } from "./grayscale.js";
