@@ -170,8 +170,8 @@ export const initVariables = (root: AnyModule, key: Key, reuse?: (m: AnyModule) 
   return { params, state };
 };
 
-/** Reports each module call (for summary): gets the call's path, module and owner path; returns what to do with its output. */
-export type Tracer = (path: string, module: AnyModule, owner: string) => (output: unknown) => void;
+/** Reports each module call (for summary, graph tracing): gets the call's path, module, owner path and input; returns what to do with its output. */
+export type Tracer = (path: string, module: AnyModule, owner: string, input: unknown) => (output: unknown) => void;
 
 interface Runtime {
   readonly params: Params;
@@ -223,7 +223,7 @@ const runModule = (rt: Runtime, m: AnyModule, path: string, x: unknown, key: Key
   const fail = (message: string): never => {
     throw new ModuleError(`${name}: ${message}`);
   };
-  const done = rt.trace?.(path, m, owner);
+  const done = rt.trace?.(path, m, owner, x);
   try {
     const params = ownTensors(rt.params, owner, m.paramSpecs, "parameter", name);
     const state = rt.updates.get(owner) ?? ownTensors(rt.state, owner, m.stateSpecs, "buffer", name);

@@ -1,5 +1,5 @@
 // Traces an nn module into a graph whose ops are grouped by module path, as torch.utils.tensorboard names them (`Sequential/Conv2d[0]/...`).
-// It uses nn's internal call tracer (the one nn.summary uses); see docs/tensorboard.md for the public hook this asks of nn.
+// It uses nn's internal call tracer (the one nn.summary uses).
 import type { Tensor } from "../../ops/Tensor.js";
 import { key as makeKey, type Key } from "../../ops/random.js";
 import { trace, type ScopeCall, type TracedGraph } from "../../graph/trace.js";
@@ -22,12 +22,13 @@ export const traceModule = <I>(model: Module<I, unknown>, input: I, { variables,
   const calls: ScopeCall[] = [];
   const scopeAt = new Map<string, string>();
   const run = (params: Variables["params"], x: I): unknown =>
-    applyModule(model, owners, { params, state: vars.state }, x, { training, key }, (path, m) => {
+    applyModule(model, owners, { params, state: vars.state }, x, { training, key }, (path, m, _owner, input) => {
       const dot = path.lastIndexOf(".");
       const parent = dot < 0 ? (path === "" ? undefined : "") : path.slice(0, dot);
       const scope = parent === undefined ? m.kind : `${scopeAt.get(parent) ?? model.kind}/${m.kind}[${path.slice(dot + 1)}]`;
       scopeAt.set(path, scope);
-      return (output) => calls.push({ scope, outputs: output });
+      // Knowing the call's input lets ops a custom forward runs before calling a child stay in the parent's scope.
+      return (output) => calls.push({ scope, outputs: output, inputs: input });
     }).output;
   return trace(run as (p: Variables["params"], x: unknown) => unknown, [vars.params, input as unknown as Tensor], {
     argNames: ["params", "input"],
