@@ -68,3 +68,25 @@ export const checkShape = (op: string, shape: Shape): void => {
 /** Number of window positions along one axis (convolution/pooling output size). */
 export const windowCount = (size: number, k: number, stride: number, dilation: number, padBefore: number, padAfter: number): number =>
   Math.floor((size + padBefore + padAfter - dilation * (k - 1) - 1) / stride) + 1;
+
+/**
+ * Drops size-1 axes and merges neighbours that are contiguous in every operand, returning the collapsed iteration
+ * shape and each operand's strides over it, so broadcasting loops (CPU) and index decoding (GPU) stay short.
+ */
+export const collapse = (shape: Shape, strides: readonly (readonly number[])[]): { shape: number[]; strides: number[][] } => {
+  const s: number[] = [];
+  const st: number[][] = strides.map(() => []);
+  for (let d = 0; d < shape.length; d++) {
+    const n = shape[d]!;
+    if (n === 1) continue;
+    const last = s.length - 1;
+    if (last >= 0 && strides.every((str, k) => st[k]![last] === str[d]! * n)) {
+      s[last] = s[last]! * n;
+      strides.forEach((str, k) => (st[k]![last] = str[d]!));
+    } else {
+      s.push(n);
+      strides.forEach((str, k) => st[k]!.push(str[d]!));
+    }
+  }
+  return { shape: s, strides: st };
+};

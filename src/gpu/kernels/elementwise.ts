@@ -2,9 +2,8 @@
 import type { Buf, Kernel, OutSpec } from "../../ops/backend.js";
 import type { DType } from "../../ops/dtype.js";
 import type { BinaryOp, UnaryOp } from "../../ops/primitive.js";
-import { broadcastStrides, numel, stridesOf } from "../../ops/_shape.js";
+import { broadcastStrides, collapse, numel, stridesOf } from "../../ops/_shape.js";
 import type { GpuStorage } from "../GpuStorage.js";
-import { collapse } from "./_strides.js";
 import { F32_HELPERS, bindings, main1d, stridedOffset, wgslType } from "./_wgsl.js";
 import { groupsFor, type GpuContext } from "./_context.js";
 

@@ -1,9 +1,8 @@
 // WGSL data movement: one strided-copy kernel serves permute, expand, slice, pad and concat; reshape shares storage.
 import type { Kernel } from "../../ops/backend.js";
 import type { DType } from "../../ops/dtype.js";
-import { broadcastStrides, numel, stridesOf, type Shape } from "../../ops/_shape.js";
+import { broadcastStrides, collapse, numel, stridesOf, type Shape } from "../../ops/_shape.js";
 import type { GpuStorage } from "../GpuStorage.js";
-import { collapse } from "./_strides.js";
 import { bindings, main1d } from "./_wgsl.js";
 import { groupsFor, type GpuContext } from "./_context.js";
 

@@ -1,9 +1,8 @@
 // WGSL reductions: sum/prod/max/min over any axes (a workgroup tree per output when the reduced extent is long), argmax/argmin, cumsum.
 import type { Buf, Kernel } from "../../ops/backend.js";
 import type { ReduceOp } from "../../ops/primitive.js";
-import { numel, stridesOf } from "../../ops/_shape.js";
+import { collapse, numel, stridesOf } from "../../ops/_shape.js";
 import type { GpuStorage } from "../GpuStorage.js";
-import { collapse } from "./_strides.js";
 import { F32_HELPERS, bindings, main1d, stridedOffset, wgslType } from "./_wgsl.js";
 import { groupsFor, type GpuContext } from "./_context.js";
 

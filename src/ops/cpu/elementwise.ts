@@ -2,7 +2,7 @@
 import type { Kernel } from "../backend.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
-import { broadcastStrides, numel, sameShape, type Shape } from "../_shape.js";
+import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
 import { erf, remainder, roundHalfEven } from "./_scalar.js";
 
 type Arr = AnyTypedArray;
@@ -79,25 +79,6 @@ export const unary: Kernel<Arr, "unary"> = ([x], { op }, out) => {
   const o = allocFor(out.dtype, x!.data.length);
   loop(x!.data, o, o.length);
   return o;
-};
-
-/** Merges adjacent axes that are contiguous in every operand, so broadcasting loops stay long. */
-const collapse = (shape: Shape, strides: number[][]): { shape: number[]; strides: number[][] } => {
-  const s: number[] = [];
-  const st: number[][] = strides.map(() => []);
-  for (let d = 0; d < shape.length; d++) {
-    const n = shape[d]!;
-    if (n === 1) continue;
-    const last = s.length - 1;
-    if (last >= 0 && strides.every((str, k) => st[k]![last] === str[d]! * n)) {
-      s[last] = s[last]! * n;
-      strides.forEach((str, k) => (st[k]![last] = str[d]!));
-    } else {
-      s.push(n);
-      strides.forEach((str, k) => st[k]!.push(str[d]!));
-    }
-  }
-  return { shape: s, strides: st };
 };
 
 export const binary: Kernel<Arr, "binary"> = ([a, b], { op }, out) => {
