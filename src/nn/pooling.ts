@@ -4,21 +4,12 @@ import * as P from "../ops/pool.js";
 import { defineModule, type Module } from "./Module.js";
 import { pyBool, pyIntOrTuple, pyTuple } from "./_pyrepr.js";
 
-type Pair = number | readonly [number, number];
 
 /** Values and flat h·W + w indices, as PyTorch's pools return with return_indices=True. */
 export type PoolWithIndices = P.PoolWithIndices;
 
-export interface MaxPool2dOptions {
-  readonly kernelSize: Pair;
-  /** Defaults to kernelSize. */
-  readonly stride?: Pair | undefined;
-  readonly padding?: Pair;
-  readonly dilation?: Pair;
-  readonly ceilMode?: boolean;
-  /** Return `{ values, indices }` instead of the values (for maxUnpool-style uses). */
-  readonly returnIndices?: boolean;
-}
+/** The layer takes the functional op's options (torch.nn.MaxPool2d's constructor arguments). */
+export type MaxPool2dOptions = P.MaxPool2dOptions;
 
 /**
  * 2-D max pooling (torch.nn.MaxPool2d).
@@ -37,16 +28,7 @@ export function maxPool2d({ kernelSize, stride, padding = 0, dilation = 1, ceilM
   });
 }
 
-export interface AvgPool2dOptions {
-  readonly kernelSize: Pair;
-  /** Defaults to kernelSize. */
-  readonly stride?: Pair | undefined;
-  readonly padding?: Pair;
-  readonly ceilMode?: boolean;
-  /** Count padded zeros in the divisor (default true). */
-  readonly countIncludePad?: boolean;
-  readonly divisorOverride?: number | undefined;
-}
+export type AvgPool2dOptions = P.AvgPool2dOptions;
 
 /**
  * 2-D average pooling (torch.nn.AvgPool2d).
@@ -63,13 +45,7 @@ export const avgPool2d = ({ kernelSize, stride, padding = 0, ceilMode = false, c
   });
 };
 
-export interface MaxPool1dOptions {
-  readonly kernelSize: number;
-  readonly stride?: number | undefined;
-  readonly padding?: number;
-  readonly dilation?: number;
-  readonly ceilMode?: boolean;
-}
+export type MaxPool1dOptions = Omit<P.MaxPool1dOptions, "returnIndices">;
 
 /** 1-D max pooling of [N, C, L] (torch.nn.MaxPool1d). */
 export const maxPool1d = ({ kernelSize, stride, padding = 0, dilation = 1, ceilMode = false }: MaxPool1dOptions): Module => {
@@ -82,13 +58,7 @@ export const maxPool1d = ({ kernelSize, stride, padding = 0, dilation = 1, ceilM
   });
 };
 
-export interface AvgPool1dOptions {
-  readonly kernelSize: number;
-  readonly stride?: number | undefined;
-  readonly padding?: number;
-  readonly ceilMode?: boolean;
-  readonly countIncludePad?: boolean;
-}
+export type AvgPool1dOptions = P.AvgPool1dOptions;
 
 /** 1-D average pooling of [N, C, L] (torch.nn.AvgPool1d). */
 export const avgPool1d = ({ kernelSize, stride, padding = 0, ceilMode = false, countIncludePad = true }: AvgPool1dOptions): Module => {
