@@ -4,7 +4,6 @@ import * as P from "../ops/pool.js";
 import { defineModule, type Module } from "./Module.js";
 import { pyBool, pyIntOrTuple, pyTuple } from "./_pyrepr.js";
 
-
 /** Values and flat h·W + w indices, as PyTorch's pools return with return_indices=True. */
 export type PoolWithIndices = P.PoolWithIndices;
 
