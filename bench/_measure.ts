@@ -41,3 +41,24 @@ export const measure = (run: () => void, { budgetMs = 3000, minReps = 3, maxReps
   }
   return { medianMs: median(times), samples: times.length };
 };
+
+/**
+ * `measure` for tasks that finish asynchronously (a GPU readback). The first `warmups` runs are never timed, however
+ * slow: on a GPU they compile the pipelines. A timed run slower than `slowMs` is then the only sample.
+ */
+export const measureAsync = async (
+  run: () => void | Promise<void>,
+  { budgetMs = 3000, minReps = 3, maxReps = 15, slowMs = 5000, warmMs = 500, warmups = 1 }: MeasureOptions & { readonly warmups?: number } = {},
+): Promise<Measurement> => {
+  const warmStart = performance.now();
+  for (let w = 0; w < 50 && (w < warmups || performance.now() - warmStart < warmMs); w++) await run();
+  const times: number[] = [];
+  const start = performance.now();
+  while (times.length < maxReps && (times.length < minReps || performance.now() - start < budgetMs)) {
+    const t = performance.now();
+    await run();
+    times.push(performance.now() - t);
+    if (times.length === 1 && times[0]! > slowMs) break;
+  }
+  return { medianMs: median(times), samples: times.length };
+};

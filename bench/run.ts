@@ -1,8 +1,9 @@
-// Side-by-side benchmarks: every workload on rivulet and on the peers (tfjs cpu, tfjs wasm) in one process.
+// Side-by-side benchmarks: every workload on rivulet and on the peers (tfjs cpu, tfjs wasm) in one process; WebGPU rows
+// compare rivulet on WebGPU with rivulet on the CPU and with tfjs-backend-webgpu on the same adapter.
 // Usage: npm run bench [-- --json] [-- --only=matmul]   (see bench/README.md)
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { loadTfjs, useBackend, wasmFeatures } from "./_tfjs.js";
-import { measure, type MeasureOptions } from "./_measure.js";
+import { measure, measureAsync, type MeasureOptions } from "./_measure.js";
 import { workloads } from "./workloads/index.js";
 import type { Row, Task, Tf, TfBackend, Workload } from "./workload.js";
 
@@ -46,10 +47,48 @@ const time = (w: Workload, who: string, task: Task | string, notes: string[]): n
   }
 };
 
+/** `time` for the columns of a comparison row (tasks may be asynchronous; the first run is an untimed warm-up). */
+const timeAsync = async (w: Workload, who: string, task: Task | string, notes: string[]): Promise<number | null> => {
+  if (typeof task === "string") {
+    notes.push(`${who}: n/a (${task})`);
+    progress(`${w.name} ${who}: n/a (${task})`);
+    return null;
+  }
+  try {
+    const m = await measureAsync(() => task.run(), w.budget?.() ?? budget);
+    const v = Number(w.score(m.medianMs).toPrecision(4));
+    if (m.samples === 1) notes.push(`${who}: a single timed run (${(m.medianMs / 1000).toFixed(1)} s)`);
+    progress(`${w.name} ${who}: ${v.toPrecision(4)} ${w.unit} (median of ${m.samples}, ${m.medianMs.toFixed(1)} ms/run)`);
+    return v;
+  } catch (e) {
+    notes.push(`${who}: failed (${e instanceof Error ? e.message : String(e)})`);
+    progress(`${w.name} ${who}: failed: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  } finally {
+    task.dispose?.();
+  }
+};
+
+/** Rows left out, with why (no WebGPU adapter; too slow on a software one). */
+const skipped: { workload: string; reason: string }[] = [];
+
 const bench = async (tf: Tf, started: ReadonlySet<TfBackend>): Promise<Row[]> => {
   const rows: Row[] = [];
   for (const w of workloads.filter((w) => !only || w.name.includes(only))) {
+    const reason = await w.skip?.();
+    if (reason !== undefined) {
+      skipped.push({ workload: w.name, reason });
+      progress(`${w.name}: skipped (${reason})`);
+      continue;
+    }
     const notes: string[] = [];
+    if (w.compare) {
+      const rivulet = await timeAsync(w, "rivulet", await w.rivulet(), notes);
+      const measured: Record<string, number | null> = {};
+      for (const r of w.compare) measured[r.name] = await timeAsync(w, r.name, await r.task(), notes);
+      rows.push({ workload: w.name, unit: w.unit, higherIsBetter: w.higherIsBetter, rivulet, peers: measured, ...(notes.length ? { notes } : {}), ...(w.group ? { group: w.group() } : {}) });
+      continue;
+    }
     const rivulet = time(w, "rivulet", await w.rivulet(), notes);
     const measured: Record<string, number | null> = {};
     for (const p of peers) {
@@ -58,9 +97,9 @@ const bench = async (tf: Tf, started: ReadonlySet<TfBackend>): Promise<Row[]> =>
         notes.push(`${p.name}: n/a (backend did not start)`);
         continue;
       }
-      measured[p.name] = time(w, p.name, w.tfjs(tf, p.backend), notes);
+      measured[p.name] = time(w, p.name, w.tfjs?.(tf, p.backend) ?? "no tfjs version of this workload", notes);
     }
-    rows.push({ workload: w.name, unit: w.unit, higherIsBetter: w.higherIsBetter, rivulet, peers: measured, ...(notes.length ? { notes } : {}) });
+    rows.push({ workload: w.name, unit: w.unit, higherIsBetter: w.higherIsBetter, rivulet, peers: measured, ...(notes.length ? { notes } : {}), ...(w.group ? { group: w.group() } : {}) });
   }
   return rows;
 };
@@ -71,11 +110,13 @@ const ratio = (r: Row, peer: number | null | undefined): number | null =>
 
 const fmt = (v: number | null | undefined, digits = 3): string => (v == null ? "n/a" : v >= 100 ? v.toFixed(0) : v.toPrecision(digits));
 
+/** One table: the rows of one group, with a column per peer of theirs and the ratios against each. */
 const table = (rows: readonly Row[]): string => {
-  const head = ["workload", "unit", "rivulet", ...peers.map((p) => p.name), ...peers.map((p) => `vs ${p.name}`)];
+  const names = [...new Set(rows.flatMap((r) => Object.keys(r.peers)))];
+  const head = ["workload", "unit", "rivulet", ...names, ...names.map((p) => `vs ${p}`)];
   const body = rows.map((r) => [
-    r.workload, r.unit, fmt(r.rivulet), ...peers.map((p) => fmt(r.peers[p.name])),
-    ...peers.map((p) => { const x = ratio(r, r.peers[p.name]); return x === null ? "n/a" : `${fmt(x)}×`; }),
+    r.workload, r.unit, fmt(r.rivulet), ...names.map((p) => fmt(r.peers[p])),
+    ...names.map((p) => { const x = ratio(r, r.peers[p]); return x === null ? "n/a" : `${fmt(x)}×`; }),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ");
@@ -83,6 +124,14 @@ const table = (rows: readonly Row[]): string => {
   return [line(head), line(widths.map((w) => "-".repeat(w))), ...body.map(line), "",
     "ratios: rivulet relative to the peer, above 1× means rivulet is better (throughput ratio, or time ratio for ms rows)",
     ...(notes.length ? ["notes:", ...notes] : [])].join("\n");
+};
+
+/** Every table: the CPU rows first, then each group (the WebGPU rows under their adapter), then what was skipped. */
+const tables = (rows: readonly Row[]): string => {
+  const groups = [...new Set(rows.map((r) => r.group))];
+  const parts = groups.map((g) => (g === undefined ? "" : `${g}\n\n`) + table(rows.filter((r) => r.group === g)));
+  if (skipped.length) parts.push(["skipped:", ...skipped.map((s) => `  ${s.workload}: ${s.reason}`)].join("\n"));
+  return parts.join("\n\n");
 };
 
 const main = async () => {
@@ -102,8 +151,8 @@ const main = async () => {
   };
   progress(`machine: ${JSON.stringify(machine)}`);
   const rows = await bench(tf, started);
-  if (json) out(JSON.stringify({ machine, rows }) + "\n");
-  else out(`machine: ${machine.cpus} cpus (${machine.model}), node ${machine.node}, rivulet threads ${machine.rivuletThreads}, tfjs ${machine.tfjs}, wasm ${JSON.stringify(machine.tfjsWasm)}\n\n${table(rows)}\n`);
+  if (json) out(JSON.stringify({ machine, rows, ...(skipped.length ? { skipped } : {}) }) + "\n");
+  else out(`machine: ${machine.cpus} cpus (${machine.model}), node ${machine.node}, rivulet threads ${machine.rivuletThreads}, tfjs ${machine.tfjs}, wasm ${JSON.stringify(machine.tfjsWasm)}\n\n${tables(rows)}\n`);
 };
 
 await main();

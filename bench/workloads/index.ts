@@ -2,5 +2,6 @@
 import type { Workload } from "../workload.js";
 import { conv2dWorkloads } from "./conv2d.js";
 import { matmulWorkloads } from "./matmul.js";
+import { webgpuWorkloads } from "./webgpu.js";
 
-export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads];
+export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...webgpuWorkloads];

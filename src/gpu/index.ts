@@ -2,7 +2,8 @@
 export { GpuDevice, acquireWebGpu, requestAdapter, gpuInfo, softwareGpuAllowedByEnv, type WebGpuOptions } from "./GpuDevice.js";
 export { selectDevice, openDevice, type DeviceChoice, type DeviceHandle, type SelectDeviceOptions } from "./selectDevice.js";
 export { adapterName, isSoftwareAdapter, type GpuInfo } from "./gpuInfo.js";
-export { gpuScope, runStep, type GpuScopeOptions } from "./scope.js";
+export { gpuScope, type GpuScopeOptions } from "./gpuScope.js";
+export { runStep } from "./runStep.js";
 export { toDevice } from "./toDevice.js";
 export type { WebGpuBackend, GpuStats } from "./webgpuBackend.js";
 export type { PoolStats } from "./bufferPool.js";

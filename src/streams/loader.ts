@@ -1,5 +1,7 @@
 // The data loader (torch.utils.data.DataLoader) as pull-driven streams: one cold Observable of batches per epoch.
 import { key, foldIn, randperm } from "../ops/random.js";
+import type { Backend } from "../ops/backend.js";
+import { treeLeaves, treeMap } from "../graph/pytree.js";
 import type { LearningRate } from "../optim/schedules.js";
 import type { Dataset } from "./Dataset.js";
 import { defaultCollate, type Collated } from "./collate.js";
@@ -27,6 +29,11 @@ export interface LoaderBatch<B> {
   readonly lr?: LearningRate;
   /** False while gradients are being accumulated (set by `gradientAccumulation`); the optimizer steps when true or absent. */
   readonly applyUpdate?: boolean;
+  /**
+   * True when the loader copied the batch to its `device`, so its device tensors are fresh copies only this delivery
+   * holds: the training step that consumes it releases their GPU memory when it ends (see `trainStep`'s `donate`).
+   */
+  readonly uploaded?: boolean;
 }
 
 export interface LoaderOptions<T, B> {
@@ -44,6 +51,11 @@ export interface LoaderOptions<T, B> {
   readonly workers?: number;
   /** Turns a list of samples into a batch (default `defaultCollate`). */
   readonly collate?: (samples: T[]) => B;
+  /**
+   * Puts every collated batch on this device (a WebGPU device from `openDevice`/`selectDevice`), uploading each
+   * batch once, as it is loaded ahead; default: batches stay where `collate` made them (the CPU).
+   */
+  readonly device?: Backend;
 }
 
 /**
@@ -73,12 +85,13 @@ const check = (field: string, v: unknown, ok: boolean, expected: string): void =
  * const train = loader(trainSet, { batchSize: 64, shuffle: true, seed: 0 });
  * train.epoch(0).subscribe(({ input, target }) => console.log(input.shape, target.shape));
  * for await (const batch of train.epoch(1)) { ... }
+ * const onGpu = loader(trainSet, { batchSize: 64, shuffle: true, device: gpu }); // batches uploaded once, ahead of the step
  */
 export function loader<T>(dataset: Dataset<T>, options?: LoaderOptions<T, Collated<T>> & { readonly collate?: undefined }): Loader<Collated<T>>;
 export function loader<T, B>(dataset: Dataset<T>, options: LoaderOptions<T, B> & { readonly collate: (samples: T[]) => B }): Loader<B>;
 export function loader<T, B>(
   dataset: Dataset<T>,
-  { batchSize = 1, shuffle = false, dropLast = false, seed = 0, prefetch = 2, workers = 0, collate }: LoaderOptions<T, B> = {},
+  { batchSize = 1, shuffle = false, dropLast = false, seed = 0, prefetch = 2, workers = 0, collate, device }: LoaderOptions<T, B> = {},
 ): Loader<B> {
   check("dataset", typeof dataset, typeof dataset === "object" && dataset !== null && typeof dataset.get === "function" && Number.isInteger(dataset.length) && dataset.length >= 0, "a Dataset ({ length, get(i) })");
   check("batchSize", batchSize, Number.isInteger(batchSize) && batchSize > 0, "a positive integer");
@@ -88,12 +101,20 @@ export function loader<T, B>(
   check("shuffle", shuffle, typeof shuffle === "boolean", "true or false");
   check("dropLast", dropLast, typeof dropLast === "boolean", "true or false");
   check("collate", typeof collate, collate === undefined || typeof collate === "function", "a function");
+  check("device", device === null ? null : typeof device, device === undefined || (typeof device === "object" && device !== null && typeof device.upload === "function" && typeof device.read === "function"), "a device (cpuDevice, or a WebGPU device from openDevice/selectDevice)");
   const recipe = (dataset as Partial<RecreatableDataset<T>>).recipe;
   if (workers > 0 && recipe === undefined)
     throw new Error(`loader: workers: ${workers} needs a dataset that worker threads can re-create; make it with workerDataset({ module, export, args })`);
   const n = dataset.length;
   const length = dropLast ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
   const toBatch = (collate ?? defaultCollate) as (samples: T[]) => B;
+  /** The batch on `device` (tensors already there are kept), and whether every device tensor in it is a fresh copy. */
+  const place = (batch: B): { batch: B; uploaded: boolean } => {
+    if (device === undefined) return { batch, uploaded: false };
+    const leaves = treeLeaves(batch);
+    if (leaves.length === 0) return { batch, uploaded: false };
+    return { batch: treeMap((t) => t.to(device), batch), uploaded: leaves.every((t) => t.device !== device) };
+  };
 
   const checkEpoch = (op: string, e: number): void => {
     if (!Number.isSafeInteger(e) || e < 0) throw new Error(`loader.${op}: epoch must be a non-negative integer, got ${JSON.stringify(e)}`);
@@ -106,7 +127,7 @@ export function loader<T, B>(
   };
 
   /** A read-ahead iterator over the batches at flat positions 0..count-1 of `at(j)`, loading in this thread or in workers. */
-  const iterate = <R>(count: number, at: (j: number) => { epoch: number; index: number }, wrap: (batch: B, epoch: number, index: number, samples: number) => R): AsyncIterator<R> => {
+  const iterate = <R>(count: number, at: (j: number) => { epoch: number; index: number }, wrap: (batch: B, epoch: number, index: number, samples: number, uploaded: boolean) => R): AsyncIterator<R> => {
     const perms = new Map<number, ArrayLike<number> | undefined>();
     const permOf = (epoch: number): ArrayLike<number> | undefined => {
       if (!perms.has(epoch)) {
@@ -124,7 +145,8 @@ export function loader<T, B>(
         pool ??= workerPool(recipe!, workers);
         samples = (await (await pool).load(j, indices)) as T[];
       } else samples = await Promise.all(indices.map((i) => dataset.get(i)));
-      return wrap(toBatch(samples), epoch, index, indices.length);
+      const placed = place(toBatch(samples));
+      return wrap(placed.batch, epoch, index, indices.length, placed.uploaded);
     };
     return readAhead(count, produce, { prefetch, onClose: () => void pool?.then((p) => p.close(), () => undefined) });
   };
@@ -152,7 +174,7 @@ export function loader<T, B>(
         iterate(
           total,
           (j) => ({ epoch: Math.floor((first + j) / length), index: (first + j) % length }),
-          (batch, epoch, index, samples): LoaderBatch<B> => ({ epoch, index, batch, samples, last: index === length - 1 }),
+          (batch, epoch, index, samples, uploaded): LoaderBatch<B> => ({ epoch, index, batch, samples, last: index === length - 1, ...(uploaded ? { uploaded } : {}) }),
         ),
       );
     },

@@ -1,5 +1,7 @@
 // trainSteps: training as a scan over positioned batches, emitting each step's state and metrics.
-import { defer, type OperatorFunction } from "rxjs";
+import { concatMap, defer, from, type Observable, type OperatorFunction } from "rxjs";
+import type { Backend } from "../ops/backend.js";
+import { toDevice } from "../gpu/toDevice.js";
 import type { LoaderBatch } from "./loader.js";
 import type { Step, StepOutput, TrainState } from "./trainStep.js";
 import { mapAsync } from "./mapAsync.js";
@@ -12,15 +14,24 @@ export interface StepResult<P, S = unknown> extends StepOutput<P, S> {
   readonly last: boolean;
 }
 
+export interface TrainStepsOptions {
+  /**
+   * Moves the initial state to this device before the first step (e.g. a WebGPU device; the state is copied, the
+   * original kept). Default: the state stays where it is, and the step runs where its params are.
+   */
+  readonly device?: Backend;
+}
+
 /**
  * Runs `step` over the batches, threading the state (RxJS `scan`); each subscription starts again from
- * `initial`. An asynchronous step pauses the loader until it finishes, so steps never pile up.
+ * `initial`. An asynchronous step (WebGPU: metrics read back) pauses the loader until it finishes, so steps never pile up.
  * @example
  * train.epochs(10).pipe(trainSteps(step, state0)).subscribe(({ metrics }) => console.log(metrics.loss));
+ * train.epochs(10).pipe(trainSteps(step, state0, { device: gpu })); // the run on the GPU, state0 left on the CPU
  */
-export const trainSteps = <P, B, S>(step: Step<P, B, S>, initial: TrainState<P, S>): OperatorFunction<LoaderBatch<B>, StepResult<P, S>> => (source) =>
-  defer(() => {
-    let state = initial;
+export const trainSteps = <P, B, S>(step: Step<P, B, S>, initial: TrainState<P, S>, { device }: TrainStepsOptions = {}): OperatorFunction<LoaderBatch<B>, StepResult<P, S>> => (source) => {
+  const run = (start: TrainState<P, S>): Observable<StepResult<P, S>> => {
+    let state = start;
     const emit = (lb: LoaderBatch<B>, out: StepOutput<P, S>): StepResult<P, S> => {
       state = out.state;
       return { state: out.state, metrics: out.metrics, epoch: lb.epoch, index: lb.index, samples: lb.samples, last: lb.last };
@@ -31,4 +42,7 @@ export const trainSteps = <P, B, S>(step: Step<P, B, S>, initial: TrainState<P, 
         return out instanceof Promise ? out.then((o) => emit(lb, o)) : emit(lb, out);
       }),
     );
-  });
+  };
+  // Without a device the stream is exactly the synchronous scan it always was; with one, the copy comes first.
+  return device === undefined ? defer(() => run(initial)) : defer(() => from(toDevice(initial, device))).pipe(concatMap(run));
+};
