@@ -2,7 +2,7 @@
 import type { OperatorFunction } from "rxjs";
 import { foldIn } from "../ops/random.js";
 import type { Loader } from "./loader.js";
-import { metricsOf, runLoss, type LossFn, type TrainState } from "./trainStep.js";
+import { readMetrics, runLoss, type LossFn, type TrainState } from "./trainStep.js";
 import { accumulatorAdd, accumulatorMeans, emptyAccumulator } from "./accumulate.js";
 import { mapAsync } from "./mapAsync.js";
 
@@ -18,7 +18,8 @@ export const evaluation = async <P, B, S>(data: Loader<B>, loss: LossFn<P, B>, s
   for await (const lb of data.epochs(1)) {
     const ctx = { key: foldIn(state.rng, state.step), step: state.step, epoch: state.position.epoch, training: false, modelState: state.modelState };
     const [value, aux] = run(state.params, lb.batch, ctx);
-    acc = accumulatorAdd(acc, metricsOf(value, aux), lb.samples);
+    // Read back asynchronously, so evaluation also runs on devices without synchronous readback (WebGPU).
+    acc = accumulatorAdd(acc, await readMetrics(value, aux), lb.samples);
   }
   return accumulatorMeans(acc);
 };

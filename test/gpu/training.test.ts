@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { lastValueFrom, tap, toArray } from "rxjs";
 import {
-  loader, trainStep, trainState, trainSteps, epochs, gradientAccumulation, mapAsync, sgd, crossEntropy, accuracy, nn, key, randn, tensor, toDevice, cpuDevice,
+  loader, trainStep, trainState, trainSteps, epochs, evaluation, gradientAccumulation, mapAsync, sgd, crossEntropy, accuracy, nn, key, randn, tensor, toDevice, cpuDevice,
   treeLeavesWithPaths, type Dataset, type LoaderBatch, type LossFn, type Sample, type Tensor, type TrainState,
 } from "../../src/index.js";
 import { expectClose } from "../_harness.js";
@@ -69,6 +69,15 @@ describe.skipIf(!gpu.device)("training streams on WebGPU", () => {
     const again = await lastValueFrom(loader(data(10), { ...loaderOptions, device: dev }).epochs(4).pipe(trainSteps(step, s0, { device: dev }), epochs(), toArray()));
     for (const [a, b] of (await paramsOf(again[3]!.state)).map((l, i) => [l, g[i]!] as const)) expectClose(a.tensor, b.tensor, { atol: 0, rtol: 0 }, a.path);
   }, 120_000);
+
+  it("evaluation on a device loader gives the CPU's test loss and accuracy (metrics read back asynchronously)", async () => {
+    const dev = gpu.device!;
+    const state = state0();
+    const cpu = await evaluation(loader(data(10), { batchSize: 4 }), lossFn, state);
+    const onGpu = await evaluation(loader(data(10), { batchSize: 4, device: dev }), lossFn, { ...state, params: await toDevice(state.params, dev) });
+    expect(onGpu.loss!).toBeCloseTo(cpu.loss!, 5);
+    expect(onGpu.accuracy).toBe(cpu.accuracy);
+  }, 60_000);
 
   it("epoch states copied to the CPU in a mapAsync (before the next step donates them) are all readable", async () => {
     const dev = gpu.device!;
