@@ -7,9 +7,9 @@ export { defaultCollate, type Collated } from "./collate.js";
 export { loader, type Loader, type LoaderOptions, type LoaderBatch, type Position } from "./loader.js";
 export { workerDataset, type DatasetRecipe, type RecreatableDataset, type Json } from "./workers.js";
 export {
-  trainStep, trainState, type TrainState, type TrainStateOptions, type Step, type StepOutput, type StepContext, type LossFn, type LossAux, type Accumulated,
+  trainStep, trainState, type TrainStepOptions, type TrainState, type TrainStateOptions, type Step, type StepOutput, type StepContext, type LossFn, type LossAux, type Accumulated,
 } from "./trainStep.js";
-export { trainSteps, type StepResult } from "./trainSteps.js";
+export { trainSteps, type StepResult, type TrainStepsOptions } from "./trainSteps.js";
 export { accumulate, accumulatorAdd, accumulatorMeans, emptyAccumulator, type Accumulator, type RunningAverage } from "./accumulate.js";
 export { accuracy } from "./accuracy.js";
 export { epochs, type EpochResult } from "./epochs.js";
