@@ -2,7 +2,8 @@
 import type { OperatorFunction } from "rxjs";
 import { foldIn } from "../ops/random.js";
 import type { Loader } from "./loader.js";
-import { readMetrics, runLoss, type LossFn, type TrainState } from "./trainStep.js";
+import { deviceOf, moveTo, readMetrics, runLoss, type LossFn, type TrainState } from "./trainStep.js";
+import { gpuScope } from "../gpu/gpuScope.js";
 import { accumulatorAdd, accumulatorMeans, emptyAccumulator } from "./accumulate.js";
 import { mapAsync } from "./mapAsync.js";
 
@@ -17,9 +18,13 @@ export const evaluation = async <P, B, S>(data: Loader<B>, loss: LossFn<P, B>, s
   let acc = emptyAccumulator;
   for await (const lb of data.epochs(1)) {
     const ctx = { key: foldIn(state.rng, state.step), step: state.step, epoch: state.position.epoch, training: false, modelState: state.modelState };
-    const [value, aux] = run(state.params, lb.batch, ctx);
-    // Read back asynchronously, so evaluation also runs on devices without synchronous readback (WebGPU).
-    acc = accumulatorAdd(acc, await readMetrics(value, aux), lb.samples);
+    const dev = deviceOf(state.params);
+    // On a GPU the batch follows the params, each batch's buffers are released with its scope, and the
+    // metrics are read back asynchronously (no synchronous readback there).
+    const metrics = dev.readSync
+      ? readMetrics(...run(state.params, lb.batch, ctx))
+      : gpuScope(dev, () => readMetrics(...run(state.params, moveTo(lb.batch, dev), ctx)));
+    acc = accumulatorAdd(acc, await metrics, lb.samples);
   }
   return accumulatorMeans(acc);
 };

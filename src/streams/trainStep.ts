@@ -125,7 +125,7 @@ export const readMetrics = (loss: Tensor, aux: LossAux): Promise<Record<string, 
 };
 
 /** The device of the first tensor in a tree (the CPU when there is none), found without listing the whole tree. */
-const deviceOf = (tree: unknown): Backend => {
+export const deviceOf = (tree: unknown): Backend => {
   const seen = new Set<unknown>();
   const find = (x: unknown): Backend | undefined => {
     if (x instanceof Tensor) return x.device;
@@ -141,7 +141,8 @@ const deviceOf = (tree: unknown): Backend => {
 };
 
 /** `tree` with every tensor on `device` (copies from the CPU are synchronous; `.to` explains any other move). */
-const moveTo = <T>(tree: T, device: Backend): T =>
+/** `tree` with every tensor on `device` (itself when they all are already). */
+export const moveTo = <T>(tree: T, device: Backend): T =>
   treeLeaves(tree).every((t) => t.device === device) ? tree : treeMap((t) => t.to(device), tree);
 
 /** The tensors of a state that live on devices, moved to `device` (the key, step and position are plain values). */

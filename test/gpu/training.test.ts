@@ -77,6 +77,9 @@ describe.skipIf(!gpu.device)("training streams on WebGPU", () => {
     const onGpu = await evaluation(loader(data(10), { batchSize: 4, device: dev }), lossFn, { ...state, params: await toDevice(state.params, dev) });
     expect(onGpu.loss!).toBeCloseTo(cpu.loss!, 5);
     expect(onGpu.accuracy).toBe(cpu.accuracy);
+    // A CPU loader works too: each batch follows the params to the device.
+    const fromCpuLoader = await evaluation(loader(data(10), { batchSize: 4 }), lossFn, { ...state, params: await toDevice(state.params, dev) });
+    expect(fromCpuLoader.loss!).toBeCloseTo(cpu.loss!, 5);
   }, 60_000);
 
   it("epoch states copied to the CPU in a mapAsync (before the next step donates them) are all readable", async () => {
