@@ -1,0 +1,105 @@
+// The command's checkpoint: nn.writeCheckpoint's file (a PyTorch state_dict + optimizer state) with what the command needs to carry on.
+import { Effect } from "effect";
+import {
+  nn, loadSafetensors, toDevice, cpuDevice, CheckpointError, SafetensorsError, FileSystemError,
+  type Safetensors, type Tensor, type TrainState,
+} from "../index.js";
+import { RunFailure } from "./errors.js";
+import type { InputShape } from "./models.js";
+
+/** What the command stores beside the tensors (safetensors string metadata), so eval, predict and resume need no flags repeated. */
+export interface RunInfo {
+  readonly model: string;
+  readonly dataset: string;
+  readonly classes: readonly string[];
+  readonly input: InputShape;
+  /** Epochs completed. */
+  readonly epoch: number;
+  readonly logdir?: string;
+}
+
+const encodeInfo = (info: RunInfo): Record<string, string> => ({
+  model: info.model,
+  dataset: info.dataset,
+  classes: JSON.stringify(info.classes),
+  input: JSON.stringify(info.input),
+  epoch: String(info.epoch),
+  ...(info.logdir === undefined ? {} : { logdir: info.logdir }),
+});
+
+const parseJson = (text: string | undefined): unknown => {
+  try {
+    return text === undefined ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+/** The command's fields of a checkpoint's metadata, each undefined where absent or malformed (a plain PyTorch state_dict has none). */
+export const readRunInfo = (metadata: Readonly<Record<string, string>>): Partial<RunInfo> => {
+  const classes = parseJson(metadata.classes);
+  const input = parseJson(metadata.input);
+  const epoch = Number(metadata.epoch);
+  return {
+    ...(metadata.model === undefined ? {} : { model: metadata.model }),
+    ...(metadata.dataset === undefined ? {} : { dataset: metadata.dataset }),
+    ...(Array.isArray(classes) && classes.every((c) => typeof c === "string") ? { classes } : {}),
+    ...(Array.isArray(input) && (input.length === 1 || input.length === 3) && input.every((n) => Number.isInteger(n) && n > 0) ? { input: input as unknown as InputShape } : {}),
+    ...(Number.isInteger(epoch) && epoch >= 0 && metadata.epoch !== undefined ? { epoch } : {}),
+    ...(metadata.logdir === undefined ? {} : { logdir: metadata.logdir }),
+  };
+};
+
+/** A failure reading or writing a checkpoint, as one line. */
+const asRunFailure = (path: string, e: unknown): RunFailure => {
+  if (e instanceof CheckpointError || e instanceof SafetensorsError || e instanceof FileSystemError)
+    return new RunFailure({ message: e.message.includes(path) ? e.message : `${path}: ${e.message}`, cause: e });
+  return new RunFailure({ message: `${path}: ${e instanceof Error ? e.message : String(e)}`, cause: e });
+};
+
+/**
+ * Saves the training state (read back to the CPU first) with the run's info, atomically.
+ * @example
+ * await saveRun("runs/x/checkpoint.safetensors", model, state, { model: "lenet", dataset: "fashion-mnist", classes, input: [1, 28, 28], epoch: 3 });
+ */
+export const saveRun = async <S>(path: string, model: nn.Module<Tensor, Tensor>, state: TrainState<nn.Params, S>, info: RunInfo): Promise<void> => {
+  const host = await toDevice({ params: state.params, modelState: state.modelState ?? {}, optState: state.optState }, cpuDevice);
+  try {
+    await nn.writeCheckpoint(path, model, {
+      variables: { params: host.params, state: host.modelState as nn.State },
+      optState: host.optState,
+      step: state.step,
+      key: state.rng,
+      metadata: encodeInfo(info),
+    });
+  } catch (e) {
+    throw asRunFailure(path, e);
+  }
+};
+
+/**
+ * Reads a checkpoint file's tensors and metadata (before a model exists to unpack it into).
+ * @example
+ * const file = await readRunFile("model.safetensors"); readRunInfo(file.metadata).model;
+ */
+export const readRunFile = async (path: string): Promise<Safetensors> => {
+  try {
+    return await Effect.runPromise(loadSafetensors(path));
+  } catch (e) {
+    throw asRunFailure(path, e);
+  }
+};
+
+/**
+ * Unpacks a checkpoint into `model`'s variables (and the optimizer state shaped like `optState`, when given); a file that
+ * does not fit the model fails with one line naming the missing, unexpected and wrongly-shaped entries.
+ * @example
+ * const { variables } = unpackRun(model, file, "model.safetensors");
+ */
+export const unpackRun = <S>(model: nn.Module<Tensor, Tensor>, file: Safetensors, path: string, optState?: S): nn.LoadedCheckpoint<S> => {
+  try {
+    return nn.unpackCheckpoint(model, file, optState === undefined ? {} : { optState }, path);
+  } catch (e) {
+    throw asRunFailure(path, e);
+  }
+};
