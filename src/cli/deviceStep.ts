@@ -1,7 +1,7 @@
-// A classifier's training step and evaluation pass that run on any device: the batch moves to the device, GPU memory is step-scoped, metrics are read back asynchronously.
+// The CLI's classifier loss, training step and evaluation pass, built on the streams' device-aware trainStep and evaluation.
 import {
-  nn, valueAndGrad, crossEntropy, argmax, eq, cast, sum, foldIn, applyUpdates, gpuScope,
-  type Backend, type Tensor, type Key, type Step, type TrainState, type GradientTransformation, type Loader,
+  nn, crossEntropy, accuracy, trainStep, evaluation, key as makeKey,
+  type Backend, type Tensor, type Step, type GradientTransformation, type Loader, type LossFn,
 } from "../index.js";
 
 /** A collated batch: inputs `[N, ...]` and int32 class indices `[N]`. */
@@ -10,16 +10,12 @@ export interface Batch {
   readonly target: Tensor;
 }
 
-/** The number of rows whose highest logit is the target, as a scalar tensor (summed on the device, read back once). */
-const correct = (logits: Tensor, target: Tensor): Tensor => sum(cast(eq(argmax(logits, 1), cast(target, "int32")), "float32"));
-
-const read = async (x: Tensor): Promise<number> => (await x.data())[0]!;
-
-/**
- * Lets the event loop turn once. On the CPU a step's promises all resolve as microtasks, so without this a training
- * loop never yields to I/O callbacks: sink writes, TensorBoard flushes and Ctrl-C would wait until the run ends.
- */
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+/** Cross-entropy of `model` with accuracy as a metric; in training mode the model's buffers (BatchNorm) are carried on. */
+const classifierLoss = (model: nn.Module<Tensor, Tensor>): LossFn<nn.Params, Batch> => (params, { input, target }, ctx) => {
+  const { output, state } = model.apply({ params, state: (ctx.modelState ?? {}) as nn.State }, input, { training: ctx.training, key: ctx.key });
+  const modelState = ctx.training && Object.keys(state).length > 0 ? { modelState: state } : {};
+  return [crossEntropy(output, target), { metrics: { accuracy: accuracy(output, target) }, ...modelState }];
+};
 
 export interface DeviceStepOptions<S> {
   readonly model: nn.Module<Tensor, Tensor>;
@@ -30,62 +26,39 @@ export interface DeviceStepOptions<S> {
 }
 
 /**
- * Cross-entropy training of `model` as a `Step` for `trainSteps`: forward in training mode with the step's key
- * (`foldIn(rng, step)`, for dropout) and the model's buffers (BatchNorm) carried in `state.modelState`, gradients by
- * `valueAndGrad`, the optimizer's update; metrics `loss` and `accuracy`. On WebGPU the step runs in a `gpuScope` that
- * donates the previous state, so memory stays flat.
+ * Cross-entropy training of `model` as a `Step` for `trainSteps`, on `device` (the streams' `trainStep` with
+ * step-scoped, donated GPU memory there); metrics `loss` and `accuracy`.
  * @example
  * const step = deviceStep({ model, optimizer: sgd({ lr: 0.9 }), device });
  * train.epochs(10).pipe(trainSteps(step, state0), epochs());
  */
 export const deviceStep = <S>({ model, optimizer, device, onTimed }: DeviceStepOptions<S>): Step<nn.Params, Batch, S> => {
-  const lossOf = valueAndGrad(
-    (params: nn.Params, x: Tensor, y: Tensor, state: nn.State, k: Key) => {
-      const { output, state: next } = model.apply({ params, state }, x, { training: true, key: k });
-      return [crossEntropy(output, y), { correct: correct(output, y), state: next }] as const;
-    },
-    { hasAux: true },
-  );
-  return async (st: TrainState<nn.Params, S>, lb) => {
+  const step = trainStep<nn.Params, Batch, S>({ loss: classifierLoss(model), optimizer, device });
+  return async (state, lb) => {
     const start = performance.now();
-    const next = gpuScope(device, () => {
-      const [[loss, aux], grads] = lossOf(st.params, lb.batch.input.to(device), lb.batch.target.to(device), (st.modelState ?? {}) as nn.State, foldIn(st.rng, st.step));
-      const { updates, state: optState } = optimizer.update(grads, st.optState, st.params);
-      const position = lb.last ? { epoch: lb.epoch + 1, batch: 0 } : { epoch: lb.epoch, batch: lb.index + 1 };
-      const state: TrainState<nn.Params, S> = Object.freeze({
-        ...st, params: applyUpdates(st.params, updates), optState, step: st.step + 1, position,
-        ...(Object.keys(aux.state).length === 0 ? {} : { modelState: aux.state }),
-      });
-      return { state, loss, correct: aux.correct };
-    }, { donate: st });
-    const [loss, hits] = await Promise.all([read(next.loss), read(next.correct)]);
+    const out = await step(state, lb);
     onTimed?.(performance.now() - start, lb.samples);
-    await yieldToEventLoop();
-    return { state: next.state, metrics: { loss, accuracy: hits / lb.samples } };
+    return out;
   };
 };
 
 /**
- * The mean cross-entropy and accuracy of `model` over one pass of `data`, in evaluation mode, on `device`.
+ * The mean cross-entropy and accuracy of `model` over one pass of `data`, in evaluation mode, on the device of `variables`.
  * @example
- * const { loss, accuracy } = await deviceEvaluation(model, test, { params, state }, device);
+ * const { loss, accuracy } = await deviceEvaluation(model, test, { params, state });
  */
 export const deviceEvaluation = async <B extends Batch>(
   model: nn.Module<Tensor, Tensor>,
   data: Loader<B>,
   variables: nn.Variables,
-  device: Backend,
 ): Promise<{ loss: number; accuracy: number; samples: number }> => {
-  let [lossSum, hits, samples] = [0, 0, 0];
-  for await (const lb of data.epochs(1)) {
-    const r = gpuScope(device, () => {
-      const output = model.forward(variables.params, lb.batch.input.to(device), { state: variables.state });
-      const y = lb.batch.target.to(device);
-      return { loss: crossEntropy(output, y), correct: correct(output, y) };
-    });
-    const [loss, c] = await Promise.all([read(r.loss), read(r.correct)]);
-    await yieldToEventLoop();
-    [lossSum, hits, samples] = [lossSum + loss * lb.samples, hits + c, samples + lb.samples];
-  }
-  return { loss: samples === 0 ? NaN : lossSum / samples, accuracy: samples === 0 ? NaN : hits / samples, samples };
+  let samples = 0;
+  const loss = classifierLoss(model);
+  const counting: LossFn<nn.Params, Batch> = (params, batch, ctx) => {
+    samples += batch.target.shape[0]!;
+    return loss(params, batch, ctx);
+  };
+  const state = { params: variables.params, optState: undefined, modelState: variables.state, rng: makeKey(0), step: 0, position: { epoch: 0, batch: 0 } };
+  const r = await evaluation(data, counting, state);
+  return { loss: r.loss ?? NaN, accuracy: r.accuracy ?? NaN, samples };
 };

@@ -62,7 +62,7 @@ export const evaluate = async (args: readonly string[], io: CliIo): Promise<void
   try {
     const onDevice = await toDevice(variables, dev.device);
     const test = loader(modelInputs(data.test, plan), { batchSize: o.batchSize });
-    const r = await deviceEvaluation(model, test, onDevice, dev.device);
+    const r = await deviceEvaluation(model, test, onDevice);
     if (o.json) io.out(JSON.stringify({ test_accuracy: r.accuracy, test_loss: r.loss, samples: r.samples, model: entry.name, dataset: data.name, device: dev.kind }));
     else io.out(`${entry.name} on ${data.name} (${r.samples} test samples): test loss ${r.loss.toFixed(4)}, test acc ${r.accuracy.toFixed(3)} on ${dev.label}`);
   } finally {

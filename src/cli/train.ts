@@ -14,7 +14,7 @@ import {
   datasetSpec, decodeOptions, existingFile, flagSpec, integer, modelName, number, oneOf, optional, path, toggle, value, withDefault, type Decoded,
 } from "./options.js";
 import { openCliDevice } from "./openCliDevice.js";
-import { deviceStep, type Batch } from "./deviceStep.js";
+import { deviceStep } from "./deviceStep.js";
 import { readRunFile, readRunInfo, saveRun, unpackRun } from "./runCheckpoint.js";
 import { trainRun, type EpochReport, type PlotRow } from "./trainRun.js";
 import { helpText } from "./help.js";
@@ -185,7 +185,7 @@ export const train = async (args: readonly string[], io: CliIo): Promise<void> =
     say(`logs in ${logdir} (tensorboard --logdir ${join(logdir, "..")}), checkpoint ${savePath}`);
 
     const last = await trainRun({
-      model, step, state0, train, test, epochs: o.epochs, device: dev.device, writer,
+      model, step, state0, train, test, epochs: o.epochs, writer,
       plotPath: join(logdir, "curves.svg"), metricsPath: join(logdir, "metrics.jsonl"), plotHistory: plotHistory(join(logdir, "metrics.jsonl")),
       logEvery: o.logEvery ?? Math.max(1, Math.floor(train.length / 5)), trainSize: trainSet.length, progressOutput: io.err,
       timing: () => ({ ...timing }),

@@ -2,7 +2,7 @@
 import { lastValueFrom, map, scan, Subject, tap } from "rxjs";
 import {
   trainSteps, epochs, mapAsync, progress, livePlot, toJsonl, nn,
-  type Backend, type Loader, type Step, type StepResult, type TrainState, type SummaryWriter, type ProgressOutput, type Tensor,
+  type Loader, type Step, type StepResult, type TrainState, type SummaryWriter, type ProgressOutput, type Tensor,
 } from "../index.js";
 import { deviceEvaluation, type Batch } from "./deviceStep.js";
 
@@ -34,7 +34,6 @@ export interface TrainRunOptions<S> {
   readonly test: Loader<Batch>;
   /** Total epochs; the run goes from `state0.position.epoch` up to this. */
   readonly epochs: number;
-  readonly device: Backend;
   readonly writer: SummaryWriter;
   readonly plotPath: string;
   readonly metricsPath: string;
@@ -107,7 +106,7 @@ export const trainRun = async <S>(o: TrainRunOptions<S>): Promise<EpochReport | 
           const now = o.timing();
           const examplesPerSec = (now.samples - epochStart.samples) / Math.max(1e-9, (now.ms - epochStart.ms) / 1000);
           epochStart = now;
-          const test = await deviceEvaluation(o.model, o.test, { params: e.state.params, state: (e.state.modelState ?? {}) as nn.State }, o.device);
+          const test = await deviceEvaluation(o.model, o.test, { params: e.state.params, state: (e.state.modelState ?? {}) as nn.State });
           const epoch = e.epoch + 1;
           await o.save(e.state, epoch);
           const report: EpochReport = {

@@ -45,6 +45,11 @@ export const deliver = (emit: () => void): PromiseLike<unknown>[] => {
   return [...pauses];
 };
 
+const YIELD_EVERY_MS = 10;
+
+const yieldToEventLoop = (): Promise<void> =>
+  new Promise((resolve) => (typeof setImmediate === "function" ? setImmediate(resolve) : setTimeout(resolve, 0)));
+
 /**
  * A pull-driven source from an async-iterator factory: each subscription opens one iterator and asks it for the
  * next value only after the previous delivery returned and every pause requested during it settled, so a
@@ -57,8 +62,16 @@ export const fromPull = <T>(open: () => AsyncIterator<T>): PullSource<T> => {
   const source = new Observable<T>((subscriber) => {
     const iterator = open();
     let stopped = false;
+    let lastYield = performance.now();
     const pump = async (): Promise<void> => {
       while (!stopped) {
+        // A CPU-bound pipeline would otherwise run entirely in microtasks, starving timers, I/O callbacks (sinks'
+        // writes) and signals (Ctrl-C) until the stream ends; let the event loop turn every few milliseconds.
+        if (performance.now() - lastYield > YIELD_EVERY_MS) {
+          await yieldToEventLoop();
+          lastYield = performance.now();
+          if (stopped) return;
+        }
         const result = await iterator.next();
         if (stopped) return;
         if (result.done) return subscriber.complete();
