@@ -28,3 +28,6 @@ export {
   type CheckpointContents, type PackedCheckpoint, type LoadCheckpointOptions, type LoadedCheckpoint, type WrongShape,
 } from "./checkpoint.js";
 export * as zoo from "./zoo/index.js";
+export {
+  crossEntropyLoss, nllLoss, mseLoss, l1Loss, smoothL1Loss, huberLoss, bceLoss, bceWithLogitsLoss, klDivLoss, type Loss,
+} from "./losses.js";
