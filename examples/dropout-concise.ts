@@ -1,0 +1,75 @@
+// Curriculum section "丢弃法 — 简洁实现" (dropout, concise): nn.Dropout layers after each hidden layer.
+//
+// `nn.dropout({ p })` drops only in training mode; the training step runs the model with `training: true` and its
+// own key, `evaluate` runs it with training off, which is PyTorch's net.train() / net.eval() without the state.
+// The masks and initial weights come from rivulet's keys, so accuracies differ from PyTorch's in their digits.
+//
+//   npx tsx examples/dropout-concise.ts           # dropout 0.2 and 0.5, 256/256 hidden units, lr 0.5, 10 epochs
+//   npx tsx examples/dropout-concise.ts --quick   # a few hundred samples, 2 epochs
+import { lastValueFrom, map, tap, toArray } from "rxjs";
+import {
+  nn, key, split, ones, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader,
+  trainState, trainStep, trainSteps, epochs, evaluate, livePlot,
+  type Dataset, type LossFn, type Tensor,
+} from "../src/index.js";
+
+const quick = process.argv.includes("--quick");
+const [dropout1, dropout2] = [0.2, 0.5];
+
+const net = nn.sequential([
+  nn.flatten(),
+  nn.linear({ inFeatures: 784, outFeatures: 256 }),
+  nn.relu(),
+  nn.dropout({ p: dropout1 }), // 在第一个全连接层之后添加一个dropout层
+  nn.linear({ inFeatures: 256, outFeatures: 256 }),
+  nn.relu(),
+  nn.dropout({ p: dropout2 }), // 在第二个全连接层之后添加一个dropout层
+  nn.linear({ inFeatures: 256, outFeatures: 10 }),
+]);
+console.log(String(net));
+const [kInit, kWeights] = split(key(0));
+// net.apply(init_weights): N(0, 0.01²) for every Linear's weight
+const params = nn.reinit(net, net.init(kInit!).params, kWeights!, { weight: nn.init.normal({ std: 0.01 }) }, { kinds: ["Linear"] });
+
+// Dropout in the two modes: training zeroes about half of the elements (p = 0.5) and doubles the rest;
+// evaluation passes the input through unchanged.
+const drop = nn.dropout({ p: 0.5 });
+const x = ones([2, 8]);
+console.log("Dropout(0.5), training:", String(drop.forward({}, x, { training: true, key: key(1) })));
+console.log("Dropout(0.5), eval:", String(drop.forward({}, x)));
+if (!drop.forward({}, x).eq(x).dataSync().every(Boolean)) throw new Error("Dropout must be the identity in evaluation mode");
+
+// ---- 训练和测试: num_epochs, lr, batch_size = 10, 0.5, 256 -------------------------------------------------------------
+const [numEpochs, lr, batchSize] = [quick ? 2 : 10, 0.5, 256];
+type Batch = { input: Tensor; target: Tensor };
+const loss: LossFn<typeof params, Batch> = (p, { input, target }, ctx) => {
+  const out = net.forward(p, input, { training: ctx.training, key: ctx.key });
+  return [crossEntropy(out, target), { metrics: { accuracy: accuracy(out, target) } }];
+};
+const trainer = sgd({ lr });
+
+const root = process.env.RIVULET_DATA ?? "data";
+const trans = transforms.toTensor();
+const mnistTrain = await fashionMnist({ root, train: true, transform: trans, download: true });
+const mnistTest = await fashionMnist({ root, train: false, transform: trans, download: true });
+const firstN = <T>(ds: Dataset<T>, n: number): Dataset<T> => ({ length: Math.min(n, ds.length), get: (i) => ds.get(i) });
+const trainIter = loader(quick ? firstN(mnistTrain, 512) : mnistTrain, { batchSize, shuffle: true, seed: 0 });
+const testIter = loader(quick ? firstN(mnistTest, 256) : mnistTest, { batchSize });
+
+const runDir = `runs/dropout-concise${quick ? "-quick" : ""}`;
+const rows = await lastValueFrom(
+  trainIter.epochs(numEpochs).pipe(
+    trainSteps(trainStep({ loss, optimizer: trainer }), trainState({ params, optimizer: trainer, seed: 1 })),
+    epochs(),
+    evaluate(testIter, { loss }),
+    map((e) => ({ epoch: e.epoch + 1, trainLoss: e.train.loss!, trainAcc: e.train.accuracy!, testAcc: e.test.accuracy! })),
+    tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, train acc ${r.trainAcc.toFixed(3)}, test acc ${r.testAcc.toFixed(3)}`)),
+    livePlot(`${runDir}/curves.svg`, { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" }, xlim: [1, numEpochs], ylim: [0.3, 0.9] }),
+    toArray(),
+  ),
+);
+const last = rows.at(-1)!;
+console.log(`test acc ${last.testAcc.toFixed(4)} after ${numEpochs} epochs; curves in ${runDir}/curves.svg`);
+if (quick) {
+  if (!(last.trainLoss < rows[0]!.trainLoss)) throw new Error(`expected the train loss to fall, got ${rows.map((r) => r.trainLoss).join(", ")}`);
+} else if (!(last.testAcc >= 0.8)) throw new Error(`expected test accuracy >= 0.8 after 10 epochs, got ${last.testAcc}`);

@@ -1,0 +1,78 @@
+// Curriculum section "多层感知机的简洁实现" (MLP, concise): Flatten, Linear(784, 256), ReLU, Linear(256, 10).
+//
+// The same network as mlp-scratch.ts from nn layers: `nn.sequential` names its children 0..3 as PyTorch does,
+// `nn.reinit` is net.apply(init_weights), and training is the train_ch3 pipeline. Initial weights come from
+// rivulet's keys, not PyTorch's generator.
+//
+//   npx tsx examples/mlp-concise.ts           # batch 256, lr 0.1, 10 epochs
+//   npx tsx examples/mlp-concise.ts --quick   # a few hundred samples, 2 epochs
+import { lastValueFrom, map, tap, toArray } from "rxjs";
+import {
+  nn, key, split, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader,
+  trainState, trainStep, trainSteps, epochs, evaluate, livePlot,
+  type Dataset, type LossFn, type Tensor,
+} from "../src/index.js";
+
+const quick = process.argv.includes("--quick");
+const started = Date.now();
+
+// ---- 模型 -------------------------------------------------------------------------------------------------------
+const net = nn.sequential([
+  nn.flatten(),
+  nn.linear({ inFeatures: 784, outFeatures: 256 }),
+  nn.relu(),
+  nn.linear({ inFeatures: 256, outFeatures: 10 }),
+]);
+console.log(String(net));
+
+// init_weights: nn.init.normal_(m.weight, std=0.01) for every Linear; biases keep PyTorch's default init.
+const [kInit, kWeights] = split(key(0));
+const params = nn.reinit(net, net.init(kInit!).params, kWeights!, { weight: nn.init.normal({ std: 0.01 }) }, { kinds: ["Linear"] });
+for (const [name, p] of nn.namedParameters(params)) console.log(name, p.shape);
+
+// ---- batch_size, lr, num_epochs = 256, 0.1, 10; CrossEntropyLoss; SGD ----------------------------------------------
+const batchSize = 256;
+const numEpochs = quick ? 2 : 10;
+type Params = typeof params;
+type Batch = { input: Tensor; target: Tensor };
+const loss: LossFn<Params, Batch> = (p, { input, target }) => {
+  const out = net.forward(p, input);
+  return [crossEntropy(out, target), { metrics: { accuracy: accuracy(out, target) } }];
+};
+const trainer = sgd({ lr: 0.1 });
+
+// ---- 数据 (d2l.load_data_fashion_mnist(batch_size)) ---------------------------------------------------------------
+const root = process.env.RIVULET_DATA ?? "data";
+const trans = transforms.toTensor();
+const mnistTrain = await fashionMnist({ root, train: true, transform: trans, download: true });
+const mnistTest = await fashionMnist({ root, train: false, transform: trans, download: true });
+const firstN = <T>(ds: Dataset<T>, n: number): Dataset<T> => ({ length: Math.min(n, ds.length), get: (i) => ds.get(i) });
+const trainIter = loader(quick ? firstN(mnistTrain, 512) : mnistTrain, { batchSize, shuffle: true, seed: 0 });
+const testIter = loader(quick ? firstN(mnistTest, 256) : mnistTest, { batchSize });
+
+// ---- d2l.train_ch3 --------------------------------------------------------------------------------------------------
+const runDir = `runs/mlp-concise${quick ? "-quick" : ""}`;
+const rows = await lastValueFrom(
+  trainIter.epochs(numEpochs).pipe(
+    trainSteps(trainStep({ loss, optimizer: trainer }), trainState({ params, optimizer: trainer, seed: 0 })),
+    epochs(),
+    evaluate(testIter, { loss }),
+    map((e) => ({ epoch: e.epoch + 1, trainLoss: e.train.loss!, trainAcc: e.train.accuracy!, testAcc: e.test.accuracy! })),
+    tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, train acc ${r.trainAcc.toFixed(3)}, test acc ${r.testAcc.toFixed(3)}`)),
+    livePlot(`${runDir}/curves.svg`, { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" }, xlim: [1, numEpochs], ylim: [0.3, 0.9] }),
+    toArray(),
+  ),
+);
+
+const last = rows.at(-1)!;
+const seconds = (Date.now() - started) / 1000;
+console.log(`test acc ${last.testAcc.toFixed(4)} after ${numEpochs} epochs, ${seconds.toFixed(1)} s; curves in ${runDir}/curves.svg`);
+if (quick) {
+  // A couple of steps on a few hundred images only have to move the loss the right way.
+  if (!(last.trainLoss < rows[0]!.trainLoss)) throw new Error(`expected the train loss to fall, got ${rows.map((r) => r.trainLoss).join(", ")}`);
+} else {
+  // Issue 4 aims at 0.84 after 10 epochs. Plain SGD at lr 0.1 swings a few points between epochs, so report the
+  // best epoch too (docs/results.md records what this run gives) rather than failing after minutes of training.
+  const best = rows.reduce((b, r) => (r.testAcc > b.testAcc ? r : b));
+  console.log(`target test acc >= 0.84 after 10 epochs: ${last.testAcc >= 0.84 ? "met" : "not met"} (best ${best.testAcc.toFixed(4)})`);
+}
