@@ -119,6 +119,10 @@ export const saveImageGrid = (path: string, images: Tensor, options: SaveImageGr
     const data = yield* sinkCall("saveImageGrid", path, "read the images for", () => images.data());
     const svg = yield* Effect.try({ try: () => gridSvg(data, images.shape, images.dtype, options), catch: fail });
     const bytes = yield* Effect.try({ try: () => (format === "svg" ? new TextEncoder().encode(svg) : svgToPng(svg, options.png)), catch: fail });
+    // Like livePlot, create the folder first: a grid is often the first file of a run directory.
+    const { mkdir } = yield* Effect.promise(() => import("node:fs/promises"));
+    const { dirname } = yield* Effect.promise(() => import("node:path"));
+    yield* sinkCall("saveImageGrid", path, "create the folder for", () => mkdir(dirname(path), { recursive: true }));
     yield* writeFileAtomic(path, bytes).pipe(
       Effect.mapError((e) => new SinkError({ sink: "saveImageGrid", file: path, cause: e, message: `saveImageGrid: cannot write ${path}: ${e.message}` })),
     );

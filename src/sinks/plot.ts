@@ -53,8 +53,11 @@ export const linePlotSpec = (rows: readonly MetricRecord[], options: LinePlotOpt
     });
   });
   const labels = entries.map(([, label]) => label);
-  const scale = (type: "linear" | "log", lim: readonly [number, number] | undefined) =>
-    lim === undefined ? { type, zero: false } : { type, domain: [...lim], nice: false, zero: false };
+  // `zero` only means something on linear scales; vega-lite warns on every render when a log scale carries it.
+  const scale = (type: "linear" | "log", lim: readonly [number, number] | undefined) => {
+    const base = type === "log" ? { type } : { type, zero: false };
+    return lim === undefined ? base : { ...base, domain: [...lim], nice: false };
+  };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     ...(title === undefined ? {} : { title }),

@@ -66,6 +66,12 @@ describe("showImages", () => {
     expect([gray(4 + 5, 20 + 5), gray(32 + 5, 20 + 5), gray(60 + 15, 20 + 15)]).toEqual([0, 255, 51]);
   });
 
+  it("creates missing folders on the way to the file", async () => {
+    const path = join(dir, "run", "images", "samples.svg");
+    await showImages(path, images);
+    expect(tiles(readFileSync(path, "utf8"))).toHaveLength(3);
+  });
+
   it("writes an SVG and rejects other extensions, naming the file", async () => {
     const path = join(dir, "samples.svg");
     await showImages(path, images);

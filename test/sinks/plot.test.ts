@@ -44,6 +44,19 @@ describe("renderLinePlot", () => {
     expect(lines.map((l) => l.attributes["stroke-dasharray"] ?? "1,0")).toEqual(["1,0", "6,3", "6,3,1,3"]);
   });
 
+  it("draws log scales without vega-lite's warning about zero", async () => {
+    const warn = console.warn;
+    const warnings: unknown[] = [];
+    console.warn = (...args: unknown[]) => void warnings.push(args);
+    try {
+      const svg = await renderLinePlot(rows, { series, yscale: "log", xlim: [0, 2] });
+      expect(chart(svg).lines).toHaveLength(3);
+    } finally {
+      console.warn = warn;
+    }
+    expect(warnings).toEqual([]);
+  });
+
   it("names the row and the field when x is missing", async () => {
     await expect(renderLinePlot([{ loss: 1 }], { series: ["loss"] })).rejects.toThrow(`linePlot: row 0 has no number in the x field "epoch" (got undefined)`);
   });
