@@ -13,13 +13,15 @@ const isPlainRecord = (x: unknown): x is Record<string, unknown> =>
 /**
  * Flattens `{ epoch: 1, train: { loss: t } }` into `{ epoch: 1, "train.loss": 0.5 }`. One-element tensors become numbers
  * (read synchronously, so CPU tensors only); undefined fields are dropped; anything else (arrays, larger tensors) is an
- * error naming the sink and the field, since a metric row holds scalars.
+ * error naming the sink and the field, since a metric row holds scalars. `only` limits the row to the named fields.
  */
-export const metricRecord = (sink: string, value: unknown): MetricRecord => {
+export const metricRecord = (sink: string, value: unknown, only?: readonly string[]): MetricRecord => {
   if (!isPlainRecord(value)) throw new Error(`${sink}: expected a record of metrics like { epoch: 1, loss: 0.5 }, got ${Array.isArray(value) ? "an array" : value === null ? "null" : typeof value}`);
   const out: Record<string, MetricCell> = {};
+  // With `only`, fields no listed name needs (a training state riding along, say) are skipped, not checked.
+  const wanted = (prefix: string): boolean => only === undefined || prefix === "" || only.some((f) => f === prefix || f.startsWith(`${prefix}.`));
   const visit = (prefix: string, v: unknown): void => {
-    if (v === undefined) return;
+    if (v === undefined || !wanted(prefix)) return;
     if (v === null || typeof v === "number" || typeof v === "string" || typeof v === "boolean") out[prefix] = v;
     else if (v instanceof Date) out[prefix] = v.toISOString();
     else if (v instanceof Tensor) {

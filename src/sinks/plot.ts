@@ -82,7 +82,8 @@ export const linePlotSpec = (rows: readonly MetricRecord[], options: LinePlotOpt
  * const svg = await renderLinePlot(epochs, { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" } });
  */
 export const renderLinePlot = async (rows: readonly unknown[], options: LinePlotOptions): Promise<string> => {
-  const records = rows.map((r) => metricRecord("renderLinePlot", r));
+  const fields = [options.x ?? "epoch", ...seriesEntries("renderLinePlot", options.series).map(([field]) => field)];
+  const records = rows.map((r) => metricRecord("renderLinePlot", r, fields));
   // vega is large and uses top-level await: load it only when a plot is drawn, not when rivulet is imported.
   const [vega, { compile }] = await Promise.all([import("vega"), import("vega-lite")]);
   const view = new vega.View(vega.parse(compile(linePlotSpec(records, options)).spec), { renderer: "none" });
@@ -113,7 +114,8 @@ const formatOf = (path: string): "svg" | "png" => {
  */
 export const livePlot = <T>(path: string, options: LivePlotOptions): MonoTypeOperatorFunction<T> => {
   const format = formatOf(path);
-  seriesEntries("livePlot", options.series);
+  // Only the plotted fields are read from each value, so stream values may carry anything else (a training state).
+  const plotted = [options.x ?? "epoch", ...seriesEntries("livePlot", options.series).map(([field]) => field)];
   const draw = (rows: readonly MetricRecord[]): Effect.Effect<void, SinkError> =>
     Effect.gen(function* () {
       const svg = yield* sinkCall("livePlot", path, "render the plot for", () => renderLinePlot(rows, options));
@@ -136,7 +138,7 @@ export const livePlot = <T>(path: string, options: LivePlotOptions): MonoTypeOpe
     write: (rows, value) =>
       Effect.gen(function* () {
         const row = yield* Effect.try({
-          try: () => metricRecord("livePlot", value),
+          try: () => metricRecord("livePlot", value, plotted),
           catch: (cause) => new SinkError({ sink: "livePlot", file: path, cause, message: cause instanceof Error ? cause.message : String(cause) }),
         });
         // Rows live only in this subscription's closure: one run, one accumulating plot.

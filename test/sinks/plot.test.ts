@@ -6,6 +6,7 @@ import { PNG } from "pngjs";
 import { from, lastValueFrom, of, tap } from "rxjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { livePlot, renderLinePlot, svgToPng, type SinkError } from "../../src/sinks/index.js";
+import { ones } from "../../src/index.js";
 import { byClass, findAll, parseXml, type XmlElement } from "./_xml.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rivulet-plot-"));
@@ -100,6 +101,13 @@ describe("livePlot", () => {
     expect(legend).toEqual(["train loss", "train acc", "test acc"]);
     expect(lines).toHaveLength(3);
     expect(readdirSync(join(dir, "curves"))).toEqual(["live.svg"]); // no temporary files left behind
+  });
+
+  it("reads only the plotted fields, so values may carry a training state of tensors", async () => {
+    const path = join(dir, "with-state.svg");
+    const withState = rows.map((r) => ({ ...r, state: { params: { weight: ones([3, 4]) } } }));
+    await lastValueFrom(from(withState).pipe(livePlot(path, { series, xlim: [0, 2] })));
+    expect(chart(readFileSync(path, "utf8")).points).toHaveLength(8);
   });
 
   it("writes an empty chart at subscription, so the file exists before the first epoch", async () => {
