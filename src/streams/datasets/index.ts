@@ -26,3 +26,4 @@ export type { Table, Cell } from "./_tableColumns.js";
 export { DatasetNotFound } from "./DatasetNotFound.js";
 export { CorruptDataset } from "./CorruptDataset.js";
 export { DownloadError } from "./DownloadError.js";
+export { subset, randomSplit, concatDatasets } from "./subset.js";
