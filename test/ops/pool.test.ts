@@ -51,6 +51,39 @@ describe("pooling: finite differences", () => {
   it("adaptiveMaxPool2d with uneven bins", () => checkFiniteDifferences(([x]) => adaptiveMaxPool2d(x!, [3, 4]), [randn(ks[3]!, [1, 2, 7, 6])], { eps: 1e-3 }));
 });
 
+describe("avgPool2d over exactly tiling windows (LeNet's pools) against a naive reference", () => {
+  // Naive float64 window means of x [N, C, H, W] for kernel = stride = [kh, kw], no padding.
+  const naive = (x: Tensor, kh: number, kw: number, divisor: number): number[] => {
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const d = x.dataSync();
+    const out: number[] = [];
+    for (let p = 0; p < n * c; p++)
+      for (let y = 0; y < h / kh; y++)
+        for (let z = 0; z < w / kw; z++) {
+          let s = 0;
+          for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) s += d[p * h * w + (y * kh + i) * w + z * kw + j]!;
+          out.push(s / divisor);
+        }
+    return out;
+  };
+  const ks = split(key(31), 3);
+  for (const [shape, k, divisorOverride] of [[[2, 3, 6, 8], [2, 4], undefined], [[1, 2, 4, 4], [2, 2], 3], [[3, 1, 9, 3], [3, 1], undefined]] as const)
+    it(`${JSON.stringify(shape)} by ${JSON.stringify(k)}${divisorOverride ? ` divisorOverride ${divisorOverride}` : ""}`, () => {
+      const x = randn(ks[0]!, [...shape]);
+      const y = avgPool2d(x, { kernelSize: k, divisorOverride });
+      expect(y.shape).toEqual([shape[0], shape[1], shape[2] / k[0], shape[3] / k[1]]);
+      expectClose(y, tensor(naive(x, k[0], k[1], divisorOverride ?? k[0] * k[1]), { shape: y.shape }), { atol: 1e-6, rtol: 1e-6 });
+      // d Σ avg / dx is 1/divisor everywhere: every element lies in exactly one window
+      const g = grad((t: Tensor) => sum(avgPool2d(t, { kernelSize: k, divisorOverride })))(x);
+      expect(Array.from(g.dataSync())).toEqual(new Array(x.size).fill(Math.fround(1 / (divisorOverride ?? k[0] * k[1]))));
+    });
+  it("finite differences, and unbatched input", () => {
+    checkFiniteDifferences(([x]) => avgPool2d(x!, { kernelSize: 2 }), [randn(ks[1]!, [2, 2, 4, 6])]);
+    const x = randn(ks[2]!, [3, 4, 4]);
+    expect(avgPool2d(x, { kernelSize: 2 }).tolist()).toEqual(avgPool2d(x.reshape(1, 3, 4, 4), { kernelSize: 2 }).reshape(3, 2, 2).tolist());
+  });
+});
+
 describe("pooling: behaviour", () => {
   it("ties send the whole gradient to the first maximum, as PyTorch does", () => {
     const g = grad((x: Tensor) => sum(maxPool2d(x, { kernelSize: 2 })))(tensor([[[[1, 1], [1, 1]]]]));

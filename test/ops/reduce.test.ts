@@ -93,3 +93,35 @@ describe("reduction errors", () => {
     expect(() => norm(x, 0, { p: 0 })).toThrow("norm: order p must be a positive number or Infinity, got 0");
   });
 });
+
+describe("reduce kernel: neighbouring reduced axes are merged, size-1 axes skipped", () => {
+  // Naive reference over an explicit index walk, for any axes of a 4-D [a, b, c, d] input.
+  const naive = (x: number[], shape: number[], axes: number[], op: (acc: number, v: number) => number, init: number): number[] => {
+    const keep = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const out = new Array<number>(keep.reduce((p, q) => p * q, 1)).fill(init);
+    const [, b, c, d] = shape as [number, number, number, number];
+    x.forEach((v, flat) => {
+      const idx = [Math.floor(flat / (b * c * d)), Math.floor(flat / (c * d)) % b, Math.floor(flat / d) % c, flat % d];
+      const o = idx.reduce((acc, ii, ax) => acc * keep[ax]! + (axes.includes(ax) ? 0 : ii), 0);
+      out[o] = op(out[o]!, v);
+    });
+    return out;
+  };
+  const shapes = [[3, 2, 4, 5], [1, 3, 1, 4], [2, 1, 3, 1]];
+  const axesList = [[0, 2, 3], [2, 3], [0, 1], [1, 3], [0, 1, 2, 3], [1], [0, 2]];
+  for (const shape of shapes)
+    it(`shape [${shape.join(", ")}]`, () => {
+      const n = shape.reduce((p, q) => p * q, 1);
+      const data = Array.from({ length: n }, (_, i) => ((i * 37) % 11) - 5 + i / 64);
+      const x = tensor(data, { shape });
+      for (const axes of axesList) {
+        const label = `axes [${axes.join(", ")}]`;
+        const got = (t: Tensor) => Array.from(t.dataSync());
+        expect(got(sum(x, axes, { keepdim: true })), label).toEqual(naive(data, shape, axes, (a, v) => a + v, 0).map(Math.fround));
+        expect(got(max(x, axes, { keepdim: true })), label).toEqual(naive(data, shape, axes, (a, v) => Math.max(a, v), -Infinity).map(Math.fround));
+        const small = data.map((v) => 1 + v / 100);
+        const p = got(prod(tensor(small, { shape }), axes, { keepdim: true }));
+        naive(small, shape, axes, (a, v) => a * v, 1).forEach((want, i) => expect(Math.abs(p[i]! - want), label).toBeLessThan(1e-6 * Math.abs(want)));
+      }
+    });
+});

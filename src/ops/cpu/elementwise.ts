@@ -109,8 +109,11 @@ export const broadcastCopy = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr 
   const is = st[nd - 1]!;
   let off = 0;
   for (let p = 0; p < o.length; p += inner) {
-    if (is === 0) o.fill(x[off]!, p, p + inner);
-    else for (let j = 0; j < inner; j++) o[p + j] = x[off + j * is]!;
+    if (is === 0) {
+      // A loop, not fill(): broadcasting over a short last axis (a pooling window's gradient) calls this per 2 elements.
+      const v = x[off]!;
+      for (let j = 0; j < inner; j++) o[p + j] = v;
+    } else for (let j = 0; j < inner; j++) o[p + j] = x[off + j * is]!;
     for (let d = nd - 2; d >= 0; d--) {
       idx[d]!++;
       off += st[d]!;

@@ -14,18 +14,50 @@ const split = (shape: Shape, axis: number) => ({
 
 const init: Record<ReduceOp, number> = { sum: 0, prod: 1, max: -Infinity, min: Infinity };
 
-const reduceAxis = (x: Arr, shape: Shape, axis: number, op: ReduceOp): Float64Array => {
-  const { outer, r, inner } = split(shape, axis);
-  const o = new Float64Array(outer * inner).fill(init[op]);
+/**
+ * The input as alternating runs of kept and reduced axes: size-1 axes dropped, neighbours of the same kind merged
+ * (reducing [0, 2, 3] of [N, C, H, W] is reducing [0, 2] of [N, C, H·W]), so each pass walks long contiguous rows.
+ */
+const mergeAxes = (shape: Shape, axes: readonly number[]): { dims: number[]; reduced: boolean[] } => {
+  const dims: number[] = [];
+  const reduced: boolean[] = [];
+  shape.forEach((d, i) => {
+    if (d === 1) return;
+    const r = axes.includes(i);
+    if (reduced.length > 0 && reduced[reduced.length - 1] === r) dims[dims.length - 1]! *= d;
+    else dims.push(d), reduced.push(r);
+  });
+  return { dims, reduced };
+};
+
+/**
+ * Reduces the middle axis of an [outer, r, inner] view, accumulating in float64. The op is chosen outside the inner
+ * loops (no per-element switch or closure call); contiguous rows (inner = 1) keep the accumulator in a register.
+ * NaN wins and then sticks (`v !== v`), as PyTorch's max/min propagate NaN.
+ */
+const reduceAxis = (x: ArrayLike<number>, outer: number, r: number, inner: number, op: ReduceOp): Float64Array => {
+  const o = new Float64Array(outer * inner);
+  if (inner === 1) {
+    for (let p = 0, s = 0; p < outer; p++, s += r) {
+      let acc = init[op];
+      switch (op) {
+        case "sum": for (let k = 0; k < r; k++) acc += x[s + k]!; break;
+        case "prod": for (let k = 0; k < r; k++) acc *= x[s + k]!; break;
+        case "max": for (let k = 0; k < r; k++) { const v = x[s + k]!; if (v > acc || v !== v) acc = v; } break;
+        case "min": for (let k = 0; k < r; k++) { const v = x[s + k]!; if (v < acc || v !== v) acc = v; } break;
+      }
+      o[p] = acc;
+    }
+    return o;
+  }
+  o.fill(init[op]);
   for (let p = 0; p < outer; p++) {
-    const base = p * r * inner;
     const ob = p * inner;
     for (let k = 0; k < r; k++) {
-      const xb = base + k * inner;
+      const xb = (p * r + k) * inner;
       switch (op) {
         case "sum": for (let i = 0; i < inner; i++) o[ob + i] += x[xb + i]!; break;
         case "prod": for (let i = 0; i < inner; i++) o[ob + i] *= x[xb + i]!; break;
-        // `v !== v` lets a NaN win and then stick, as PyTorch's max/min propagate NaN.
         case "max": for (let i = 0; i < inner; i++) { const v = x[xb + i]!; if (v > o[ob + i]! || v !== v) o[ob + i] = v; } break;
         case "min": for (let i = 0; i < inner; i++) { const v = x[xb + i]!; if (v < o[ob + i]! || v !== v) o[ob + i] = v; } break;
       }
@@ -35,16 +67,23 @@ const reduceAxis = (x: Arr, shape: Shape, axis: number, op: ReduceOp): Float64Ar
 };
 
 export const reduce: Kernel<Arr, "reduce"> = ([x], { op, axes }, out) => {
-  let data: Arr | Float64Array = x!.data;
-  let shape = [...x!.shape];
-  // Reduce the last listed axis first so earlier axis numbers stay valid as dimensions become 1.
-  for (let i = axes.length - 1; i >= 0; i--) {
-    const a = axes[i]!;
-    data = reduceAxis(data as Arr, shape, a, op);
-    shape[a] = 1;
-  }
   const o = allocFor(out.dtype, numel(out.shape));
-  if (axes.length === 0) o.set(x!.data);
+  if (axes.length === 0) {
+    o.set(x!.data);
+    return o;
+  }
+  const { dims, reduced } = mergeAxes(x!.shape, axes);
+  let data: ArrayLike<number> = x!.data;
+  // Innermost run first, so the outer runs keep their positions as reduced runs collapse to size 1.
+  for (let a = dims.length - 1; a >= 0; a--) {
+    if (!reduced[a]) continue;
+    let outer = 1, inner = 1;
+    for (let i = 0; i < a; i++) outer *= dims[i]!;
+    for (let i = a + 1; i < dims.length; i++) inner *= dims[i]!;
+    data = reduceAxis(data, outer, dims[a]!, inner, op);
+    dims[a] = 1;
+  }
+  if (data === x!.data) o.set(x!.data); // only size-1 axes were reduced
   else o.set(data as Float64Array);
   return o;
 };

@@ -84,6 +84,19 @@ describe("cpu matmul kernel matches a float64 reference", () => {
     }
   });
 
+  // Convolutions with few output channels: a row panel and a half, edge columns, long k, wide n.
+  it("few rows: edge columns, long k, wide n, batches", () => {
+    let seed = 600;
+    for (const [transA, transB] of transposes)
+      for (const m of [2, 4, 5, 6, 8, 9])
+        for (const [k, n] of [[25, 97], [300, 25], [784, 6], [40, 513]] as const) checkCase({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
+    for (const [transA, transB] of transposes) {
+      checkCase({ ba: 1, bb: 5, m: 6, k: 25, n: 78, transA, transB }, seed++); // LeNet's first convolution, smaller
+      checkCase({ ba: 5, bb: 5, m: 6, k: 78, n: 25, transA, transB }, seed++); // and its weight gradient
+      checkCase({ ba: 2, bb: 1, m: 3, k: 129, n: 2100, transA, transB }, seed++); // threaded, split along n
+    }
+  });
+
   it("batches, with either operand broadcast", () => {
     let seed = 200;
     for (const [ba, bb] of [[3, 3], [3, 1], [1, 4], [1, 1]] as const)
@@ -132,10 +145,9 @@ describe("cpu matmul kernel matches a float64 reference", () => {
   });
 
   it("propagates NaN and Inf (0·Inf = NaN; zeros are not skipped)", () => {
-    for (const size of [5, 37, 160]) // small path, packed path, threaded path
+    for (const [m, k, n] of [[5, 8, 6], [6, 40, 50], [37, 40, 38], [160, 163, 161]]) // small path, packed with a few rows, packed, threaded
       for (const [transA, transB] of transposes) {
-        const m = size, k = size + 3, n = size + 1;
-        const next = rng(size);
+        const next = rng(m);
         const A = randArray(m * k, next), B = randArray(k * n, next);
         const at = (i: number, p: number) => (transA ? p * m + i : i * k + p);
         const bt = (p: number, j: number) => (transB ? j * k + p : p * n + j);

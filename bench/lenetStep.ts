@@ -1,0 +1,46 @@
+// Profiles one LeNet training step (batch 256, sigmoid + avg-pool, cross-entropy, SGD) on the CPU: samples/s and the time per primitive.
+// Usage: node --import tsx bench/lenetStep.ts [--steps=20] [--batch=256]   (add --cpu-prof before --import for a V8 profile)
+import { cpuDevice, type Prim } from "../src/index.js";
+import { lenetStep } from "./workloads/lenet.js";
+
+const arg = (name: string, dflt: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
+const steps = arg("steps", 20);
+const batch = arg("batch", 256);
+
+// Wrap each CPU kernel with a timer (a profiling run only: the kernel table is otherwise never touched).
+const spent = new Map<string, { ms: number; cpuMs: number; calls: number }>();
+const kernels = cpuDevice.kernels as unknown as Record<Prim, (...a: unknown[]) => unknown>;
+for (const prim of Object.keys(kernels) as Prim[]) {
+  const k = kernels[prim];
+  kernels[prim] = (...a: unknown[]) => {
+    const t = performance.now();
+    const c0 = process.cpuUsage();
+    const r = k(...a);
+    const c = process.cpuUsage(c0);
+    const p = a[1] as { op?: string };
+    const shapes = (a[0] as readonly { shape: readonly number[] }[]).map((b) => `[${b.shape.join(",")}]`).join("×");
+    const name = prim === "matmul" || prim === "unfold" || prim === "fold" || prim === "reduce" ? `${prim} ${JSON.stringify(p)} ${shapes}` : p && typeof p.op === "string" ? `${prim}:${p.op}` : prim;
+    const e = spent.get(name) ?? { ms: 0, cpuMs: 0, calls: 0 };
+    e.ms += performance.now() - t;
+    e.cpuMs += (c.user + c.system) / 1000;
+    e.calls++;
+    spent.set(name, e);
+    return r;
+  };
+}
+
+const run = lenetStep(batch);
+for (let i = 0; i < 3; i++) run(); // warm-up: JIT and the GEMM worker pool
+spent.clear();
+const t0 = performance.now();
+const c0 = process.cpuUsage();
+for (let i = 0; i < steps; i++) run();
+const ms = (performance.now() - t0) / steps;
+const c1 = process.cpuUsage(c0);
+const cpuMs = (c1.user + c1.system) / 1000 / steps;
+const kernelMs = [...spent.values()].reduce((s, e) => s + e.ms, 0) / steps;
+const kernelCpu = [...spent.values()].reduce((s, e) => s + e.cpuMs, 0) / steps;
+// CPU time (all threads) is the steadier figure on a shared, loaded machine; wall time is what a user sees.
+console.log(`lenet step, batch ${batch}: wall ${ms.toFixed(1)} ms/step = ${((batch * 1000) / ms).toFixed(0)} samples/s; cpu ${cpuMs.toFixed(1)} ms/step; kernels wall ${kernelMs.toFixed(1)} ms, cpu ${kernelCpu.toFixed(1)} ms`);
+for (const [name, e] of [...spent.entries()].sort((a, b) => b[1].cpuMs - a[1].cpuMs))
+  console.log(`  ${name.padEnd(60)} ${(e.ms / steps).toFixed(2).padStart(8)} ms  cpu ${(e.cpuMs / steps).toFixed(2).padStart(8)} ms ${(e.calls / steps).toFixed(0).padStart(4)} calls`);
