@@ -13,8 +13,10 @@ export const matmul: PrimRule<"matmul"> = {
     dtype: "float32",
   }),
   // dA = g·Bᵀ and dB = Aᵀ·g; for an operand stored transposed the cotangent is produced transposed too.
+  // An operand outside the differentiated graph (a batch of images into the first conv) gets no cotangent: it would
+  // cost a whole matmul and be thrown away.
   vjp: (g, [a, b], _y, { transA, transB }) => [
-    unbatch(transA ? mm(b!, g, transB, true) : mm(g, b!, false, !transB), a!.shape[0]!),
-    unbatch(transB ? mm(g, a!, true, transA) : mm(a!, g, !transA, false), b!.shape[0]!),
+    a!.requiresGrad ? unbatch(transA ? mm(b!, g, transB, true) : mm(g, b!, false, !transB), a!.shape[0]!) : null,
+    b!.requiresGrad ? unbatch(transB ? mm(g, a!, true, transA) : mm(a!, g, !transA, false), b!.shape[0]!) : null,
   ],
 };
