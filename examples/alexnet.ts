@@ -1,0 +1,108 @@
+// Curriculum section "深度卷积神经网络 AlexNet": d2l's AlexNet for Fashion-MNIST at 224×224 — its per-layer shapes, and training on a subset.
+//
+// AlexNet is LeNet made deep and wide: five convolutions (an 11×11 stride-4 one first), ReLU instead of sigmoid,
+// max-pooling, and a 4096-wide classifier regularised with dropout. (The notes' AlexNet section repeats the LeNet code
+// by mistake; this is the d2l network it refers to, nn.zoo.alexnet.)
+//
+//   npx tsx examples/alexnet.ts --quick    # the per-layer shapes only (see below)
+//   npx tsx examples/alexnet.ts            # shapes, then d2l's settings (lr 0.01, batch 128, 224×224) on a subset:
+//                                          # 1 epoch over the first 1024 training images, tested on 512
+//   npx tsx examples/alexnet.ts --limit 60000 --epochs 10   # the notes' full run
+//
+// Why a subset: a training step costs about 6 GFLOPs per 224×224 image (forward and backward), so one epoch of 60000
+// images is about a day for a 2-core CPU — the notes run it on a GPU. The quick run cannot shrink the images instead:
+// the first dense layer expects exactly 256·5·5 = 6400 features, which only 224×224 inputs give, so quick mode stops
+// after the shapes. Shapes and the parameter count are exactly PyTorch's (checked below); initialisation, dropout
+// and shuffling use rivulet's keys, so losses differ from PyTorch's run.
+import { lastValueFrom, tap } from "rxjs";
+import {
+  nn, key, rand, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader, trainState, trainStep, trainSteps, epochs, evaluate,
+  type Dataset, type Sample, type Tensor, type LossFn,
+} from "../src/index.js";
+
+const quick = process.argv.includes("--quick");
+const limitAt = process.argv.indexOf("--limit");
+const limit = limitAt >= 0 ? Number(process.argv[limitAt + 1]) : 1024;
+const epochsAt = process.argv.indexOf("--epochs");
+const epochCount = epochsAt >= 0 ? Number(process.argv[epochsAt + 1]) : 1;
+if (!(limit > 0)) throw new Error(`--limit must be a positive number of training images, got ${process.argv[limitAt + 1]}`);
+if (!Number.isInteger(epochCount) || epochCount < 1) throw new Error(`--epochs must be a positive integer, got ${process.argv[epochsAt + 1]}`);
+
+// d2l's `for layer in net: X = layer(X)`: each top-level child runs on its own slice of the variables.
+const shapeListing = (net: nn.Sequential, variables: nn.Variables, input: Tensor): [string, number[]][] => {
+  let X = input;
+  return net.children.map(([name], i) => {
+    const layer = net.at(i);
+    const vars = { params: (variables.params[name] ?? {}) as nn.Params, state: (variables.state[name] ?? {}) as nn.State };
+    X = layer.apply(vars, X).output;
+    console.log(`${layer.kind} output shape:\t [${X.shape.join(", ")}]`);
+    return [layer.kind, [...X.shape]];
+  });
+};
+const expectListing = (what: string, actual: [string, number[]][], expected: [string, number[]][]): void => {
+  if (JSON.stringify(actual) !== JSON.stringify(expected))
+    throw new Error(`${what}: per-layer shapes differ from PyTorch's:\n${JSON.stringify(actual)}\nexpected\n${JSON.stringify(expected)}`);
+};
+
+// ---- the network ---------------------------------------------------------------------------------------------------------
+// Conv2d(1, 96, 11, stride 4, padding 1), ReLU, MaxPool2d(3, 2), Conv2d(96, 256, 5, padding 2), ReLU, MaxPool2d(3, 2),
+// Conv2d(256, 384, 3, padding 1), ReLU, Conv2d(384, 384, 3, padding 1), ReLU, Conv2d(384, 256, 3, padding 1), ReLU,
+// MaxPool2d(3, 2), Flatten, Linear(6400, 4096), ReLU, Dropout(0.5), Linear(4096, 4096), ReLU, Dropout(0.5), Linear(4096, 10).
+const net = nn.zoo.alexnet();
+console.log(String(net));
+const variables = net.init(key(0));
+console.log("X = rand(1, 1, 224, 224):");
+expectListing("AlexNet at 224×224", shapeListing(net, variables, rand(key(1), [1, 1, 224, 224])), [
+  ["Conv2d", [1, 96, 54, 54]], ["ReLU", [1, 96, 54, 54]], ["MaxPool2d", [1, 96, 26, 26]],
+  ["Conv2d", [1, 256, 26, 26]], ["ReLU", [1, 256, 26, 26]], ["MaxPool2d", [1, 256, 12, 12]],
+  ["Conv2d", [1, 384, 12, 12]], ["ReLU", [1, 384, 12, 12]], ["Conv2d", [1, 384, 12, 12]], ["ReLU", [1, 384, 12, 12]],
+  ["Conv2d", [1, 256, 12, 12]], ["ReLU", [1, 256, 12, 12]], ["MaxPool2d", [1, 256, 5, 5]], ["Flatten", [1, 6400]],
+  ["Linear", [1, 4096]], ["ReLU", [1, 4096]], ["Dropout", [1, 4096]], ["Linear", [1, 4096]], ["ReLU", [1, 4096]], ["Dropout", [1, 4096]],
+  ["Linear", [1, 10]],
+]);
+const count = nn.parameterCount(variables.params);
+console.log(`parameters: ${count.toLocaleString("en-US")}`);
+if (count !== 46764746) throw new Error(`AlexNet has ${count} parameters, PyTorch's has 46764746`);
+
+if (quick) {
+  console.log("quick run: shapes only (AlexNet needs 224×224 inputs, too slow to train on a CPU in a smoke test)");
+  process.exit(0);
+}
+
+// ---- 训练 (d2l.train_ch6: lr 0.01, batch 128, Fashion-MNIST resized to 224) — on a subset, see the header -----------------
+const [lr, numEpochs, batchSize, size] = [0.01, epochCount, 128, 224];
+const root = process.env.RIVULET_DATA ?? "data";
+// d2l.load_data_fashion_mnist(batch_size, resize=224): Resize, then ToTensor.
+const transform = transforms.compose([transforms.resize(size), transforms.toTensor()]);
+const firstN = <T>(ds: Dataset<T>, n: number): Dataset<T> => ({ length: Math.min(n, ds.length), get: (i) => ds.get(i) });
+const trainSet = firstN(await fashionMnist({ root, train: true, transform }), limit);
+// Tested on the first 512 test images, or on all 10000 when training on the whole training set.
+const testSet = firstN(await fashionMnist({ root, train: false, transform }), limit >= 60000 ? Infinity : 512);
+const trainIter = loader(trainSet, { batchSize, shuffle: true, seed: 0 });
+const testIter = loader(testSet, { batchSize });
+console.log(`note: ${trainIter.length * numEpochs} steps of AlexNet at ${size}×${size} on the CPU; this takes a long time (see the header).`);
+
+// train_ch6's init_weights: Xavier-uniform weights for every Conv2d and Linear.
+const params = nn.reinit(net, variables.params, key(2), { weight: nn.init.xavierUniform() }, { kinds: ["Linear", "Conv2d"] });
+type Batch = Sample<Tensor, Tensor>;
+// Dropout draws from the step's key (ctx.key) in training and is the identity in evaluation (ctx.training false).
+const loss: LossFn<nn.Params, Batch> = (p, { input, target }, ctx) => {
+  const output = net.forward(p, input, { training: ctx.training, key: ctx.key });
+  return [crossEntropy(output, target), { metrics: { accuracy: accuracy(output, target) } }];
+};
+const optimizer = sgd({ lr });
+console.log(`training on cpu: ${trainSet.length} images of ${size}×${size}, batch ${batchSize}, lr ${lr}, ${numEpochs} epoch(s)`);
+const started = performance.now();
+const last = await lastValueFrom(
+  trainIter.epochs(numEpochs).pipe(
+    trainSteps(trainStep({ loss, optimizer }), trainState({ params, optimizer, seed: 0 })),
+    tap((s) => (s.state.step % 2 === 0) && console.log(`  step ${s.state.step}: loss ${s.metrics.loss!.toFixed(4)}`)),
+    epochs(),
+    evaluate(testIter, { loss }),
+    tap((e) => console.log(`epoch ${e.epoch + 1}: loss ${e.train.loss!.toFixed(3)}, train acc ${e.train.accuracy!.toFixed(3)}, test acc ${e.test.accuracy!.toFixed(3)}`)),
+  ),
+);
+const seconds = (performance.now() - started) / 1000;
+console.log(`loss ${last.train.loss!.toFixed(3)}, train acc ${last.train.accuracy!.toFixed(3)}, test acc ${last.test.accuracy!.toFixed(3)}`);
+console.log(`${((last.samples * numEpochs) / seconds).toFixed(1)} examples/sec on cpu (evaluation included)`);
+if (!Number.isFinite(last.train.loss!)) throw new Error(`AlexNet's train loss is ${last.train.loss}`);

@@ -1,0 +1,100 @@
+// Curriculum section "GoogLeNet": Inception blocks (four parallel paths concatenated on channels) in five stages, on Fashion-MNIST at 96×96.
+//
+// An Inception block looks at the same input through a 1×1, a 3×3 and a 5×5 convolution and a 3×3 max-pool side by
+// side (the 1×1 convolutions in front cut the channels, and so the cost) and concatenates what they see.
+//
+//   npx tsx examples/googlenet.ts --quick        # shapes at 96×96, then one epoch of 3 steps on 24 images at 32×32
+//   npx tsx examples/googlenet.ts                # the notes' settings: lr 0.1, batch 128, 10 epochs at 96×96
+//   npx tsx examples/googlenet.ts --limit 1024   # the same on the first 1024 training images
+//
+// The full run is the notes' GPU workload (about 0.55 GFLOPs per image forward at 96×96, so days for 10 epochs on a
+// 2-core CPU). Shapes and the parameter count are exactly PyTorch's (checked below); initialisation and shuffling use
+// rivulet's keys, so losses differ from PyTorch's run.
+import { lastValueFrom, tap } from "rxjs";
+import {
+  nn, key, rand, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader, trainState, trainStep, trainSteps, epochs, evaluate,
+  type Dataset, type Sample, type Tensor, type LossFn,
+} from "../src/index.js";
+
+const quick = process.argv.includes("--quick");
+const limitAt = process.argv.indexOf("--limit");
+const limit = limitAt >= 0 ? Number(process.argv[limitAt + 1]) : Infinity;
+if (!(limit > 0)) throw new Error(`--limit must be a positive number of training images, got ${process.argv[limitAt + 1]}`);
+
+// d2l's `for layer in net: X = layer(X)`: each top-level child runs on its own slice of the variables.
+const shapeListing = (net: nn.Sequential, variables: nn.Variables, input: Tensor): [string, number[]][] => {
+  let X = input;
+  return net.children.map(([name], i) => {
+    const layer = net.at(i);
+    const vars = { params: (variables.params[name] ?? {}) as nn.Params, state: (variables.state[name] ?? {}) as nn.State };
+    X = layer.apply(vars, X).output;
+    console.log(`${layer.kind} output shape:\t [${X.shape.join(", ")}]`);
+    return [layer.kind, [...X.shape]];
+  });
+};
+const expectListing = (what: string, actual: [string, number[]][], expected: [string, number[]][]): void => {
+  if (JSON.stringify(actual) !== JSON.stringify(expected))
+    throw new Error(`${what}: per-layer shapes differ from PyTorch's:\n${JSON.stringify(actual)}\nexpected\n${JSON.stringify(expected)}`);
+};
+
+// ---- Inception ----------------------------------------------------------------------------------------------------------
+// Inception(192, 64, (96, 128), (16, 32), 32): children p1_1, p2_1, p2_2, p3_1, p3_2, p4_1 (the max-pool), p4_2 as in
+// d2l's class; the forward concatenates relu(p1_1(x)), relu(p2_2(relu(p2_1(x)))), relu(p3_2(relu(p3_1(x)))) and
+// relu(p4_2(p4_1(x))) along the channel axis: 64 + 128 + 32 + 32 = 256 channels.
+const block = nn.zoo.inception({ inChannels: 192, c1: 64, c2: [96, 128], c3: [16, 32], c4: 32 });
+console.log(String(block));
+const blockOut = block.forward(block.init(key(3)).params, rand(key(4), [2, 192, 12, 12]));
+console.log("Inception(192, ...) on [2, 192, 12, 12]:", blockOut.shape);
+if (blockOut.shape.join() !== "2,256,12,12") throw new Error(`Inception output ${blockOut.shape}, PyTorch gives [2, 256, 12, 12]`);
+
+// ---- GoogLeNet -----------------------------------------------------------------------------------------------------------
+// b1: Conv2d(1, 64, 7, 2, 3), ReLU, MaxPool2d(3, 2, 1); b2: Conv2d(64, 64, 1), ReLU, Conv2d(64, 192, 3, padding 1), ReLU,
+// MaxPool2d(3, 2, 1); b3: two Inceptions (256 and 480 channels out) and a max-pool; b4: five Inceptions (512, 512, 512,
+// 528, 832) and a max-pool; b5: two Inceptions (832, 1024), AdaptiveAvgPool2d((1, 1)), Flatten; then Linear(1024, 10).
+const net = nn.zoo.googlenet();
+const variables = net.init(key(0));
+console.log("X = rand(1, 1, 96, 96):");
+expectListing("GoogLeNet at 96×96", shapeListing(net, variables, rand(key(1), [1, 1, 96, 96])), [
+  ["Sequential", [1, 64, 24, 24]], ["Sequential", [1, 192, 12, 12]], ["Sequential", [1, 480, 6, 6]], ["Sequential", [1, 832, 3, 3]],
+  ["Sequential", [1, 1024]], ["Linear", [1, 10]],
+]);
+const count = nn.parameterCount(variables.params);
+console.log(`parameters: ${count.toLocaleString("en-US")}`);
+if (count !== 5977530) throw new Error(`GoogLeNet has ${count} parameters, PyTorch's has 5977530`);
+
+// ---- 训练 (d2l.train_ch6: lr 0.1, batch 128, 10 epochs, Fashion-MNIST resized to 96) --------------------------------------
+// The quick run shrinks the images to 32×32 (the five stride-2 stages leave 1×1 before the global average pooling).
+const [lr, numEpochs, batchSize, size] = quick ? [0.1, 1, 8, 32] : [0.1, 10, 128, 96];
+const root = process.env.RIVULET_DATA ?? "data";
+// d2l.load_data_fashion_mnist(batch_size, resize=96): Resize, then ToTensor.
+const transform = transforms.compose([transforms.resize(size), transforms.toTensor()]);
+const firstN = <T>(ds: Dataset<T>, n: number): Dataset<T> => ({ length: Math.min(n, ds.length), get: (i) => ds.get(i) });
+const trainSet = firstN(await fashionMnist({ root, train: true, transform }), quick ? 3 * batchSize : limit);
+const testSet = firstN(await fashionMnist({ root, train: false, transform }), quick ? 2 * batchSize : Infinity);
+const trainIter = loader(trainSet, { batchSize, shuffle: true, seed: 0 });
+const testIter = loader(testSet, { batchSize });
+if (!quick) console.log(`note: ${trainIter.length * numEpochs} steps of GoogLeNet at ${size}×${size} on the CPU; this takes a long time (see the header).`);
+
+// train_ch6's init_weights: Xavier-uniform weights for every Conv2d and Linear (inside the Inception blocks too).
+const params = nn.reinit(net, variables.params, key(2), { weight: nn.init.xavierUniform() }, { kinds: ["Linear", "Conv2d"] });
+type Batch = Sample<Tensor, Tensor>;
+const loss: LossFn<nn.Params, Batch> = (p, { input, target }) => {
+  const output = net.forward(p, input);
+  return [crossEntropy(output, target), { metrics: { accuracy: accuracy(output, target) } }];
+};
+const optimizer = sgd({ lr });
+console.log(`training on cpu: ${trainSet.length} images of ${size}×${size}, batch ${batchSize}, lr ${lr}, ${numEpochs} epoch(s)`);
+const started = performance.now();
+const last = await lastValueFrom(
+  trainIter.epochs(numEpochs).pipe(
+    trainSteps(trainStep({ loss, optimizer }), trainState({ params, optimizer, seed: 0 })),
+    tap((s) => (quick || s.state.step % 20 === 0) && console.log(`  step ${s.state.step}: loss ${s.metrics.loss!.toFixed(4)}`)),
+    epochs(),
+    evaluate(testIter, { loss }),
+    tap((e) => console.log(`epoch ${e.epoch + 1}: loss ${e.train.loss!.toFixed(3)}, train acc ${e.train.accuracy!.toFixed(3)}, test acc ${e.test.accuracy!.toFixed(3)}`)),
+  ),
+);
+const seconds = (performance.now() - started) / 1000;
+console.log(`loss ${last.train.loss!.toFixed(3)}, train acc ${last.train.accuracy!.toFixed(3)}, test acc ${last.test.accuracy!.toFixed(3)}`);
+console.log(`${((last.samples * numEpochs) / seconds).toFixed(1)} examples/sec on cpu (evaluation included)`);
+if (!Number.isFinite(last.train.loss!)) throw new Error(`GoogLeNet's train loss is ${last.train.loss}`);
