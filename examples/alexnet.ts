@@ -19,30 +19,12 @@ import {
   nn, key, rand, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader, trainState, trainStep, trainSteps, epochs, evaluate,
   type Dataset, type Sample, type Tensor, type LossFn,
 } from "../src/index.js";
+import { expectListing, numberFlag, shapeListing } from "./_d2l.js";
 
 const quick = process.argv.includes("--quick");
-const limitAt = process.argv.indexOf("--limit");
-const limit = limitAt >= 0 ? Number(process.argv[limitAt + 1]) : 1024;
-const epochsAt = process.argv.indexOf("--epochs");
-const epochCount = epochsAt >= 0 ? Number(process.argv[epochsAt + 1]) : 1;
-if (!(limit > 0)) throw new Error(`--limit must be a positive number of training images, got ${process.argv[limitAt + 1]}`);
-if (!Number.isInteger(epochCount) || epochCount < 1) throw new Error(`--epochs must be a positive integer, got ${process.argv[epochsAt + 1]}`);
+const limit = numberFlag("limit", 1024);
+const epochCount = numberFlag("epochs", 1, { integer: true });
 
-// d2l's `for layer in net: X = layer(X)`: each top-level child runs on its own slice of the variables.
-const shapeListing = (net: nn.Sequential, variables: nn.Variables, input: Tensor): [string, number[]][] => {
-  let X = input;
-  return net.children.map(([name], i) => {
-    const layer = net.at(i);
-    const vars = { params: (variables.params[name] ?? {}) as nn.Params, state: (variables.state[name] ?? {}) as nn.State };
-    X = layer.apply(vars, X).output;
-    console.log(`${layer.kind} output shape:\t [${X.shape.join(", ")}]`);
-    return [layer.kind, [...X.shape]];
-  });
-};
-const expectListing = (what: string, actual: [string, number[]][], expected: [string, number[]][]): void => {
-  if (JSON.stringify(actual) !== JSON.stringify(expected))
-    throw new Error(`${what}: per-layer shapes differ from PyTorch's:\n${JSON.stringify(actual)}\nexpected\n${JSON.stringify(expected)}`);
-};
 
 // ---- the network ---------------------------------------------------------------------------------------------------------
 // Conv2d(1, 96, 11, stride 4, padding 1), ReLU, MaxPool2d(3, 2), Conv2d(96, 256, 5, padding 2), ReLU, MaxPool2d(3, 2),

@@ -18,27 +18,11 @@ import {
   nn, key, rand, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader, trainState, trainStep, trainSteps, epochs, evaluate,
   type Dataset, type Sample, type Tensor, type LossFn,
 } from "../src/index.js";
+import { expectListing, numberFlag, shapeListing } from "./_d2l.js";
 
 const quick = process.argv.includes("--quick");
-const limitAt = process.argv.indexOf("--limit");
-const limit = limitAt >= 0 ? Number(process.argv[limitAt + 1]) : Infinity;
-if (!(limit > 0)) throw new Error(`--limit must be a positive number of training images, got ${process.argv[limitAt + 1]}`);
+const limit = numberFlag("limit", Infinity);
 
-// d2l's `for layer in net: X = layer(X)`: each top-level child runs on its own slice of the variables.
-const shapeListing = (net: nn.Sequential, variables: nn.Variables, input: Tensor): [string, number[]][] => {
-  let X = input;
-  return net.children.map(([name], i) => {
-    const layer = net.at(i);
-    const vars = { params: (variables.params[name] ?? {}) as nn.Params, state: (variables.state[name] ?? {}) as nn.State };
-    X = layer.apply(vars, X).output;
-    console.log(`${layer.kind} output shape:\t [${X.shape.join(", ")}]`);
-    return [layer.kind, [...X.shape]];
-  });
-};
-const expectListing = (what: string, actual: [string, number[]][], expected: [string, number[]][]): void => {
-  if (JSON.stringify(actual) !== JSON.stringify(expected))
-    throw new Error(`${what}: per-layer shapes differ from PyTorch's:\n${JSON.stringify(actual)}\nexpected\n${JSON.stringify(expected)}`);
-};
 
 // ---- vgg_block ------------------------------------------------------------------------------------------------------------
 // vgg_block(num_convs, in_channels, out_channels): num_convs × (Conv2d 3×3 padding 1, ReLU), then MaxPool2d(2, 2).
