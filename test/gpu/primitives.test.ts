@@ -87,6 +87,11 @@ const rows: Row[] = [
   row("matmul batched, transA", "matmul", [f(2, 7, 5), f(2, 7, 3)], { transA: true, transB: false }),
   row("matmul broadcast batch, transB", "matmul", [f(1, 5, 7), f(3, 4, 7)], { transA: false, transB: true }),
   row("matmul beyond one tile (70×65×33)", "matmul", [f(1, 70, 33), f(1, 33, 65)], { transA: false, transB: false }),
+  // K and N multiples of 4 take the vec4-load paths (A, B or both), with partial tiles and broadcast batches.
+  row("matmul vec4 A and B (70×36×68)", "matmul", [f(1, 70, 36), f(1, 36, 68)], { transA: false, transB: false }),
+  row("matmul vec4 A only, batched (K 20, N 7)", "matmul", [f(2, 9, 20), f(2, 20, 7)], { transA: false, transB: false }),
+  row("matmul vec4 B only, transA, broadcast (K 9, N 12)", "matmul", [f(1, 9, 5), f(3, 9, 12)], { transA: true, transB: false }),
+  row("matmul vec4 A with transB (K 8, N 6)", "matmul", [f(2, 6, 8), f(1, 6, 8)], { transA: false, transB: true }),
   row("unfold", "unfold", [f(2, 3, 6, 5)], { kernel: [3, 2], stride: [2, 1], dilation: [1, 2], padding: [1, 2, 0, 1], value: 0 }, true),
   row("unfold padded with -inf (max pooling)", "unfold", [f(1, 2, 5, 5)], { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padding: [0, 1, 0, 1], value: -Infinity }, true),
   row("fold", "fold", [f(2, 3 * 3 * 2, 16)], { kernel: [3, 2], stride: [2, 1], dilation: [1, 2], padding: [1, 2, 0, 1], size: [6, 5] }),
