@@ -1,5 +1,9 @@
-// Helpers the CNN examples share, as the curriculum's code shares d2l's (`from d2l import torch as d2l`).
-import { nn, type Tensor } from "../src/index.js";
+// Helpers the CNN examples share (shape listings, flags, train_ch6), as the curriculum's code shares d2l's (`from d2l import torch as d2l`).
+import { lastValueFrom, tap } from "rxjs";
+import {
+  nn, crossEntropy, accuracy, sgd, trainState, trainStep, trainSteps, epochs, evaluate,
+  type EpochResult, type Loader, type LossFn, type Sample, type Tensor,
+} from "../src/index.js";
 
 /** The value after `--name` on the command line as a positive number, or `fallback`; a bad value is an error naming the flag. */
 export const numberFlag = (name: string, fallback: number, { integer = false } = {}): number => {
@@ -26,4 +30,53 @@ export const shapeListing = (net: nn.Sequential, variables: nn.Variables, input:
 export const expectListing = (what: string, actual: [string, number[]][], expected: [string, number[]][]): void => {
   if (JSON.stringify(actual) !== JSON.stringify(expected))
     throw new Error(`${what}: per-layer shapes differ from PyTorch's:\n${JSON.stringify(actual)}\nexpected\n${JSON.stringify(expected)}`);
+};
+
+export interface TrainCh6Options {
+  /** The network's name, for the final check's message. */
+  readonly name: string;
+  readonly net: nn.Module<Tensor, Tensor>;
+  readonly params: nn.Params;
+  /** The model's buffers (BatchNorm statistics), carried from step to step when present. */
+  readonly modelState?: nn.State;
+  readonly train: Loader<Sample<Tensor, Tensor>>;
+  readonly test: Loader<Sample<Tensor, Tensor>>;
+  readonly trainSamples: number;
+  readonly size: number;
+  readonly batchSize: number;
+  readonly lr: number;
+  readonly numEpochs: number;
+  /** Print every step (quick runs), else every `logEvery` steps. */
+  readonly quick: boolean;
+  readonly logEvery: number;
+}
+
+/**
+ * d2l's `train_ch6` as a stream: SGD on cross-entropy, the loss and accuracy per epoch on both sets, examples per second;
+ * dropout draws from each step's key and BatchNorm's running statistics ride along as model state.
+ */
+export const trainCh6 = async (o: TrainCh6Options): Promise<EpochResult<nn.Params> & { test: Readonly<Record<string, number>> }> => {
+  const loss: LossFn<nn.Params, Sample<Tensor, Tensor>> = (p, { input, target }, ctx) => {
+    const { output, state } = o.net.apply({ params: p, state: (ctx.modelState ?? {}) as nn.State }, input, { training: ctx.training, key: ctx.key });
+    const metrics = { accuracy: accuracy(output, target) };
+    return [crossEntropy(output, target), Object.keys(state).length > 0 ? { metrics, modelState: state } : { metrics }];
+  };
+  const optimizer = sgd({ lr: o.lr });
+  console.log(`training on cpu: ${o.trainSamples} images of ${o.size}×${o.size}, batch ${o.batchSize}, lr ${o.lr}, ${o.numEpochs} epoch(s)`);
+  const started = performance.now();
+  const state0 = trainState({ params: o.params, optimizer, seed: 0, ...(o.modelState ? { modelState: o.modelState } : {}) });
+  const last = await lastValueFrom(
+    o.train.epochs(o.numEpochs).pipe(
+      trainSteps(trainStep({ loss, optimizer }), state0),
+      tap((s) => (o.quick || s.state.step % o.logEvery === 0) && console.log(`  step ${s.state.step}: loss ${s.metrics.loss!.toFixed(4)}`)),
+      epochs(),
+      evaluate(o.test, { loss }),
+      tap((e) => console.log(`epoch ${e.epoch + 1}: loss ${e.train.loss!.toFixed(3)}, train acc ${e.train.accuracy!.toFixed(3)}, test acc ${e.test.accuracy!.toFixed(3)}`)),
+    ),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`loss ${last.train.loss!.toFixed(3)}, train acc ${last.train.accuracy!.toFixed(3)}, test acc ${last.test.accuracy!.toFixed(3)}`);
+  console.log(`${((last.samples * o.numEpochs) / seconds).toFixed(1)} examples/sec on cpu (evaluation included)`);
+  if (!Number.isFinite(last.train.loss!)) throw new Error(`${o.name}'s train loss is ${last.train.loss}`);
+  return last;
 };

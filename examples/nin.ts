@@ -11,12 +11,10 @@
 // The full run is the notes' GPU workload (about 1.5 GFLOPs per image forward at 224×224, so days for 10 epochs on a
 // 2-core CPU). Shapes and the parameter count are exactly PyTorch's (checked below); initialisation, dropout and
 // shuffling use rivulet's keys, so losses differ from PyTorch's run.
-import { lastValueFrom, tap } from "rxjs";
 import {
-  nn, key, rand, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader, trainState, trainStep, trainSteps, epochs, evaluate,
-  type Dataset, type Sample, type Tensor, type LossFn,
+  nn, key, rand, fashionMnist, transforms, loader, type Dataset,
 } from "../src/index.js";
-import { expectListing, numberFlag, shapeListing } from "./_d2l.js";
+import { expectListing, numberFlag, shapeListing, trainCh6 } from "./_d2l.js";
 
 const quick = process.argv.includes("--quick");
 const limit = numberFlag("limit", Infinity);
@@ -57,25 +55,7 @@ if (!quick) console.log(`note: ${trainIter.length * numEpochs} steps of NiN at $
 
 // train_ch6's init_weights: Xavier-uniform conv weights (NiN has no Linear layers).
 const params = nn.reinit(net, variables.params, key(2), { weight: nn.init.xavierUniform() }, { kinds: ["Linear", "Conv2d"] });
-type Batch = Sample<Tensor, Tensor>;
-// Dropout draws from the step's key (ctx.key) in training and is the identity in evaluation (ctx.training false).
-const loss: LossFn<nn.Params, Batch> = (p, { input, target }, ctx) => {
-  const output = net.forward(p, input, { training: ctx.training, key: ctx.key });
-  return [crossEntropy(output, target), { metrics: { accuracy: accuracy(output, target) } }];
-};
-const optimizer = sgd({ lr });
-console.log(`training on cpu: ${trainSet.length} images of ${size}×${size}, batch ${batchSize}, lr ${lr}, ${numEpochs} epoch(s)`);
-const started = performance.now();
-const last = await lastValueFrom(
-  trainIter.epochs(numEpochs).pipe(
-    trainSteps(trainStep({ loss, optimizer }), trainState({ params, optimizer, seed: 0 })),
-    tap((s) => (quick || s.state.step % 20 === 0) && console.log(`  step ${s.state.step}: loss ${s.metrics.loss!.toFixed(4)}`)),
-    epochs(),
-    evaluate(testIter, { loss }),
-    tap((e) => console.log(`epoch ${e.epoch + 1}: loss ${e.train.loss!.toFixed(3)}, train acc ${e.train.accuracy!.toFixed(3)}, test acc ${e.test.accuracy!.toFixed(3)}`)),
-  ),
-);
-const seconds = (performance.now() - started) / 1000;
-console.log(`loss ${last.train.loss!.toFixed(3)}, train acc ${last.train.accuracy!.toFixed(3)}, test acc ${last.test.accuracy!.toFixed(3)}`);
-console.log(`${((last.samples * numEpochs) / seconds).toFixed(1)} examples/sec on cpu (evaluation included)`);
-if (!Number.isFinite(last.train.loss!)) throw new Error(`NiN's train loss is ${last.train.loss}`);
+await trainCh6({
+  name: "NiN", net: net, params, train: trainIter, test: testIter, trainSamples: trainSet.length,
+  size, batchSize, lr, numEpochs, quick, logEvery: 20,
+});

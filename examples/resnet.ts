@@ -10,12 +10,10 @@
 // The full run is the notes' GPU workload: ResNet-18 at 96×96 costs about 0.6 GFLOPs per image forward, so 10
 // epochs of 60000 images are days of work for a 2-core CPU. Shapes and parameter counts are exactly PyTorch's and
 // are checked below; initialisation and shuffling use rivulet's keys, so losses differ from PyTorch's run.
-import { lastValueFrom, tap } from "rxjs";
 import {
-  nn, key, rand, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader, trainState, trainStep, trainSteps, epochs, evaluate,
-  type Dataset, type Sample, type Tensor, type LossFn,
+  nn, key, rand, fashionMnist, transforms, loader, type Dataset,
 } from "../src/index.js";
-import { expectListing, numberFlag, shapeListing } from "./_d2l.js";
+import { expectListing, numberFlag, shapeListing, trainCh6 } from "./_d2l.js";
 
 const quick = process.argv.includes("--quick");
 const limit = numberFlag("limit", Infinity);
@@ -65,25 +63,7 @@ const testIter = loader(testSet, { batchSize });
 if (!quick) console.log(`note: ${trainIter.length * numEpochs} steps of ResNet-18 at ${size}×${size} on the CPU; this takes a long time (see the header).`);
 
 const params = nn.reinit(net, variables.params, key(5), { weight: nn.init.xavierUniform() }, { kinds: ["Linear", "Conv2d"] });
-type Batch = Sample<Tensor, Tensor>;
-// BatchNorm's running statistics are model state: trainStep carries what the loss returns; evaluation reads it.
-const loss: LossFn<nn.Params, Batch> = (p, { input, target }, ctx) => {
-  const { output, state } = net.apply({ params: p, state: ctx.modelState as nn.State }, input, { training: ctx.training });
-  return [crossEntropy(output, target), { metrics: { accuracy: accuracy(output, target) }, modelState: state }];
-};
-const optimizer = sgd({ lr });
-console.log(`training on cpu: ${trainSet.length} images of ${size}×${size}, batch ${batchSize}, lr ${lr}, ${numEpochs} epoch(s)`);
-const started = performance.now();
-const last = await lastValueFrom(
-  trainIter.epochs(numEpochs).pipe(
-    trainSteps(trainStep({ loss, optimizer }), trainState({ params, optimizer, seed: 0, modelState: variables.state })),
-    tap((s) => (quick || s.state.step % 20 === 0) && console.log(`  step ${s.state.step}: loss ${s.metrics.loss!.toFixed(4)}`)),
-    epochs(),
-    evaluate(testIter, { loss }),
-    tap((e) => console.log(`epoch ${e.epoch + 1}: loss ${e.train.loss!.toFixed(3)}, train acc ${e.train.accuracy!.toFixed(3)}, test acc ${e.test.accuracy!.toFixed(3)}`)),
-  ),
-);
-const seconds = (performance.now() - started) / 1000;
-console.log(`loss ${last.train.loss!.toFixed(3)}, train acc ${last.train.accuracy!.toFixed(3)}, test acc ${last.test.accuracy!.toFixed(3)}`);
-console.log(`${((last.samples * numEpochs) / seconds).toFixed(1)} examples/sec on cpu (evaluation included)`);
-if (!Number.isFinite(last.train.loss!)) throw new Error(`ResNet-18's train loss is ${last.train.loss}`);
+await trainCh6({
+  name: "ResNet-18", net: net, params, modelState: variables.state, train: trainIter, test: testIter, trainSamples: trainSet.length,
+  size, batchSize, lr, numEpochs, quick, logEvery: 20,
+});
