@@ -1,8 +1,8 @@
-// Helpers the CNN examples share (shape listings, flags, train_ch6), as the curriculum's code shares d2l's (`from d2l import torch as d2l`).
-import { lastValueFrom, tap } from "rxjs";
+// Helpers the examples share, as the curriculum's code shares d2l's: data loading, train_ch3/train_ch6, shape listings, flags.
+import { lastValueFrom, map, tap, toArray } from "rxjs";
 import {
-  nn, crossEntropy, accuracy, sgd, trainState, trainStep, trainSteps, epochs, evaluate,
-  type EpochResult, type Loader, type LossFn, type Sample, type Tensor,
+  nn, crossEntropy, accuracy, sgd, trainState, trainStep, trainSteps, epochs, evaluate, fashionMnist, transforms, loader, livePlot,
+  type Dataset, type EpochResult, type GradientTransformation, type Loader, type LossFn, type Sample, type Tensor,
 } from "../src/index.js";
 
 /** The value after `--name` on the command line as a positive number, or `fallback`; a bad value is an error naming the flag. */
@@ -80,3 +80,53 @@ export const trainCh6 = async (o: TrainCh6Options): Promise<EpochResult<nn.Param
   if (!Number.isFinite(last.train.loss!)) throw new Error(`${o.name}'s train loss is ${last.train.loss}`);
   return last;
 };
+
+/**
+ * d2l's `load_data_fashion_mnist(batch_size)`: ToTensor'd Fashion-MNIST loaders (shuffled training batches); quick runs
+ * take the first 512 training and 256 test images.
+ */
+export const loadDataFashionMnist = async (batchSize: number, quick: boolean) => {
+  const root = process.env.RIVULET_DATA ?? "data";
+  const transform = transforms.toTensor();
+  const mnistTrain = await fashionMnist({ root, train: true, transform, download: true });
+  const mnistTest = await fashionMnist({ root, train: false, transform, download: true });
+  const firstN = <T>(ds: Dataset<T>, n: number): Dataset<T> => ({ length: Math.min(n, ds.length), get: (i) => ds.get(i) });
+  return {
+    trainIter: loader(quick ? firstN(mnistTrain, 512) : mnistTrain, { batchSize, shuffle: true, seed: 0 }),
+    testIter: loader(quick ? firstN(mnistTest, 256) : mnistTest, { batchSize }),
+  };
+};
+
+/** One epoch of d2l's Animator: train loss, train accuracy and test accuracy. */
+export interface EpochRow {
+  readonly epoch: number;
+  readonly trainLoss: number;
+  readonly trainAcc: number;
+  readonly testAcc: number;
+}
+
+/**
+ * d2l's `train_ch3` as a stream: SGD steps, per-epoch averages, test accuracy, one line per epoch and the Animator's
+ * live plot at `<runDir>/curves.svg`.
+ */
+export const trainCh3 = async <P, B>(o: {
+  readonly loss: LossFn<P, B>;
+  readonly optimizer: GradientTransformation<unknown>;
+  readonly params: P;
+  readonly seed: number;
+  readonly train: Loader<B>;
+  readonly test: Loader<B>;
+  readonly numEpochs: number;
+  readonly runDir: string;
+}): Promise<EpochRow[]> =>
+  lastValueFrom(
+    o.train.epochs(o.numEpochs).pipe(
+      trainSteps(trainStep({ loss: o.loss, optimizer: o.optimizer }), trainState({ params: o.params, optimizer: o.optimizer, seed: o.seed })),
+      epochs(),
+      evaluate(o.test, { loss: o.loss }), // evaluation mode: no dropout
+      map((e): EpochRow => ({ epoch: e.epoch + 1, trainLoss: e.train.loss!, trainAcc: e.train.accuracy!, testAcc: e.test.accuracy! })),
+      tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, train acc ${r.trainAcc.toFixed(3)}, test acc ${r.testAcc.toFixed(3)}`)),
+      livePlot(`${o.runDir}/curves.svg`, { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" }, xlim: [1, o.numEpochs], ylim: [0.3, 0.9] }),
+      toArray(),
+    ),
+  );

@@ -6,12 +6,10 @@
 //
 //   npx tsx examples/mlp-concise.ts           # batch 256, lr 0.1, 10 epochs
 //   npx tsx examples/mlp-concise.ts --quick   # a few hundred samples, 2 epochs
-import { lastValueFrom, map, tap, toArray } from "rxjs";
 import {
-  nn, key, split, crossEntropy, accuracy, sgd, fashionMnist, transforms, loader,
-  trainState, trainStep, trainSteps, epochs, evaluate, livePlot,
-  type Dataset, type LossFn, type Tensor,
+  nn, key, split, crossEntropy, accuracy, sgd, type LossFn, type Tensor,
 } from "../src/index.js";
+import { loadDataFashionMnist, trainCh3 } from "./_d2l.js";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
@@ -42,27 +40,11 @@ const loss: LossFn<Params, Batch> = (p, { input, target }) => {
 const trainer = sgd({ lr: 0.1 });
 
 // ---- 数据 (d2l.load_data_fashion_mnist(batch_size)) ---------------------------------------------------------------
-const root = process.env.RIVULET_DATA ?? "data";
-const trans = transforms.toTensor();
-const mnistTrain = await fashionMnist({ root, train: true, transform: trans, download: true });
-const mnistTest = await fashionMnist({ root, train: false, transform: trans, download: true });
-const firstN = <T>(ds: Dataset<T>, n: number): Dataset<T> => ({ length: Math.min(n, ds.length), get: (i) => ds.get(i) });
-const trainIter = loader(quick ? firstN(mnistTrain, 512) : mnistTrain, { batchSize, shuffle: true, seed: 0 });
-const testIter = loader(quick ? firstN(mnistTest, 256) : mnistTest, { batchSize });
+const { trainIter, testIter } = await loadDataFashionMnist(batchSize, quick);
 
 // ---- d2l.train_ch3 --------------------------------------------------------------------------------------------------
 const runDir = `runs/mlp-concise${quick ? "-quick" : ""}`;
-const rows = await lastValueFrom(
-  trainIter.epochs(numEpochs).pipe(
-    trainSteps(trainStep({ loss, optimizer: trainer }), trainState({ params, optimizer: trainer, seed: 0 })),
-    epochs(),
-    evaluate(testIter, { loss }),
-    map((e) => ({ epoch: e.epoch + 1, trainLoss: e.train.loss!, trainAcc: e.train.accuracy!, testAcc: e.test.accuracy! })),
-    tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, train acc ${r.trainAcc.toFixed(3)}, test acc ${r.testAcc.toFixed(3)}`)),
-    livePlot(`${runDir}/curves.svg`, { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" }, xlim: [1, numEpochs], ylim: [0.3, 0.9] }),
-    toArray(),
-  ),
-);
+const rows = await trainCh3({ loss, optimizer: trainer, params, seed: 0, train: trainIter, test: testIter, numEpochs, runDir });
 
 const last = rows.at(-1)!;
 const seconds = (Date.now() - started) / 1000;
