@@ -75,22 +75,43 @@ const HOW_TO_GET: Readonly<Record<"fashion-mnist" | "mnist" | "cifar10", string>
 
 const TITLES = { "fashion-mnist": "Fashion-MNIST", mnist: "MNIST", cifar10: "CIFAR-10" } as const;
 
+/** The part of a DatasetNotFound's hint that says what a folder lacks (before "To get it"), as " (…)", or "". */
+const partialNote = (e: DatasetNotFound): string => {
+  const note = e.hint.split("To get it:")[0]!.trim();
+  return note === "" ? "" : ` (${note.replace(/\.$/, "")})`;
+};
+
 /** The one message for a built-in dataset that is neither on the machine nor downloadable. */
-const notAvailable = (kind: keyof typeof HOW_TO_GET, e: unknown, download: boolean): RunFailure => {
+const notAvailable = (kind: keyof typeof HOW_TO_GET, e: unknown, root: string, download: boolean): RunFailure => {
   const why =
     e instanceof DownloadError
       ? `it is not on this machine and downloading it failed (${e.attempts.length > 0 ? e.attempts.map((a) => a.reason).filter((r, i, all) => all.indexOf(r) === i).join("; ") : e.message})`
-      : `it is not on this machine (looked in ${(e as DatasetNotFound).searched.join(", ")})${download ? "" : " and --no-download was given"}`;
+      : `it is not on this machine (looked in ${(e as DatasetNotFound).searched.join(", ")}${existsSync(root) ? "" : `; --data ${root} does not exist`})${download ? "" : " and --no-download was given"}${partialNote(e as DatasetNotFound)}`;
   return new RunFailure({ message: `${TITLES[kind]}: ${why}. ${HOW_TO_GET[kind]}.`, cause: e });
 };
 
+/** `--data`'s default: the only root that may be absent, and the only one after which Debian's folder is searched. */
+export const DEFAULT_DATA_ROOT = "data";
+
+/** Fails when `root` is a file. A missing --data is where a download goes, so it is no error by itself. */
+const checkRoot = (root: string): void => {
+  if (existsSync(root) && !statSync(root).isDirectory()) throw new RunFailure({ message: `--data ${root}: is a file, not a folder (--data names the folder that holds the dataset)` });
+};
+
 const builtIn = async (kind: "fashion-mnist" | "mnist" | "cifar10", root: string, download: boolean) => {
+  checkRoot(root);
   try {
     if (kind === "cifar10") return await Promise.all([cifar10({ root, train: true, download }), cifar10({ root, train: false, download })]);
     const load = kind === "mnist" ? mnist : fashionMnist;
-    return await Promise.all([load({ root, train: true, download }), load({ root, train: false, download })]);
+    // Only the default root falls back to the system's copy; a --data the user names is the dataset.
+    const system = root === DEFAULT_DATA_ROOT ? {} : { systemDir: null };
+    const splits = await Promise.all([load({ root, train: true, download, ...system }), load({ root, train: false, download, ...system })]);
+    for (const split of splits)
+      if (split.height !== 28 || split.width !== 28)
+        throw new RunFailure({ message: `${TITLES[kind]}: ${split.imagesFile} holds ${split.height}×${split.width} images, but ${TITLES[kind]}'s are 28×28 (is this the right file?)` });
+    return splits;
   } catch (e) {
-    if (e instanceof DatasetNotFound || e instanceof DownloadError) throw notAvailable(kind, e, download);
+    if (e instanceof DatasetNotFound || e instanceof DownloadError) throw notAvailable(kind, e, root, download);
     throw e;
   }
 };
@@ -139,7 +160,7 @@ const openCsv = async (path: string, target: string | undefined) => {
  * @example
  * const data = await openData({ kind: "fashion-mnist" }, { limit: 512 });
  */
-export const openData = async (spec: DatasetSpec, { root = "data", download = true, limit, target }: OpenDataOptions = {}): Promise<OpenedData> => {
+export const openData = async (spec: DatasetSpec, { root = DEFAULT_DATA_ROOT, download = true, limit, target }: OpenDataOptions = {}): Promise<OpenedData> => {
   const name = specText(spec);
   const finish = (classes: readonly string[], shape: DataShape, train: RawSplit, test: RawSplit): OpenedData => ({
     name, classes, shape, train: capped(train, limit), test: capped(test, limit),

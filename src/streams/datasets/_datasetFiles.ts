@@ -45,3 +45,10 @@ export const firstFile = (paths: readonly string[]): Effect.Effect<string | unde
     for (const p of paths) if (yield* isFile(p)) return p;
     return undefined;
   });
+
+/** Whether `path` is missing, a folder, or something else (a file), following symlinks. */
+export const pathKind = (path: string): Effect.Effect<"missing" | "folder" | "other"> =>
+  Effect.promise(async () => {
+    const { stat } = await import("node:fs/promises");
+    return stat(path).then((s) => (s.isDirectory() ? "folder" : "other"), () => "missing" as const);
+  });

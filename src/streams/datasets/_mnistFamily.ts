@@ -8,7 +8,7 @@ import { CorruptDataset } from "./CorruptDataset.js";
 import { datasetNotFound, type DatasetNotFound } from "./DatasetNotFound.js";
 import type { DownloadError } from "./DownloadError.js";
 import { decodeIdx } from "./decodeIdx.js";
-import { decodeFile, firstFile, readDatasetFile } from "./_datasetFiles.js";
+import { decodeFile, firstFile, pathKind, readDatasetFile } from "./_datasetFiles.js";
 import { downloadUrl } from "./downloadUrl.js";
 
 /** What distinguishes one IDX image dataset from another (torchvision's class attributes). */
@@ -69,8 +69,18 @@ export const loadMnistFamily = <X = Image, Y = number>(spec: MnistSpec, options:
     const prefix = train ? "train" : "t10k";
     const names = [`${prefix}-images-idx3-ubyte`, `${prefix}-labels-idx1-ubyte`] as const;
     const rawDir = root === undefined ? undefined : join(root, spec.name, "raw");
-    const dirs = [...(rawDir === undefined ? [] : [rawDir, root!]), ...(systemDir === null ? [] : [systemDir])];
-    const candidates = (name: string) => dirs.flatMap((d) => [join(d, name), join(d, `${name}.gz`)]);
+    const rootDirs = rawDir === undefined ? [] : [rawDir, root!];
+    const inDirs = (ds: readonly string[], name: string) => ds.flatMap((d) => [join(d, name), join(d, `${name}.gz`)]);
+    if (root !== undefined) {
+      const kind = yield* pathKind(root);
+      if (kind === "other") return yield* Effect.fail(datasetNotFound(spec.name, [root], `root ${root} is not a folder; pass the folder that holds the dataset.`));
+    }
+    // A root holding any of the dataset's files is the dataset: its missing files are not taken from anywhere else.
+    const ALL = ["train", "t10k"].flatMap((p) => [`${p}-images-idx3-ubyte`, `${p}-labels-idx1-ubyte`]);
+    let partial = false;
+    for (const name of ALL) if ((yield* firstFile(inDirs(rootDirs, name))) !== undefined) partial = true;
+    const dirs = [...rootDirs, ...(systemDir === null || partial ? [] : [systemDir])];
+    const candidates = (name: string) => inDirs(dirs, name);
 
     let files = [yield* firstFile(candidates(names[0])), yield* firstFile(candidates(names[1]))];
     if ((files[0] === undefined || files[1] === undefined) && download) {
@@ -92,7 +102,9 @@ export const loadMnistFamily = <X = Image, Y = number>(spec: MnistSpec, options:
         `pass root: a folder holding ${spec.name}/raw/${names[0]}.gz (or the .gz files directly)`,
         `pass download: true with a root to fetch them from ${mirrors[0] ?? "a mirror"}`,
       ];
-      return yield* Effect.fail(datasetNotFound(spec.name, dirs, `To get it: ${ways.join("; or ")}.`));
+      const missing = names.filter((_, i) => files[i] === undefined).join(" and ");
+      const half = partial ? `${root} holds some of ${spec.name}'s files but not ${missing} (files are not mixed from other places). ` : "";
+      return yield* Effect.fail(datasetNotFound(spec.name, dirs, `${half}To get it: ${ways.join("; or ")}.`));
     }
 
     const labelBytes = yield* readDatasetFile(labelsFile);
@@ -104,6 +116,8 @@ export const loadMnistFamily = <X = Image, Y = number>(spec: MnistSpec, options:
     if (labels.shape.length !== 1) return yield* Effect.fail(corrupt(labelsFile, `expected 1 dimension [count], got [${labels.shape.join(", ")}]`));
     if (images.type !== "uint8" || labels.type !== "uint8")
       return yield* Effect.fail(corrupt(images.type !== "uint8" ? imagesFile : labelsFile, `expected uint8 elements, got ${images.type !== "uint8" ? images.type : labels.type}`));
+    if (length === 0) return yield* Effect.fail(corrupt(imagesFile, `holds no images (the header declares [0, ${height}, ${width}])`));
+    if (height === 0 || width === 0) return yield* Effect.fail(corrupt(imagesFile, `images of ${height}×${width} pixels hold nothing`));
     if (labels.shape[0] !== length)
       return yield* Effect.fail(corrupt(labelsFile, `label/image count mismatch: ${labels.shape[0]} labels for ${length} images in ${imagesFile}`));
     const targets = labels.data as Uint8Array;

@@ -120,3 +120,41 @@ describe("the real Fashion-MNIST from Debian's dataset-fashion-mnist", () => {
     expect(test.imagesFile).toBe(join(system, "t10k-images-idx3-ubyte.gz"));
   });
 });
+
+describe("bad input: an error naming the file, never a substitute", () => {
+  it("a root that is a file is DatasetNotFound saying so", async () => {
+    const file = join(dir, "a-file");
+    put(file, "not a folder");
+    const e = await failure(loadMnist({ root: file }));
+    expect(e).toBeInstanceOf(DatasetNotFound);
+    expect(e.message).toContain(`root ${file} is not a folder`);
+  });
+
+  it("a root with the training files but not the test files does not take them from the system folder", async () => {
+    const [root, system] = [join(dir, "half"), join(dir, "half-system")];
+    writeSplit(root, "train", 3);
+    writeSplit(system, "t10k", 2);
+    expect((await fashionMnist({ root, systemDir: system })).imagesFile).toBe(join(root, "train-images-idx3-ubyte.gz"));
+    const e = await failure(loadFashionMnist({ root, train: false, systemDir: system }));
+    expect(e).toBeInstanceOf(DatasetNotFound);
+    expect(e.message).toContain(`${root} holds some of FashionMNIST's files but not t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte`);
+    expect((e as DatasetNotFound).searched).not.toContain(system);
+  });
+
+  it("an image file with zero images is CorruptDataset, not a failure inside stack", async () => {
+    const folder = join(dir, "zero");
+    put(join(folder, "train-images-idx3-ubyte"), idx(0x803, [0, 28, 28], new Uint8Array(0)));
+    put(join(folder, "train-labels-idx1-ubyte"), idx(0x801, [0], new Uint8Array(0)));
+    const e = await failure(loadMnist({ root: folder }));
+    expect(e).toBeInstanceOf(CorruptDataset);
+    expect(e.message).toBe(`${join(folder, "train-images-idx3-ubyte")}: holds no images (the header declares [0, 28, 28])`);
+  });
+
+  it("images of zero pixels are CorruptDataset", async () => {
+    const folder = join(dir, "zero-pixels");
+    put(join(folder, "train-images-idx3-ubyte"), idx(0x803, [2, 0, 28], new Uint8Array(0)));
+    put(join(folder, "train-labels-idx1-ubyte"), idx(0x801, [2], new Uint8Array(2)));
+    const e = await failure(loadMnist({ root: folder }));
+    expect(e.message).toContain("images of 0×28 pixels hold nothing");
+  });
+});

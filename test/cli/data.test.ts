@@ -1,0 +1,67 @@
+// openData (the CLI's --data/--dataset): a --data that is missing, a file or half a dataset fails, never falls back silently.
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { openData } from "../../src/cli/data.js";
+import { idx, put, tinyMnist } from "../streams/datasets/_fixtures.js";
+
+const dir = mkdtempSync(join(tmpdir(), "rivulet-cli-data-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** A split of `n` h×w images in the flat layout. */
+const writeSplit = (folder: string, prefix: "train" | "t10k", n: number, h = 28, w = 28): void => {
+  const { images, labels } = tinyMnist(n, h, w);
+  put(join(folder, `${prefix}-images-idx3-ubyte`), images);
+  put(join(folder, `${prefix}-labels-idx1-ubyte`), labels);
+};
+
+const fashion = { kind: "fashion-mnist" } as const;
+
+describe("--data names the dataset's folder", () => {
+  it("a missing folder fails (no fallback to /usr/share/datasets)", async () => {
+    const missing = join(dir, "missing");
+    await expect(openData(fashion, { root: missing, download: false })).rejects.toThrow(
+      `Fashion-MNIST: it is not on this machine (looked in ${join(missing, "FashionMNIST", "raw")}, ${missing}; --data ${missing} does not exist) and --no-download was given.`,
+    );
+  });
+
+  it("a file fails", async () => {
+    const file = join(dir, "file");
+    put(file, "x");
+    await expect(openData(fashion, { root: file, download: false })).rejects.toThrow(`--data ${file}: is a file, not a folder`);
+  });
+
+  it("a folder without the test files fails naming them (they are not taken from elsewhere)", async () => {
+    const root = join(dir, "train-only");
+    writeSplit(root, "train", 4);
+    await expect(openData(fashion, { root, download: false })).rejects.toThrow(
+      `holds some of FashionMNIST's files but not t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte`,
+    );
+  });
+
+  it("14×56 images are not reshaped to 28×28", async () => {
+    const root = join(dir, "wide");
+    writeSplit(root, "train", 4, 14, 56);
+    writeSplit(root, "t10k", 2, 14, 56);
+    await expect(openData(fashion, { root, download: false })).rejects.toThrow(
+      `Fashion-MNIST: ${join(root, "train-images-idx3-ubyte")} holds 14×56 images, but Fashion-MNIST's are 28×28`,
+    );
+  });
+
+  it("a complete folder of 28×28 images opens", async () => {
+    const root = join(dir, "good");
+    writeSplit(root, "train", 4);
+    writeSplit(root, "t10k", 2);
+    const data = await openData(fashion, { root, download: false });
+    expect([data.train.length, data.test.length]).toEqual([4, 2]);
+  });
+
+  it("an IDX file with zero images says so", async () => {
+    const root = join(dir, "empty");
+    put(join(root, "train-images-idx3-ubyte"), idx(0x803, [0, 28, 28], new Uint8Array(0)));
+    put(join(root, "train-labels-idx1-ubyte"), idx(0x801, [0], new Uint8Array(0)));
+    writeSplit(root, "t10k", 2);
+    await expect(openData(fashion, { root, download: false })).rejects.toThrow("holds no images");
+  });
+});
