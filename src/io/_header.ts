@@ -29,9 +29,20 @@ export type TensorInfo = t.TypeOf<typeof TensorInfo>;
 /** The free-form `__metadata__` map: strings to strings only. */
 export const Metadata = t.record(t.string, t.string, "an object of string values");
 
+/** JSON-like text of `v`, at most a few levels and about 60 characters: any depth or size is safe to show. */
+const brief = (v: unknown, depth: number): string => {
+  if (Array.isArray(v)) return depth === 0 ? "[...]" : `[${v.slice(0, 8).map((x) => brief(x, depth - 1)).join(",")}${v.length > 8 ? ",..." : ""}]`;
+  if (typeof v === "object" && v !== null) {
+    if (depth === 0) return "{...}";
+    const entries = Object.entries(v);
+    return `{${entries.slice(0, 4).map(([k, x]) => `${JSON.stringify(k.slice(0, 40))}:${brief(x, depth - 1)}`).join(",")}${entries.length > 4 ? ",..." : ""}}`;
+  }
+  return typeof v === "string" ? JSON.stringify(v.slice(0, 61)) : String(v);
+};
+
 const show = (v: unknown): string => {
   if (v === undefined) return "nothing (the field is missing)";
-  const s = JSON.stringify(v) ?? String(v);
+  const s = brief(v, 3);
   return s.length > 60 ? `${s.slice(0, 57)}...` : s;
 };
 

@@ -6,10 +6,13 @@ import { shapeStr } from "../ops/_shape.js";
 import { READABLE, SAFETENSORS_DTYPES, decodeElements } from "./_dtypes.js";
 import { Metadata, TensorInfo, decodeWith } from "./_header.js";
 import { findDuplicateKey } from "./_duplicateKeys.js";
+import { findInexactNumber } from "./_inexactNumbers.js";
+import { safetensorsError } from "./SafetensorsError.js";
 import type { SafetensorsMetadata } from "./encodeSafetensors.js";
 
 /** The reference implementation's limit on the JSON header (safetensors MAX_HEADER_SIZE). */
 const MAX_HEADER_BYTES = 100_000_000;
+const U64_MAX = (1n << 64n) - 1n;
 
 export interface DecodeSafetensorsOptions {
   /** Names the input in every error message (a file name); defaults to "<bytes>". */
@@ -33,7 +36,7 @@ interface Located {
 const READABLE_LIST = SAFETENSORS_DTYPES.filter((d) => READABLE[d]).join(", ");
 
 /**
- * Decodes safetensors bytes. Validates the whole header first (length, UTF-8, JSON, duplicate keys, every field
+ * Decodes safetensors bytes, throwing a SafetensorsError naming the source and field. Validates the whole header first (length, UTF-8, JSON, duplicate keys, every field
  * with io-ts, every offset: in bounds, sized numel·itemsize, ordered, non-overlapping and covering the byte buffer
  * exactly), then converts: F64/F16/BF16 → float32, I64/I16/I8/U8 → int32 (I64 must fit), BOOL → bool.
  * @example
@@ -42,7 +45,7 @@ const READABLE_LIST = SAFETENSORS_DTYPES.filter((d) => READABLE[d]).join(", ");
 export const decodeSafetensors = (bytes: Uint8Array, { source = "<bytes>", device }: DecodeSafetensorsOptions = {}): Safetensors => {
   const at = `decodeSafetensors: ${source}`;
   const fail: (what: string) => never = (what) => {
-    throw new Error(`${at}: ${what}`);
+    throw safetensorsError(source, `${at}: ${what}`);
   };
   if (!(bytes instanceof Uint8Array)) fail(`expected the file's bytes as a Uint8Array, got ${typeof bytes}`);
 
@@ -69,11 +72,22 @@ export const decodeSafetensors = (bytes: Uint8Array, { source = "<bytes>", devic
     fail(`header must be a JSON object, got ${header === null ? "null" : Array.isArray(header) ? "an array" : typeof header}`);
   const dup = findDuplicateKey(text);
   if (dup !== undefined) fail(`header repeats the key "${dup}" (the format forbids duplicate keys)`);
+  // Sizes and offsets are integers (serde's usize): `16.0` or `1e3` is rejected, though JSON.parse would make it 16 or 1000.
+  const inexact = findInexactNumber(text, (p) => p.length === 3 && p[0] !== "__metadata__" && (p[1] === "shape" || p[1] === "data_offsets"));
+  if (inexact !== undefined)
+    fail(`tensor "${inexact.path[0]}" field "${inexact.path[1]}"[${inexact.path[2]}]: expected a non-negative integer, got ${inexact.text} (sizes and offsets are written without a fraction or exponent)`);
 
   /** One entry's dtype, element count and span. */
   const check = (name: string, info: TensorInfo): Located => {
     const spec = READABLE[info.dtype] ?? fail(`tensor "${name}": dtype ${info.dtype} is valid safetensors but rivulet cannot read it (readable: ${READABLE_LIST})`);
-    const count = info.shape.reduce((a, b) => a * b, 1);
+    // As the reference reader: the product, taken left to right, and the byte size must each fit a u64.
+    let product = 1n;
+    for (const d of info.shape) {
+      product *= BigInt(d);
+      if (product > U64_MAX) fail(`tensor "${name}": shape ${shapeStr(info.shape)}: the product of its sizes overflows 64 bits`);
+    }
+    if (product * BigInt(spec.itemsize) > U64_MAX) fail(`tensor "${name}": shape ${shapeStr(info.shape)} of ${info.dtype}: its size in bytes overflows 64 bits`);
+    const count = Number(product);
     const size = count * spec.itemsize;
     if (!Number.isSafeInteger(size)) fail(`tensor "${name}": shape ${shapeStr(info.shape)} has too many elements to address`);
     const [begin, end] = info.data_offsets;
@@ -122,7 +136,12 @@ export const decodeSafetensors = (bytes: Uint8Array, { source = "<bytes>", devic
 
   // ---- elements ---------------------------------------------------------------------------------
   const tensors = ordered.map(({ name, info, numel }): [string, Tensor] => {
-    const data = decodeElements(info.dtype, bytes, dataStart + info.data_offsets[0], numel, `${at}: tensor "${name}"`);
+    let data: ReturnType<typeof decodeElements>;
+    try {
+      data = decodeElements(info.dtype, bytes, dataStart + info.data_offsets[0], numel, `${at}: tensor "${name}"`);
+    } catch (e) {
+      throw safetensorsError(source, (e as Error).message, e);
+    }
     return [name, fromTyped(data, info.shape, { dtype: READABLE[info.dtype]!.as, device })];
   });
   // fromEntries defines own properties, so a tensor named "__proto__" is just a name.

@@ -7,6 +7,7 @@ import {
   type Tensor,
 } from "../../src/index.js";
 import { decodeElements, encodeElements } from "../../src/io/_dtypes.js";
+import { SafetensorsError } from "../../src/io/SafetensorsError.js";
 import { expectClose, type TensorJson } from "../_harness.js";
 
 const fixture = (name: string): Uint8Array =>
@@ -217,8 +218,38 @@ describe("corrupt safetensors input", () => {
     ["a non-string metadata value", fileFrom('{"__metadata__":{"epoch":3}}'),
       'bad.safetensors: header "__metadata__" field "epoch": expected a string, got 3'],
   ];
+  // What serde's usize and the reference reader's checked products reject, though JSON.parse and doubles would accept it.
+  cases.push(
+    ["an offset written 16.0", fileFrom('{"w":{"dtype":"F32","shape":[4],"data_offsets":[0,16.0]}}', 16),
+      'bad.safetensors: tensor "w" field "data_offsets"[1]: expected a non-negative integer, got 16.0 (sizes and offsets are written without a fraction or exponent)'],
+    ["a size written 4e0", fileFrom('{"w":{"dtype":"F32","shape":[1, 4e0],"data_offsets":[0,16]}}', 16),
+      'bad.safetensors: tensor "w" field "shape"[1]: expected a non-negative integer, got 4e0'],
+    ["a shape whose product overflows 64 bits before a zero", fileFrom(`{${entry("w", "F32", [2 ** 32, 2 ** 32, 0], [0, 0])}}`),
+      'bad.safetensors: tensor "w": shape [4294967296, 4294967296, 0]: the product of its sizes overflows 64 bits'],
+    ["a shape whose byte size overflows 64 bits", fileFrom(`{${entry("w", "F64", [2 ** 31, 2 ** 31, 2], [0, 0])}}`),
+      'bad.safetensors: tensor "w": shape [2147483648, 2147483648, 2] of F64: its size in bytes overflows 64 bits'],
+    ["a 50,000-deep value (shown briefly, no stack overflow)", fileFrom(`{"w":${"[".repeat(50_000)}${"]".repeat(50_000)}}`),
+      'bad.safetensors: tensor "w": expected an object { dtype, shape, data_offsets }, got [[[[...]]]]'],
+    ["a 50,000-deep shape element", fileFrom(`{"w":{"dtype":"F32","shape":[${"[".repeat(50_000)}${"]".repeat(50_000)}],"data_offsets":[0,0]}}`),
+      'bad.safetensors: tensor "w" field "shape"[0]: expected a non-negative integer, got [[[[...]]]]'],
+  );
   for (const [what, bytes, message] of cases)
     it(`rejects ${what}`, () => expect(decodeError(bytes)).toContain(`decodeSafetensors: ${message}`));
+
+  it("accepts a zero before sizes whose product would overflow, and floats in fields it ignores, as the reference reader does", () => {
+    const text = `{"w":{"dtype":"F32","shape":[0,${2 ** 32},${2 ** 32}],"data_offsets":[0,0],"extra":1.5}}`;
+    expect(decodeSafetensors(fileFrom(text)).tensors.w!.shape).toEqual([0, 2 ** 32, 2 ** 32]);
+  });
+
+  it("throws a SafetensorsError naming the source", () => {
+    try {
+      decodeSafetensors(fileFrom("[1]"), { source: "bad.safetensors" });
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(SafetensorsError);
+      expect((e as SafetensorsError).file).toBe("bad.safetensors");
+    }
+  });
 
   it("accepts what the reference reader accepts: JSON whitespace around the header, null metadata, extra fields", () => {
     const text = `\n\t {"__metadata__":null,"w":{"dtype":"F32","shape":[],"data_offsets":[0,4],"extra":1}}\r\n`;
