@@ -30,7 +30,7 @@ const concat = (...parts: Uint8Array[]): Uint8Array => {
 
 /** `bytes` with one to three random edits: a bit flip, a special byte, a deletion, an insertion, a duplicated range or a truncation. */
 export const mutateBytes = (bytes: Uint8Array, next: () => number): Uint8Array => {
-  let out = bytes.slice();
+  let out: Uint8Array = bytes.slice();
   const edits = 1 + below(next, 3);
   for (let e = 0; e < edits; e++) {
     const at = below(next, out.length + 1);
