@@ -132,12 +132,25 @@ const openImageFolder = async (path: string) => {
 };
 
 const openCsv = async (path: string, target: string | undefined) => {
-  const table = await readCsv(path);
+  // A file that cannot be read or used is one line naming it (CorruptDataset and tableDataset name file and line).
+  const asFailure = (e: unknown): never => {
+    throw e instanceof RunFailure ? e : new RunFailure({ message: `csv:${path}: ${e instanceof Error ? e.message.replace(`${path}: `, "") : String(e)}`, cause: e });
+  };
+  const table = await readCsv(path).catch(asFailure);
   const columns = table.columnNames();
   const label = target ?? columns.at(-1)!;
   if (!columns.includes(label)) throw new RunFailure({ message: `csv:${path}: no column "${label}" (--target); the columns are: ${columns.join(", ")}` });
+  // The CLI has no dropNa option: say what to do to the file instead.
+  const missing = Array.from(table.array(label) as ArrayLike<unknown>).findIndex((v) => v === null || v === undefined);
+  if (missing >= 0)
+    throw new RunFailure({ message: `csv:${path}: target column "${label}" is empty in data row ${missing + 1}; rivulet train needs a class for every row (fill it in, or delete the row)` });
   // d2l's Kaggle preprocessing: standardise numbers, fill gaps with the mean (0), one-hot encode text.
-  const ds = tableDataset(table, { target: label, standardize: true, fillNa: 0, oneHot: true, dummyNa: true }, `csv:${path}`);
+  let ds: ReturnType<typeof tableDataset>;
+  try {
+    ds = tableDataset(table, { target: label, standardize: true, fillNa: 0, oneHot: true, dummyNa: true }, path);
+  } catch (e) {
+    return asFailure(e);
+  }
   const raw = Array.from(ds.labels.dataSync());
   let classes: readonly string[];
   let targets: number[];

@@ -65,3 +65,27 @@ describe("--data names the dataset's folder", () => {
     await expect(openData(fashion, { root, download: false })).rejects.toThrow("holds no images");
   });
 });
+
+describe("csv:PATH", () => {
+  const csv = (name: string, text: string) => {
+    const path = join(dir, name);
+    put(path, text);
+    return { kind: "csv", path } as const;
+  };
+
+  it("an empty file, a header-only file and a row with extra fields fail naming the file (and line)", async () => {
+    const empty = csv("empty.csv", "");
+    await expect(openData(empty)).rejects.toThrow(`csv:${empty.path}: the file is empty (no header row)`);
+    const header = csv("header.csv", "a,b,label\n");
+    await expect(openData(header)).rejects.toThrow(`csv:${header.path}: no data rows (only a header); a dataset needs at least one`);
+    const extra = csv("extra.csv", "a,label\n1,x\n2,y,9\n");
+    await expect(openData(extra)).rejects.toThrow(`csv:${extra.path}: line 3: 3 fields, but the header has 2`);
+  });
+
+  it("an empty target cell is explained in the CLI's terms (no API option)", async () => {
+    const gap = csv("gap.csv", "a,label\n1,x\n2,\n3,y\n");
+    const e = await openData(gap).catch((x: unknown) => x as Error);
+    expect(e.message).toBe(`csv:${gap.path}: target column "label" is empty in data row 2; rivulet train needs a class for every row (fill it in, or delete the row)`);
+    expect(e.message).not.toContain("dropNa");
+  });
+});

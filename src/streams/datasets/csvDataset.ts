@@ -50,6 +50,8 @@ export const tableDataset = (table: Table, options: CsvDatasetOptions, source = 
   requireColumns(source, table, [target, ...(features ?? [])]);
   const featureNames = features ?? table.columnNames().filter((n) => n !== target);
   const rows = dropNa ? dropMissing(table, { columns: [target, ...featureNames] }) : table;
+  if (rows.numRows() === 0)
+    throw new Error(`${source}: no data rows${table.numRows() > 0 ? ` left after dropping the ${table.numRows()} with missing values (dropNa)` : " (only a header)"}; a dataset needs at least one`);
   const targetValues = columnValues(rows, target);
   const missing = targetValues.findIndex(isNa);
   if (missing >= 0) throw new Error(`${source}: target column ${JSON.stringify(target)} is missing at row ${missing} (pass dropNa: true to drop such rows)`);

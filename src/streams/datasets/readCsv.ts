@@ -1,8 +1,8 @@
 // Reading a CSV file into an arquero table, with pandas.read_csv's notion of missing values and numeric columns.
-import * as aq from "arquero";
 import { Effect } from "effect";
 import { fsCall, type FileSystemError } from "../../io/FileSystemError.js";
-import { CorruptDataset } from "./CorruptDataset.js";
+import { CorruptDataset, corruptDataset } from "./CorruptDataset.js";
+import { csvRows } from "./_csvRows.js";
 import { datasetNotFound, type DatasetNotFound } from "./DatasetNotFound.js";
 import { tableOf, type Cell, type Table } from "./_tableColumns.js";
 
@@ -20,17 +20,27 @@ export interface ReadCsvOptions {
 
 /**
  * Parses CSV text into a table: a column whose every non-missing cell is a number becomes numeric, any other stays
- * strings; cells in `naValues` are null. Throws when the text has no header row.
+ * strings; cells in `naValues` are null; a row shorter than the header is padded with nulls (as pandas). Throws a
+ * CorruptDataset naming `source` and the line for an empty text (no header), an unclosed quote, a repeated column or
+ * a row with more fields than the header.
  * @example
  * const table = parseCsv("NumRooms,Alley,Price\nNA,Pave,127500\n2,NA,106000\n");
  */
 export const parseCsv = (text: string, { delimiter = ",", naValues = PANDAS_NA_VALUES, source = "CSV text" }: ReadCsvOptions & { source?: string } = {}): Table => {
-  const raw = aq.fromCSV(text, { delimiter, autoType: false });
-  if (raw.numCols() === 0) throw new Error(`${source}: no header row (the file is empty)`);
+  let parsed: ReturnType<typeof csvRows>;
+  try {
+    parsed = csvRows(text, delimiter, source);
+  } catch (e) {
+    throw corruptDataset(source, (e as Error).message.slice(source.length + 2), e);
+  }
+  const { header, rows } = parsed;
   const na = new Set(naValues);
   return tableOf(
-    raw.columnNames().map((name) => {
-      const cells: Cell[] = Array.from(raw.array(name) as ArrayLike<string | null>, (v) => (v === null || na.has(v) ? null : v));
+    header.map((name, c) => {
+      const cells: Cell[] = rows.map((r) => {
+        const v = r.fields[c]!;
+        return v === null || na.has(v) ? null : v;
+      });
       // Number("") is 0 and Number(" 1 ") is 1, so require a non-blank cell; pandas reads such columns as float64 too.
       const numeric = cells.every((v) => v === null || (typeof v === "string" && v.trim() !== "" && !Number.isNaN(Number(v))));
       return [name, numeric ? cells.map((v) => (v === null ? null : Number(v))) : cells] as const;
@@ -54,10 +64,7 @@ export const loadCsv = (path: string, options: ReadCsvOptions = {}): Effect.Effe
     );
     return yield* Effect.try({
       try: () => parseCsv(text, { ...options, source: path }),
-      catch: (e) => {
-        const reason = e instanceof Error ? e.message.replace(`${path}: `, "") : String(e);
-        return new CorruptDataset({ file: path, reason, message: `${path}: ${reason}`, cause: e });
-      },
+      catch: (e) => (e instanceof CorruptDataset ? e : corruptDataset(path, String(e), e)),
     });
   });
 

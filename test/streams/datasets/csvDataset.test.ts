@@ -104,3 +104,52 @@ describe("csvDataset", () => {
     expect(tableToTensor(t).tolist()).toEqual([[127500], [106000], [178100], [140000]]);
   });
 });
+
+describe("bad CSV input: a CorruptDataset naming the file and line", () => {
+  const parseError = (text: string): CorruptDataset => {
+    try {
+      parseCsv(text, { source: "bad.csv" });
+    } catch (e) {
+      expect(e).toBeInstanceOf(CorruptDataset);
+      return e as CorruptDataset;
+    }
+    throw new Error("expected parseCsv to throw");
+  };
+
+  it("an empty file (or only blank lines) has no header", () => {
+    expect(parseError("").message).toBe("bad.csv: the file is empty (no header row)");
+    expect(parseError("\n\r\n\n").message).toBe("bad.csv: the file is empty (no header row)");
+  });
+
+  it("a row with more fields than the header is an error, not silently cut", () => {
+    expect(parseError("a,b\n1,2\n3,4,5\n").message).toBe('bad.csv: line 3: 3 fields, but the header has 2 ("a", "b"); an unquoted "," inside a value?');
+  });
+
+  it("an unclosed quote, text after a closing quote, a repeated column", () => {
+    expect(parseError('a,b\n1,"x\n2,3\n').message).toBe("bad.csv: line 2: a quoted field is never closed");
+    expect(parseError('a,b\n1,"x"y\n').message).toBe('bad.csv: line 2: "y" after the closing quote of a field (expected "," or the end of the line)');
+    expect(parseError("a,b,a\n1,2,3\n").message).toBe('bad.csv: line 1: column "a" appears twice in the header');
+  });
+
+  it("reads quoted delimiters, newlines and quotes, CRLF, a BOM, blank lines, and pads short rows with missing values (as pandas)", () => {
+    const t = parseCsv('\ufeffa,b\r\n"1,5","say ""hi""\nthere"\r\n\r\n2\r\n');
+    expect(col(t, "a")).toEqual(["1,5", "2"]);
+    expect(col(t, "b")).toEqual(['say "hi"\nthere', null]);
+  });
+
+  it("a header-only file is an empty table, and csvDataset refuses it", async () => {
+    expect(parseCsv("a,b\n").numRows()).toBe(0);
+    const path = join(dir, "header-only.csv");
+    put(path, "x,y\n");
+    const e = await failure(loadCsvDataset(path, { target: "y" }));
+    expect(e).toBeInstanceOf(CorruptDataset);
+    expect(e.message).toBe(`${path}: no data rows (only a header); a dataset needs at least one`);
+  });
+
+  it("loadCsv passes the line-numbered error on", async () => {
+    const path = join(dir, "extra.csv");
+    put(path, "x,y\n1,2\n3,4,5\n");
+    const e = await failure(loadCsv(path));
+    expect([e instanceof CorruptDataset, e.message]).toEqual([true, `${path}: line 3: 3 fields, but the header has 2 ("x", "y"); an unquoted "," inside a value?`]);
+  });
+});
