@@ -84,7 +84,7 @@ describe("csv:PATH", () => {
 
   it("an empty target cell is explained in the CLI's terms (no API option)", async () => {
     const gap = csv("gap.csv", "a,label\n1,x\n2,\n3,y\n");
-    const e = await openData(gap).catch((x: unknown) => x as Error);
+    const e = (await openData(gap).then(() => new Error("opened"), (x: unknown) => x)) as Error;
     expect(e.message).toBe(`csv:${gap.path}: target column "label" is empty in data row 2; rivulet train needs a class for every row (fill it in, or delete the row)`);
     expect(e.message).not.toContain("dropNa");
   });
