@@ -1,4 +1,5 @@
-// The recording format: JSON lines — a header, one line per value (tensors as dtype, shape and base64 bytes), an end marker.
+// The recording format: JSON lines — a header, one line per value (its index, the value with tensors as dtype, shape and
+// base64 bytes, a CRC-32), an end marker with the record count and its own CRC-32.
 import * as t from "io-ts";
 import { isLeft } from "fp-ts/lib/Either.js";
 import { Tensor } from "../ops/Tensor.js";
@@ -9,18 +10,23 @@ import { describeErrors } from "./_ioErrors.js";
 
 export const FORMAT = "rivulet.recording";
 
+/** The version written: 2 added the record index, the per-line checksum and the end marker's count. */
+export const VERSION = 2;
+
 /** The first line of every recording. */
-export const Header = t.type({ format: t.literal(FORMAT), version: t.literal(1) }, `a header { format: "${FORMAT}", version: 1 }`);
+export const Header = t.type({ format: t.literal(FORMAT), version: t.number }, `a header { format: "${FORMAT}", version }`);
 
-/** Whether a parsed line is a value line: exactly one key, `v`. */
-export const isValueLine = (x: unknown): x is { v: unknown } =>
-  typeof x === "object" && x !== null && !Array.isArray(x) && Object.keys(x).length === 1 && "v" in x;
+/** Whether a parsed line is a value line: exactly the keys `i`, `v` and `crc`. */
+export const isValueLine = (x: unknown): x is { i: unknown; v: unknown } =>
+  typeof x === "object" && x !== null && !Array.isArray(x) && "v" in x && Object.keys(x).every((k) => k === "i" || k === "v" || k === "crc");
 
-/** The last line: how the recorded stream ended. */
+const Count = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer");
+
+/** The last line: how the recorded stream ended and how many records precede it. */
 export const End = t.union([
-  t.strict({ end: t.keyof({ complete: null, unsubscribed: null }) }, "an end line { end }"),
-  t.strict({ end: t.literal("error"), message: t.string, name: t.string }, "an error end line { end, message, name }"),
-], "a value line { v } or an end line { end }");
+  t.strict({ end: t.keyof({ complete: null, unsubscribed: null }), count: Count, crc: t.string }, "an end line { end, count }"),
+  t.strict({ end: t.literal("error"), message: t.string, name: t.string, count: Count, crc: t.string }, "an error end line { end, message, name, count }"),
+], "a value line { i, v } or an end line { end, count }");
 
 const Dims = t.readonlyArray(t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, "a non-negative integer"), "an array of non-negative integers");
 const TensorNode = t.strict({ dtype: t.keyof({ float32: null, int32: null, bool: null }, "float32 | int32 | bool"), shape: Dims, data: t.string }, "a tensor { dtype, shape, data }");

@@ -2,13 +2,15 @@
 import { Observable, type MonoTypeOperatorFunction } from "rxjs";
 import { pauseSource } from "./pull.js";
 import { RecordingError } from "./RecordingError.js";
-import { FORMAT, encodeValue } from "./_recordingCodec.js";
+import { FORMAT, VERSION, encodeValue } from "./_recordingCodec.js";
+import { sealLine } from "./_lineChecksum.js";
 
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
 /**
- * Records the stream to `path` as JSON lines: a header, one line per value (tensors with dtype, shape and their
- * exact bytes), and how the stream ended (complete, error or unsubscribed). The file is appended to a temporary
+ * Records the stream to `path` as JSON lines: a header, one line per value (its index, the value with tensors as
+ * dtype, shape and their exact bytes, a CRC-32 of the line), and how the stream ended (complete, error or
+ * unsubscribed) with the number of records. The file is appended to a temporary
  * name as values flow and renamed into place when the stream ends, so `path` never holds half a recording.
  * The source is paused while a line is being written. Downstream completes once the file is in place.
  * @example
@@ -28,7 +30,7 @@ export const record = <T>(path: string): MonoTypeOperatorFunction<T> => (source)
       const handle = await fs.open(temp, "wx");
       return { fs, temp, handle };
     })();
-    let chain: Promise<unknown> = files.then(({ handle }) => handle.write(`${JSON.stringify({ format: FORMAT, version: 1 })}\n`));
+    let chain: Promise<unknown> = files.then(({ handle }) => handle.write(`${JSON.stringify({ format: FORMAT, version: VERSION })}\n`));
     const append = (line: string, at: number): Promise<unknown> => {
       chain = chain.then(async () => (await files).handle.write(line)).catch((e: unknown) => {
         throw fail(e, at);
@@ -42,7 +44,7 @@ export const record = <T>(path: string): MonoTypeOperatorFunction<T> => (source)
     };
     const finish = (end: object): Promise<void> => {
       finished = true;
-      append(`${JSON.stringify(end)}\n`, count);
+      append(`${sealLine({ ...end, count })}\n`, count);
       return chain
         .then(async () => {
           const { fs, temp, handle } = await files;
@@ -61,7 +63,7 @@ export const record = <T>(path: string): MonoTypeOperatorFunction<T> => (source)
         if (failed || finished || subscriber.closed) return;
         let line: string;
         try {
-          line = `${JSON.stringify({ v: encodeValue(value) })}\n`;
+          line = `${sealLine({ i: count, v: encodeValue(value) })}\n`;
         } catch (e) {
           failed = true;
           void finish({ end: "error", name: "RecordingError", message: reasonOf(e) }).catch(() => undefined);
