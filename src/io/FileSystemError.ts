@@ -2,7 +2,7 @@
 import { Data, Effect } from "effect";
 
 /** The file-system call that failed. */
-export type FileOperation = "open" | "read" | "write" | "sync" | "close" | "rename";
+export type FileOperation = "open" | "read" | "write" | "sync" | "close" | "rename" | "mkdir" | "statfs";
 
 /** A file-system call failed: which file, which call, Node's error code (ENOENT, EACCES, ...) and the cause. */
 export class FileSystemError extends Data.TaggedError("FileSystemError")<{

@@ -7,3 +7,4 @@ export { saveSafetensors, loadSafetensors, saveFile, loadFile, type LoadSafetens
 export { SafetensorsError } from "./SafetensorsError.js";
 export { FileSystemError, type FileOperation } from "./FileSystemError.js";
 export { writeFileAtomic } from "./writeFileAtomic.js";
+export { prepareFolder, MIN_FREE_BYTES, type PrepareFolderOptions } from "./prepareFolder.js";

@@ -1,7 +1,7 @@
 // Opening a text file for appending whole lines, shared by the JSONL and CSV sinks (parent folders created, torn last line fenced off).
 import type { FileHandle } from "node:fs/promises";
 import { Effect } from "effect";
-import { sinkCall, SinkError } from "./SinkError.js";
+import { sinkCall, sinkFolder, SinkError } from "./SinkError.js";
 
 /** An open append-mode file and what was already in it. */
 export interface AppendFile {
@@ -16,9 +16,9 @@ const HEAD_BYTES = 1 << 16;
 /** Creates the parent folder, opens `path` for appending and reads its first line; an unwritable place fails here, at the start. */
 export const openAppend = (sink: string, path: string): Effect.Effect<AppendFile, SinkError> =>
   Effect.gen(function* () {
-    const { mkdir, open } = yield* Effect.promise(() => import("node:fs/promises"));
+    const { open } = yield* Effect.promise(() => import("node:fs/promises"));
     const { dirname } = yield* Effect.promise(() => import("node:path"));
-    yield* sinkCall(sink, dirname(path), "create the folder", () => mkdir(dirname(path), { recursive: true }));
+    yield* sinkFolder(sink, dirname(path));
     // "a+": appends always go to the end (O_APPEND), so each line lands whole even with other writers; reads see the old contents.
     const handle = yield* sinkCall(sink, path, "append to", () => open(path, "a+"));
     const inspect = Effect.gen(function* () {

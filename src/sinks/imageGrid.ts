@@ -4,7 +4,7 @@ import { PNG } from "pngjs";
 import type { Tensor } from "../ops/Tensor.js";
 import type { AnyTypedArray } from "../ops/dtype.js";
 import { writeFileAtomic } from "../io/writeFileAtomic.js";
-import { SinkError, sinkCall } from "./SinkError.js";
+import { SinkError, sinkCall, sinkFolder } from "./SinkError.js";
 import { svgToPng, type SvgToPngOptions } from "./svgToPng.js";
 
 export interface ImageGridOptions {
@@ -120,9 +120,8 @@ export const saveImageGrid = (path: string, images: Tensor, options: SaveImageGr
     const svg = yield* Effect.try({ try: () => gridSvg(data, images.shape, images.dtype, options), catch: fail });
     const bytes = yield* Effect.try({ try: () => (format === "svg" ? new TextEncoder().encode(svg) : svgToPng(svg, options.png)), catch: fail });
     // Like livePlot, create the folder first: a grid is often the first file of a run directory.
-    const { mkdir } = yield* Effect.promise(() => import("node:fs/promises"));
     const { dirname } = yield* Effect.promise(() => import("node:path"));
-    yield* sinkCall("saveImageGrid", path, "create the folder for", () => mkdir(dirname(path), { recursive: true }));
+    yield* sinkFolder("saveImageGrid", dirname(path));
     yield* writeFileAtomic(path, bytes).pipe(
       Effect.mapError((e) => new SinkError({ sink: "saveImageGrid", file: path, cause: e, message: `saveImageGrid: cannot write ${path}: ${e.message}` })),
     );

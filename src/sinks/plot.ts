@@ -5,7 +5,7 @@ import type { TopLevelSpec } from "vega-lite";
 import { writeFileAtomic } from "../io/writeFileAtomic.js";
 import { metricRecord, type MetricRecord } from "./_metricRecord.js";
 import { sinkOperator } from "./_sinkOperator.js";
-import { SinkError, sinkCall } from "./SinkError.js";
+import { SinkError, sinkCall, sinkFolder } from "./SinkError.js";
 import { svgToPng, type SvgToPngOptions } from "./svgToPng.js";
 
 export interface LinePlotOptions {
@@ -129,9 +129,8 @@ export const livePlot = <T>(path: string, options: LivePlotOptions): MonoTypeOpe
     });
   return sinkOperator<T, MetricRecord[]>({
     open: Effect.gen(function* () {
-      const { mkdir } = yield* Effect.promise(() => import("node:fs/promises"));
       const { dirname } = yield* Effect.promise(() => import("node:path"));
-      yield* sinkCall("livePlot", dirname(path), "create the folder", () => mkdir(dirname(path), { recursive: true }));
+      yield* sinkFolder("livePlot", dirname(path));
       yield* draw([]);
       return [] as MetricRecord[];
     }),

@@ -1,6 +1,7 @@
 // One open event file: TFRecord-framed events queued in memory, written when the queue fills, on a timer, on flush and on close.
 import type { FileHandle } from "node:fs/promises";
 import { Effect } from "effect";
+import { prepareFolder } from "../../io/prepareFolder.js";
 import { encodeTfRecord } from "./tfrecord.js";
 import { encodeEvent } from "./_eventProto.js";
 import { TensorBoardError, tensorBoardError, type TensorBoardOperation } from "./TensorBoardError.js";
@@ -105,10 +106,12 @@ const eventFileName = (host: string, pid: number, n: number, suffix: string): st
  */
 export const openEventFile = (dir: string, { flushSecs, maxQueue, filenameSuffix }: EventFileOptions): Effect.Effect<EventFile, TensorBoardError> =>
   Effect.gen(function* () {
-    const { mkdir, open, rm } = yield* Effect.promise(() => import("node:fs/promises"));
+    const { open, rm } = yield* Effect.promise(() => import("node:fs/promises"));
     const { join } = yield* Effect.promise(() => import("node:path"));
     const { hostname } = yield* Effect.promise(() => import("node:os"));
-    yield* call("mkdir", dir, () => mkdir(dir, { recursive: true }));
+    yield* prepareFolder(dir, { noun: "log directory" }).pipe(
+      Effect.mapError((e) => new TensorBoardError({ path: e.file, operation: "mkdir", code: e.code, cause: e, message: `SummaryWriter: ${e.message}` })),
+    );
     // Several writers of one process may open files in the same second: "wx" creates exclusively, the counter moves on.
     const handleAndPath = (n: number): Effect.Effect<readonly [FileHandle, string], TensorBoardError> => {
       const path = join(dir, eventFileName(hostname(), process.pid, n, filenameSuffix));
