@@ -1,7 +1,7 @@
 // Private: what MNIST and Fashion-MNIST share — finding the IDX files (torchvision's layout, a flat folder, Debian's), downloading, decoding.
 import { Effect } from "effect";
 import type { FileSystemError } from "../../io/FileSystemError.js";
-import { fsCall } from "../../io/FileSystemError.js";
+import { prepareFolder } from "../../io/prepareFolder.js";
 import type { Dataset, Sample } from "../Dataset.js";
 import type { Image } from "../Image.js";
 import { CorruptDataset } from "./CorruptDataset.js";
@@ -85,8 +85,7 @@ export const loadMnistFamily = <X = Image, Y = number>(spec: MnistSpec, options:
     let files = [yield* firstFile(candidates(names[0])), yield* firstFile(candidates(names[1]))];
     if ((files[0] === undefined || files[1] === undefined) && download) {
       if (rawDir === undefined) return yield* Effect.fail(datasetNotFound(spec.name, dirs, "download: true needs a root to download into."));
-      const { mkdir } = yield* Effect.promise(() => import("node:fs/promises"));
-      yield* fsCall("open", rawDir, () => mkdir(rawDir, { recursive: true }));
+      yield* prepareFolder(rawDir);
       for (const [i, name] of names.entries()) {
         if (files[i] !== undefined) continue;
         const gz = `${name}.gz`;

@@ -8,6 +8,7 @@ import { CorruptDataset } from "./CorruptDataset.js";
 import { datasetNotFound, type DatasetNotFound } from "./DatasetNotFound.js";
 import { CIFAR_SIDE, decodeCifar, type CifarRecords } from "./decodeCifar.js";
 import { decodeFile, firstFile, readDatasetFile } from "./_datasetFiles.js";
+import { prepareFolder } from "../../io/prepareFolder.js";
 import { decodeTar } from "./decodeTar.js";
 import { downloadUrl } from "./downloadUrl.js";
 import type { DownloadError } from "./DownloadError.js";
@@ -108,7 +109,7 @@ const downloadAndExtract = (root: string, url: string, md5: string): Effect.Effe
     const { mkdir, readFile } = yield* Effect.promise(() => import("node:fs/promises"));
     const { createHash } = yield* Effect.promise(() => import("node:crypto"));
     const { basename, dirname, isAbsolute, join, normalize, sep } = yield* Effect.promise(() => import("node:path"));
-    yield* fsCall("open", root, () => mkdir(root, { recursive: true }));
+    yield* prepareFolder(root);
     const archive = join(root, basename(new URL(url).pathname));
     // Like torchvision, an archive already downloaded is reused when its checksum is right.
     const cached = (yield* firstFile([archive])) !== undefined && createHash("md5").update(yield* fsCall("read", archive, () => readFile(archive))).digest("hex") === md5;
