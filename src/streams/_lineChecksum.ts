@@ -1,22 +1,8 @@
 // Private: a CRC-32 (IEEE, as zlib.crc32 and Python's zlib.crc32) sealing each line of a recording, so an edited line is detected.
-
-const TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
+import { crc32 } from "../io/_crc32.js";
 
 /** The CRC-32 of the UTF-8 bytes of `text`, as 8 lower-case hex digits. */
-export const crc32Hex = (text: string): string => {
-  const bytes = new TextEncoder().encode(text);
-  let crc = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) crc = TABLE[(crc ^ bytes[i]!) & 0xff]! ^ (crc >>> 8);
-  return ((crc ^ 0xffffffff) >>> 0).toString(16).padStart(8, "0");
-};
+export const crc32Hex = (text: string): string => crc32(new TextEncoder().encode(text)).toString(16).padStart(8, "0");
 
 const SEAL = /,"crc":"([0-9a-f]{8})"\}$/;
 

@@ -10,6 +10,7 @@ export const decodeFile = <A>(file: string, decode: () => A): Effect.Effect<A, C
   Effect.try({
     try: decode,
     catch: (e) => {
+      if (e instanceof CorruptDataset && e.file === file) return e;
       const message = messageOf(e);
       const reason = message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
       return new CorruptDataset({ file, reason, message: `${file}: ${reason}`, cause: e });

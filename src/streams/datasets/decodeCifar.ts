@@ -1,4 +1,5 @@
 // The CIFAR-10/100 binary format: fixed-size records of label byte(s) then a 32×32 RGB image stored channel-major (CHW).
+import { corruptDataset } from "./CorruptDataset.js";
 
 /** CIFAR's image side and the pixel bytes per record (3 channels × 32 × 32). */
 export const CIFAR_SIDE = 32;
@@ -22,7 +23,7 @@ export interface DecodeCifarOptions {
 }
 
 /**
- * Decodes a CIFAR binary batch file (`data_batch_1.bin`, `test_batch.bin`, `train.bin`, ...). Throws an Error naming
+ * Decodes a CIFAR binary batch file (`data_batch_1.bin`, `test_batch.bin`, `train.bin`, ...). Throws a CorruptDataset naming
  * `source` when the size is not a whole number of records or a label is out of range.
  * @example
  * const { length, images, labels } = decodeCifar(bytes, { source: "data_batch_1.bin" }); // length 10000
@@ -31,8 +32,8 @@ export const decodeCifar = (bytes: Uint8Array, { source = "CIFAR data", labelByt
   const record = labelBytes + PIXELS;
   const what = labelBytes === 1 ? "CIFAR-10" : "CIFAR-100";
   if (bytes.length === 0 || bytes.length % record !== 0)
-    throw new Error(
-      `${source}: wrong record size: ${bytes.length} bytes is not a whole number of ${what} records of ${record} bytes (${labelBytes} label byte${labelBytes === 1 ? "" : "s"} + ${PIXELS} pixel bytes); ${Math.floor(bytes.length / record)} records and ${bytes.length % record} bytes left over`,
+    throw corruptDataset(source,
+      `wrong record size: ${bytes.length} bytes is not a whole number of ${what} records of ${record} bytes (${labelBytes} label byte${labelBytes === 1 ? "" : "s"} + ${PIXELS} pixel bytes); ${Math.floor(bytes.length / record)} records and ${bytes.length % record} bytes left over`,
     );
   const length = bytes.length / record;
   const images = new Uint8Array(length * PIXELS);
@@ -43,7 +44,7 @@ export const decodeCifar = (bytes: Uint8Array, { source = "CIFAR data", labelByt
       const label = bytes[at + j]!;
       const limit = numClasses?.[j];
       if (limit !== undefined && label >= limit)
-        throw new Error(`${source}: record ${i} has label ${label}, out of range for ${limit} classes (is this the right file? ${what} records have ${record} bytes)`);
+        throw corruptDataset(source, `record ${i} has label ${label}, out of range for ${limit} classes (is this the right file? ${what} records have ${record} bytes)`);
       labels[j]![i] = label;
     }
     images.set(bytes.subarray(at + labelBytes, at + record), i * PIXELS);

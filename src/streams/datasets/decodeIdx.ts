@@ -1,4 +1,5 @@
 // The IDX file format of MNIST and Fashion-MNIST (LeCun's "SN3" files): a magic number, big-endian dimensions, the data.
+import { corruptDataset } from "./CorruptDataset.js";
 
 /** The element types IDX files can hold, by their type code (the magic number's third byte); multi-byte elements are big-endian. */
 const IDX_TYPES = {
@@ -26,30 +27,30 @@ const hex = (n: number): string => `0x${n.toString(16).padStart(8, "0")}`;
 /**
  * Decodes an (uncompressed) IDX file, checking the magic number, that the data fills exactly the dimensions it
  * declares, and optionally the expected magic (0x00000803 for image files, 0x00000801 for label files).
- * Throws an Error naming `source` and the problem; never returns partial data.
+ * Throws a CorruptDataset naming `source` and the problem; never returns partial data.
  * @example
  * const { shape, data } = decodeIdx(bytes, { source: "train-labels-idx1-ubyte", magic: 0x00000801 });
  */
 export const decodeIdx = (bytes: Uint8Array, { source = "IDX data", magic }: { source?: string; magic?: number } = {}): Idx => {
-  if (bytes.length < 4) throw new Error(`${source}: truncated IDX file: ${bytes.length} bytes, shorter than the 4-byte magic number`);
+  if (bytes.length < 4) throw corruptDataset(source, `truncated IDX file: ${bytes.length} bytes, shorter than the 4-byte magic number`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const found = view.getUint32(0, false);
   if (magic !== undefined && found !== magic)
-    throw new Error(`${source}: bad magic number ${hex(found)}, expected ${hex(magic)} (${magic === 0x803 ? "IDX images" : magic === 0x801 ? "IDX labels" : "IDX"})`);
+    throw corruptDataset(source, `bad magic number ${hex(found)}, expected ${hex(magic)} (${magic === 0x803 ? "IDX images" : magic === 0x801 ? "IDX labels" : "IDX"})`);
   const code = bytes[2]!;
   const ndim = bytes[3]!;
   const type = IDX_TYPES[code as IdxTypeCode];
   if (bytes[0] !== 0 || bytes[1] !== 0 || type === undefined || ndim === 0)
-    throw new Error(`${source}: bad magic number ${hex(found)}: not an IDX file (expected 0x0000TTDD with type TT in 08/09/0b/0c/0d/0e and DD ≥ 1 dimensions)`);
+    throw corruptDataset(source, `bad magic number ${hex(found)}: not an IDX file (expected 0x0000TTDD with type TT in 08/09/0b/0c/0d/0e and DD ≥ 1 dimensions)`);
   const headerSize = 4 + 4 * ndim;
   if (bytes.length < headerSize)
-    throw new Error(`${source}: truncated IDX header: ${ndim} dimensions need ${headerSize} bytes, the file has ${bytes.length}`);
+    throw corruptDataset(source, `truncated IDX header: ${ndim} dimensions need ${headerSize} bytes, the file has ${bytes.length}`);
   const shape = Array.from({ length: ndim }, (_, i) => view.getUint32(4 + 4 * i, false));
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = headerSize + count * type.size;
   if (bytes.length !== expected)
-    throw new Error(
-      `${source}: ${bytes.length < expected ? "truncated data" : "trailing bytes after the data"}: the header declares ${type.name} [${shape.join(", ")}] = ${count * type.size} data bytes (${expected} in all), the file has ${bytes.length} bytes`,
+    throw corruptDataset(source,
+      `${bytes.length < expected ? "truncated data" : "trailing bytes after the data"}: the header declares ${type.name} [${shape.join(", ")}] = ${count * type.size} data bytes (${expected} in all), the file has ${bytes.length} bytes`,
     );
   if (type.size === 1) {
     // Bytes need no reordering: one copy, so the result does not pin the (possibly huge) input buffer.

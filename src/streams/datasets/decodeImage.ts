@@ -1,4 +1,6 @@
 // JPEG and PNG bytes to an RGB Image, converting like PIL's `.convert("RGB")` (gray replicated, alpha dropped).
+import { corruptDataset } from "./CorruptDataset.js";
+import { pngChunkProblem } from "./_pngChunks.js";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 import type { Image } from "../Image.js";
@@ -12,17 +14,21 @@ const messageOf = (e: unknown): string => (e instanceof Error ? e.message : Stri
  * Decodes a JPEG or PNG (recognised by its signature, not its name) into an 8-bit RGB Image, as torchvision's default
  * loader does with PIL's `Image.open(f).convert("RGB")`: grayscale is replicated into three channels, alpha and
  * transparency are dropped (not composited), palettes are expanded, 16-bit samples are reduced to 8 bits.
- * Throws an Error naming `source` when the bytes do not decode; a truncated file is an error, never a partial image.
+ * Throws a CorruptDataset naming `source` and what is wrong when the bytes do not decode; a truncated file is an error, never a partial image.
  * @example
  * const image = decodeImage(readFileSync("hymenoptera_data/train/ants/0013035.jpg"), { source: "0013035.jpg" });
  */
 export const decodeImage = (bytes: Uint8Array, { source = "image" }: { source?: string } = {}): Image => {
   if (isPng(bytes)) {
+    // The structure first, so the message says what is wrong in PNG's terms rather than in the decoder's internals.
+    const problem = pngChunkProblem(bytes);
+    if (problem !== undefined) throw corruptDataset(source, `corrupt PNG: ${problem}`);
     let png: PNG;
     try {
       png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
     } catch (e) {
-      throw new Error(`${source}: PNG does not decode: ${messageOf(e)}`, { cause: e });
+      // Sound chunks that still do not decode: the compressed pixel data (IDAT) is what is left to be wrong.
+      throw corruptDataset(source, `corrupt PNG: the compressed image data (IDAT) does not decode (${messageOf(e)})`, e);
     }
     // pngjs always yields RGBA 8-bit (gray and palettes expanded), so dropping alpha is exactly PIL's RGB conversion.
     const { width, height } = png;
@@ -41,9 +47,9 @@ export const decodeImage = (bytes: Uint8Array, { source = "image" }: { source?: 
       if (width === 0 || height === 0 || data.length !== width * height * 3) throw new Error(`decoded ${data.length} bytes for ${width}×${height}`);
       return { data, height, width, channels: 3 };
     } catch (e) {
-      throw new Error(`${source}: JPEG does not decode: ${messageOf(e)}`, { cause: e });
+      throw corruptDataset(source, `JPEG does not decode: ${messageOf(e)}`, e);
     }
   }
   const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
-  throw new Error(`${source}: not a JPEG or PNG file (it starts with bytes ${head || "(empty file)"}; JPEG starts ff d8 ff, PNG 89 50 4e 47)`);
+  throw corruptDataset(source, `not a JPEG or PNG file (it starts with bytes ${head || "(empty file)"}; JPEG starts ff d8 ff, PNG 89 50 4e 47)`);
 };

@@ -2,7 +2,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { decodeImage } from "../../../src/streams/datasets/index.js";
+import { CorruptDataset, decodeImage } from "../../../src/streams/datasets/index.js";
+import { crc32 } from "../../../src/io/_crc32.js";
 
 interface ImageCase {
   readonly name: string;
@@ -36,7 +37,40 @@ describe("decodeImage errors name the source and the problem", () => {
   const jpg = bytesOf(images.find((c) => c.name === "jpeg-rgb-420")!);
 
   it("a truncated PNG", () => {
-    expect(() => decodeImage(png.subarray(0, png.length - 30), { source: "ants/1.png" })).toThrow(/^ants\/1\.png: PNG does not decode: /);
+    expect(() => decodeImage(png.subarray(0, png.length - 30), { source: "ants/1.png" })).toThrow(
+      /^ants\/1\.png: corrupt PNG: truncated: chunk 1 \(IDAT\) at byte 33 declares \d+ data bytes, but the file ends \d+ bytes after its header$/,
+    );
+    expect(() => decodeImage(png.subarray(0, png.length - 12), { source: "a.png" })).toThrow("a.png: corrupt PNG: truncated: the file ends after 2 chunks, without the IEND chunk");
+  });
+
+  /** `png` with `edit` applied to a copy, and the CRC of the chunk at `chunkAt` recomputed when `reseal`. */
+  const edited = (edit: (b: Uint8Array) => void, chunkAt?: number): Uint8Array => {
+    const b = png.slice();
+    edit(b);
+    if (chunkAt !== undefined) {
+      const view = new DataView(b.buffer);
+      const length = view.getUint32(chunkAt, false);
+      view.setUint32(chunkAt + 8 + length, crc32(b.subarray(chunkAt + 4, chunkAt + 8 + length)), false);
+    }
+    return b;
+  };
+
+  it("a corrupt PNG says what is wrong in PNG's terms, not the decoder's", () => {
+    const error = (b: Uint8Array): string => {
+      try {
+        decodeImage(b, { source: "x.png" });
+      } catch (e) {
+        expect(e).toBeInstanceOf(CorruptDataset);
+        return (e as Error).message;
+      }
+      throw new Error("expected decodeImage to throw");
+    };
+    expect(error(edited((b) => (b[45]! ^= 0xff)))).toBe("x.png: corrupt PNG: chunk 1 (IDAT) at byte 33: CRC mismatch (the chunk is corrupt)");
+    expect(error(edited((b) => b.fill(0, 41, 60), 33))).toMatch(/^x\.png: corrupt PNG: the compressed image data \(IDAT\) does not decode \(/);
+    expect(error(edited((b) => new DataView(b.buffer).setUint32(16, 0), 8))).toBe(`x.png: corrupt PNG: IHDR: invalid size 0×${new DataView(png.buffer, png.byteOffset).getUint32(20)}`);
+    expect(error(edited((b) => (b[24] = 3), 8))).toBe("x.png: corrupt PNG: IHDR: invalid colour type 2 with bit depth 3");
+    // The signature and IHDR (bytes 0..33), then the IEND chunk (the last 12 bytes): no pixels.
+    expect(error(Uint8Array.of(...png.subarray(0, 33), ...png.subarray(png.length - 12)))).toBe("x.png: corrupt PNG: no IDAT chunk: the file holds no image data");
   });
 
   it("a truncated JPEG (never a partially grey image)", () => {
