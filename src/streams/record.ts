@@ -4,6 +4,7 @@ import { pauseSource } from "./pull.js";
 import { RecordingError } from "./RecordingError.js";
 import { FORMAT, VERSION, encodeValue } from "./_recordingCodec.js";
 import { sealLine } from "./_lineChecksum.js";
+import { newTempPath, releaseTempPath, removeStaleTemps } from "../io/_tempFiles.js";
 
 const reasonOf = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -25,9 +26,13 @@ export const record = <T>(path: string): MonoTypeOperatorFunction<T> => (source)
       e instanceof RecordingError ? e : new RecordingError({ file: path, record: at, field, message: `record: ${path}: record ${at}${field ? `, ${field}` : ""}: ${reasonOf(e)}`, cause: e });
     const files = (async () => {
       const fs = await import("node:fs/promises");
-      const { basename, dirname, join } = await import("node:path");
-      const temp = join(dirname(path), `.${basename(path)}.${crypto.randomUUID()}.tmp`);
-      const handle = await fs.open(temp, "wx");
+      // Temporary files of recordings of this path whose process was killed are removed first.
+      await removeStaleTemps(path);
+      const temp = await newTempPath(path);
+      const handle = await fs.open(temp, "wx").catch((e: unknown) => {
+        releaseTempPath(temp);
+        throw e;
+      });
       return { fs, temp, handle };
     })();
     let chain: Promise<unknown> = files.then(({ handle }) => handle.write(`${JSON.stringify({ format: FORMAT, version: VERSION })}\n`));
@@ -41,6 +46,7 @@ export const record = <T>(path: string): MonoTypeOperatorFunction<T> => (source)
       const { fs, temp, handle } = await files;
       await handle.close().catch(() => undefined);
       await fs.rm(temp, { force: true }).catch(() => undefined);
+      releaseTempPath(temp);
     };
     const finish = (end: object): Promise<void> => {
       finished = true;
@@ -51,6 +57,7 @@ export const record = <T>(path: string): MonoTypeOperatorFunction<T> => (source)
           await handle.sync();
           await handle.close();
           await fs.rename(temp, path);
+          releaseTempPath(temp);
         })
         .catch(async (e: unknown) => {
           await abandon();
