@@ -196,7 +196,7 @@ export const trainStep = <P, B, S>({ loss, optimizer, device, donate = true }: T
     if (state.accum !== undefined || lb.applyUpdate === false) {
       const weighted = treeMap((x) => mul(x, lb.samples), grads);
       const accum: Accumulated<P> = {
-        grads: state.accum ? treeMap(add, state.accum.grads, weighted) : weighted,
+        grads: state.accum ? treeMap((a, b) => add(a, b), state.accum.grads, weighted) : weighted,
         samples: (state.accum?.samples ?? 0) + lb.samples,
         parts: parts + 1,
       };
