@@ -1,5 +1,5 @@
-// Choosing where tensors live: "auto" (a hardware GPU if there is one, else the CPU), "cpu", or "webgpu"; as an Effect and as a Promise.
-import { Effect, Exit, Scope } from "effect";
+// Choosing where tensors live: "auto" (a hardware GPU if there is one, else the CPU), "cpu", or "webgpu", held for a scope.
+import { Effect, type Scope } from "effect";
 import type { Backend } from "../ops/backend.js";
 import { cpuDevice } from "../ops/device.js";
 import { acquireWebGpu, softwareGpuAllowedByEnv } from "./GpuDevice.js";
@@ -28,26 +28,4 @@ export const selectDevice = (choice: DeviceChoice, { allowSoftware = softwareGpu
   if (choice === "cpu") return Effect.succeed(cpuDevice);
   const gpu = acquireWebGpu({ allowSoftware }) as Effect.Effect<Backend, GpuUnavailable, Scope.Scope>;
   return choice === "webgpu" ? gpu : Effect.orElseSucceed(gpu, () => cpuDevice);
-};
-
-/** A device opened outside Effect, with the `close` that releases it. */
-export interface DeviceHandle {
-  readonly device: Backend;
-  close(): Promise<void>;
-}
-
-/**
- * Promise form of selectDevice: opens the device and returns it with a `close` (rejects with GpuUnavailable).
- * @example
- * const { device, close } = await openDevice("auto");
- * try { console.log(await tensor([1, 2], { device }).sum().array()); } finally { await close(); }
- */
-export const openDevice = async (choice: DeviceChoice, options: SelectDeviceOptions = {}): Promise<DeviceHandle> => {
-  const scope = await Effect.runPromise(Scope.make());
-  const exit = await Effect.runPromiseExit(Scope.provide(scope)(selectDevice(choice, options)));
-  if (Exit.isFailure(exit)) {
-    await Effect.runPromise(Scope.close(scope, Exit.void));
-    return Effect.runPromise(Effect.failCause(exit.cause));
-  }
-  return { device: exit.value, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) };
 };

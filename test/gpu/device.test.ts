@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Effect, Exit } from "effect";
 import {
-  GpuDevice, GpuUnavailable, ShaderCompilationError, GpuKernelError, DeviceLost, cpuDevice, gather, gpuInfo, gpuScope, openDevice, runStep,
+  Device, GpuDevice, GpuUnavailable, ShaderCompilationError, GpuKernelError, DeviceLost, cpuDevice, gather, gpuInfo, gpuScope, openDevice, runStep,
   selectDevice, tensor, toDevice, adapterName, type Tensor,
 } from "../../src/index.js";
 import type { WebGpuBackend } from "../../src/gpu/webgpuBackend.js";
@@ -103,11 +103,11 @@ describe.skipIf(!gpu.device)("the WebGPU device", () => {
     }).y;
     expect(dev.stats().liveBytes - live0).toBe(256); // one size class: y (the reshape shares it)
     expect(await y.array()).toEqual([[3, 5], [7, 9]]);
-    expect(() => leaked!.add(1)).toThrow(/released when the gpuScope\/runStep that created it closed/);
+    expect(() => leaked!.add(1)).toThrow(/released when the step scope that created it closed/);
     expect(gpuScope(cpuDevice, () => 7)).toBe(7);
   });
 
-  it("runStep scopes a step on the GpuDevice service, submitting once", async () => {
+  it("runStep scopes a step on the Device service, submitting once", async () => {
     const dev = gpu.device!;
     const before = dev.stats();
     const program = Effect.gen(function* () {
@@ -115,7 +115,7 @@ describe.skipIf(!gpu.device)("the WebGPU device", () => {
       for (let i = 0; i < 5; i++) w = yield* runStep(() => w.mul(2).add(0), { donate: w });
       return w;
     });
-    const w = await Effect.runPromise(Effect.provideService(program, GpuDevice, dev));
+    const w = await Effect.runPromise(Effect.provideService(program, Device, dev));
     expect(await w.array()).toEqual([32, 32]);
     expect(dev.stats().liveBytes).toBe(before.liveBytes + 256); // only the final w: every intermediate one was donated
     expect(dev.stats().submissions - before.submissions).toBeLessThanOrEqual(6);
