@@ -1,30 +1,8 @@
 // PyTorch parity for issue 10's gaps: max/min with indices, BCE's clamped gradient, add/sub alpha, convTranspose1d, instanceNorm, bicubic.
 import { describe, expect, it } from "vitest";
-import {
-  Tensor, tensor, max, min, amax, amin, add, sub, grad, sum, mul, binaryCrossEntropy, convTranspose1d, instanceNorm, interpolate, key,
-  nn, rand, type InterpolateOptions,
-} from "../../src/index.js";
-import { loadCases, checkCase, checkFiniteDifferences, expectClose, fromJson, type Case, type OpRunner, type TensorJson } from "../_harness.js";
-
-type P = Record<string, unknown>;
-const dimOpts = (p: P) => [p.dim as number, { keepdim: p.keepdim as boolean }] as const;
-
-const runners: Record<string, OpRunner> = {
-  maxValues: ([x], p) => max(x!, ...dimOpts(p)).values,
-  maxIndices: ([x], p) => max(x!, ...dimOpts(p)).indices,
-  minValues: ([x], p) => min(x!, ...dimOpts(p)).values,
-  minIndices: ([x], p) => min(x!, ...dimOpts(p)).indices,
-  maxAll: ([x]) => max(x!),
-  minAll: ([x]) => min(x!),
-  amax: ([x], p) => amax(x!, p.dim as number[], { keepdim: p.keepdim as boolean }),
-  amin: ([x], p) => amin(x!, p.dim as number[], { keepdim: p.keepdim as boolean }),
-  binaryCrossEntropy: ([p, t], o) => binaryCrossEntropy(p!, t!, { reduction: o.reduction as "none" | "sum" | "mean" }),
-  add: ([a, b], p) => add(a!, b!, { alpha: p.alpha as number }),
-  sub: ([a, b], p) => sub(a!, b!, { alpha: p.alpha as number }),
-  convTranspose1d: ([x, w, bias], p) => convTranspose1d(x!, w!, { ...p, bias }),
-  instanceNorm: ([x, weight, bias], p) => instanceNorm(x!, { weight, bias, eps: p.eps as number | undefined }).output,
-  interpolate: ([x], p) => interpolate(x!, p as InterpolateOptions),
-};
+import { Tensor, tensor, max, min, amax, amin, add, sub, grad, sum, mul, convTranspose1d, instanceNorm, interpolate, key, nn, rand } from "../../src/index.js";
+import { loadCases, checkCase, checkFiniteDifferences, expectClose, fromJson, type Case, type TensorJson } from "../_harness.js";
+import { runners } from "./_parity.js";
 
 const cases = loadCases("parity");
 
