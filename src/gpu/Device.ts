@@ -17,7 +17,10 @@ import type { GpuUnavailable } from "./errors.js";
 export class Device extends Context.Service<Device, Backend>()("rivulet/Device") {
   /** The CPU (nothing to open or close). */
   static readonly cpu: Layer.Layer<Device> = Layer.succeed(Device, cpuDevice);
-  /** The device `selectDevice(choice)` picks ("auto" falls back to the CPU), held for the layer's lifetime. */
+  /**
+   * The device for a choice, held for the layer's lifetime: "auto" is a hardware WebGPU adapter (a software one only
+   * when allowed), else the CPU; "webgpu" fails with GpuUnavailable instead; "cpu" the CPU. An unknown choice throws.
+   */
   static readonly layer = (choice: DeviceChoice, options: SelectDeviceOptions = {}): Layer.Layer<Device, GpuUnavailable> => Layer.effect(Device, selectDevice(choice, options));
   /** A WebGPU device (GpuDevice.layer), failing with GpuUnavailable when there is none. */
   static readonly webgpu = (options: WebGpuOptions = {}): Layer.Layer<Device | GpuDevice, GpuUnavailable> =>

@@ -81,7 +81,8 @@ export const deviceRuntime = (device: Backend): DeviceRuntime => {
 export type DeviceHandle = DeviceRuntime;
 
 /**
- * Opens a device as `selectDevice` chooses it, as a `DeviceRuntime` (rejects with GpuUnavailable).
+ * Opens the device `Device.layer(choice)` picks, as a `DeviceRuntime` (rejects with GpuUnavailable): "auto" is a
+ * hardware WebGPU adapter when there is one, else the CPU; "webgpu" fails instead of falling back.
  * @example
  * const { device, close } = await openDevice("auto");
  * try { console.log(await tensor([1, 2], { device }).sum().array()); } finally { await close(); }

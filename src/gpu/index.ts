@@ -1,6 +1,6 @@
 // Public face of src/gpu: devices as Effect services, the device runtime (the bridge to Promises and streams), step-scoped memory, and the typed errors.
 export { GpuDevice, acquireWebGpu, requestAdapter, gpuInfo, softwareGpuAllowedByEnv, type WebGpuOptions } from "./GpuDevice.js";
-export { selectDevice, type DeviceChoice, type SelectDeviceOptions } from "./selectDevice.js";
+export type { DeviceChoice, SelectDeviceOptions } from "./selectDevice.js";
 export { Device } from "./Device.js";
 export { makeDeviceRuntime, deviceRuntime, openDevice, type DeviceRuntime, type DeviceHandle } from "./DeviceRuntime.js";
 export { stepScope, hasScopedMemory, type StepScopeOptions, type ScopedMemory } from "./stepScope.js";

@@ -3,7 +3,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { Effect, Exit } from "effect";
 import {
   Device, GpuDevice, GpuUnavailable, ShaderCompilationError, GpuKernelError, DeviceLost, cpuDevice, gather, gpuInfo, gpuScope, openDevice, runStep,
-  selectDevice, tensor, toDevice, adapterName, type Tensor,
+  tensor, toDevice, adapterName, type DeviceChoice, type SelectDeviceOptions, type Tensor,
 } from "../../src/index.js";
 import type { WebGpuBackend } from "../../src/gpu/webgpuBackend.js";
 import { PipelineCache } from "../../src/gpu/pipelineCache.js";
@@ -12,10 +12,13 @@ import { openTestGpu } from "./_gpu.js";
 const gpu = await openTestGpu();
 afterAll(() => gpu.close());
 
+/** The device Device.layer(choice) provides, held only while the program runs. */
+const pick = (choice: DeviceChoice, options?: SelectDeviceOptions) => Effect.provide(Effect.map(Device, (d) => d), Device.layer(choice, options));
+
 describe("device selection (no adapter needed)", () => {
   it("cpu is the CPU backend, and an unknown choice names the accepted ones", async () => {
-    expect(await Effect.runPromise(Effect.scoped(selectDevice("cpu")))).toBe(cpuDevice);
-    expect(() => selectDevice("gpu" as "cpu")).toThrow(/unknown device "gpu" \(expected "auto", "cpu" or "webgpu"\)/);
+    expect(await Effect.runPromise(pick("cpu"))).toBe(cpuDevice);
+    expect(() => Device.layer("gpu" as "cpu")).toThrow(/unknown device "gpu" \(expected "auto", "cpu" or "webgpu"\)/);
   });
 });
 
@@ -30,13 +33,13 @@ describe.skipIf(!gpu.device)("the WebGPU device", () => {
   });
 
   it.skipIf(!software)("a software adapter is refused unless asked for; auto then falls back to the CPU", async () => {
-    const refused = await Effect.runPromiseExit(Effect.scoped(selectDevice("webgpu", { allowSoftware: false })));
+    const refused = await Effect.runPromiseExit(pick("webgpu", { allowSoftware: false }));
     expect(Exit.isFailure(refused)).toBe(true);
-    const err = await Effect.runPromise(Effect.flip(Effect.scoped(selectDevice("webgpu", { allowSoftware: false }))));
+    const err = await Effect.runPromise(Effect.flip(pick("webgpu", { allowSoftware: false })));
     expect(err).toBeInstanceOf(GpuUnavailable);
     expect(err.reason).toBe("software adapter");
     expect(err.message).toMatch(/RIVULET_ALLOW_SOFTWARE_GPU=1/);
-    expect(await Effect.runPromise(Effect.scoped(selectDevice("auto", { allowSoftware: false })))).toBe(cpuDevice);
+    expect(await Effect.runPromise(pick("auto", { allowSoftware: false }))).toBe(cpuDevice);
   });
 
   it("GpuDevice.layer acquires a device for a program and destroys it when the program ends", async () => {

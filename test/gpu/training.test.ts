@@ -107,7 +107,7 @@ describe.skipIf(!gpu.device)("training streams on WebGPU", () => {
     // Without a device nothing changes: CPU batches, no flag.
     const plain = await lastValueFrom(loader(data(5), { batchSize: 2 }).epochs(1).pipe(toArray()));
     expect(plain.map((b) => [b.batch.input.device === cpuDevice, "uploaded" in b])).toEqual([[true, false], [true, false], [true, false]]);
-    expect(() => loader(data(5), { device: "webgpu" as never })).toThrow('loader: device must be a device (cpuDevice, or a WebGPU device from openDevice/selectDevice), got "string"');
+    expect(() => loader(data(5), { device: "webgpu" as never })).toThrow('loader: device must be a device (cpuDevice, or a WebGPU device from openDevice or Device.layer), got "string"');
   });
 
   it("a step on WebGPU is asynchronous, donates the state it made before, and keeps it with donate: false", async () => {
