@@ -7,7 +7,6 @@
 //
 //   npx tsx examples/train-on-gpu.ts --quick              # auto
 //   npx tsx examples/train-on-gpu.ts --device cpu         # or webgpu (fails clearly when there is no adapter)
-import { Effect } from "effect";
 import { lastValueFrom, tap } from "rxjs";
 import {
   accuracy, adapterName, cifar10, crossEntropy, epochs, gpuInfo, key, loader, mapAsync, nn, openDevice, sgd, sum, toDevice, trainState,
@@ -20,9 +19,11 @@ const argDevice = process.argv[process.argv.indexOf("--device") + 1];
 const choice = (process.argv.includes("--device") ? argDevice : "auto") as DeviceChoice;
 
 // ---- 定义训练的设备 (the device) --------------------------------------------------------------------------------
-const { device, close } = await openDevice(choice);
+// openDevice returns the device's runtime: Effect programs such as gpuInfo() run on it, and close() releases the device.
+const runtime = await openDevice(choice);
+const { device, close } = runtime;
 if (device.name === "webgpu") {
-  const info = await Effect.runPromise(gpuInfo());
+  const info = await runtime.runPromise(gpuInfo());
   console.log(`training on WebGPU: ${adapterName(info)}`);
 } else console.log(`training on the CPU (${choice === "auto" ? "no hardware GPU adapter found" : "asked for"})`);
 

@@ -3,7 +3,7 @@
 // training throughput (samples/s). Without an adapter the rows are skipped; on a software adapter (lavapipe) they are
 // marked as saying nothing about GPU speed, and the large matmuls are left out to keep the run short.
 import {
-  adapterName, conv2d, cpuDevice, crossEntropy, gpuScope, grad, key, matmul, nn, openDevice, rand, randint, randn, sgd, split, toDevice, trainState, trainStep,
+  adapterName, conv2d, cpuDevice, crossEntropy, deviceRuntime, grad, key, matmul, nn, openDevice, rand, randint, randn, sgd, split, toDevice, trainState, trainStep,
   type Backend, type GpuInfo, type LoaderBatch, type Tensor, type WebGpuBackend,
 } from "../../src/index.js";
 import type { LayersModel, Tensor as TfTensor, Tensor4D } from "@tensorflow/tfjs";
@@ -104,7 +104,7 @@ const gpuRow = (name: string, unit: Workload["unit"], score: (ms: number) => num
 
 /** Reads tensors back as a step does: inside a step scope (temporaries released), the copies queued before it closes. */
 const readInScope = (device: Backend, f: () => readonly Tensor[]): Promise<unknown> =>
-  gpuScope(device, () => ({ reads: Promise.all(f().map((t) => t.data())) })).reads;
+  deviceRuntime(device).step(() => ({ reads: Promise.all(f().map((t) => t.data())) })).reads;
 
 /** A runner for tfjs-backend-webgpu (n/a when it did not start). */
 const tfjsRunner = (make: (tf: Tf) => Task): Runner => ({

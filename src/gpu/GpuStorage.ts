@@ -23,7 +23,7 @@ export class GpuStorage {
   get buffer(): GPUBuffer {
     if (this.alloc.released)
       throw new Error(
-        "webgpu: this tensor's GPU memory was released when the gpuScope/runStep that created it closed; return it from the step (or create it outside) to keep it",
+        "webgpu: this tensor's GPU memory was released when the step scope that created it closed (trainStep, runStep, deviceRuntime(device).step); return it from the step (or create it outside) to keep it",
       );
     return this.alloc.buffer;
   }

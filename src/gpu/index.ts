@@ -1,6 +1,9 @@
-// Public face of src/gpu: the WebGPU device (an Effect service), device selection and movement, step-scoped memory, and the typed errors.
+// Public face of src/gpu: devices as Effect services, the device runtime (the bridge to Promises and streams), step-scoped memory, and the typed errors.
 export { GpuDevice, acquireWebGpu, requestAdapter, gpuInfo, softwareGpuAllowedByEnv, type WebGpuOptions } from "./GpuDevice.js";
-export { selectDevice, openDevice, type DeviceChoice, type DeviceHandle, type SelectDeviceOptions } from "./selectDevice.js";
+export type { DeviceChoice, SelectDeviceOptions } from "./selectDevice.js";
+export { Device } from "./Device.js";
+export { makeDeviceRuntime, deviceRuntime, openDevice, type DeviceRuntime, type DeviceHandle } from "./DeviceRuntime.js";
+export { stepScope, hasScopedMemory, type StepScopeOptions, type ScopedMemory } from "./stepScope.js";
 export { adapterName, isSoftwareAdapter, type GpuInfo } from "./gpuInfo.js";
 export { gpuScope, type GpuScopeOptions } from "./gpuScope.js";
 export { runStep } from "./runStep.js";

@@ -1,27 +1,23 @@
-// A training step as an Effect on the GpuDevice service: gpuScope's step-scoped memory, with device failures as typed errors.
-import { Effect, Exit } from "effect";
-import { GpuDevice } from "./GpuDevice.js";
-import { reachable } from "./_reachable.js";
-import type { GpuScopeOptions } from "./gpuScope.js";
+// A training step as an Effect on the Device service: stepScope's step-scoped memory, with device failures as typed errors.
+import { Effect } from "effect";
+import { Device } from "./Device.js";
+import { stepScope, type StepScopeOptions } from "./stepScope.js";
 import type { GpuError } from "./errors.js";
 
+/** A failure the device has already reported, where it keeps them (WebGPU). */
+const takeFailure = (d: object): GpuError | null =>
+  typeof (d as { takeFailure?: unknown }).takeFailure === "function" ? (d as { takeFailure(): GpuError | null }).takeFailure() : null;
+
 /**
- * A training step as an Effect on the GpuDevice service: GPU memory lives in the step's scope (what it returns
+ * A training step as an Effect on the `Device` service: device memory lives in the step's scope (what it returns
  * survives), the step's work is submitted when it ends, and a failure the device has already reported fails the step.
  * @example
  * state = yield* runStep(() => step(state, batch), { donate: state });
  */
-export const runStep = <A, E = never, R = never>(step: Effect.Effect<A, E, R> | (() => A), { donate }: GpuScopeOptions = {}): Effect.Effect<A, E | GpuError, R | GpuDevice> =>
+export const runStep = <A, E = never, R = never>(step: Effect.Effect<A, E, R> | (() => A), options: StepScopeOptions = {}): Effect.Effect<A, E | GpuError, R | Device> =>
   Effect.gen(function* () {
-    const device = yield* GpuDevice;
-    const donated = donate === undefined ? undefined : reachable(donate, device);
-    const body: Effect.Effect<A, E, R> = Effect.isEffect(step) ? step : Effect.sync(step);
-    const value = yield* Effect.acquireUseRelease(
-      Effect.sync(() => device.beginScope()),
-      () => body,
-      (frame, exit) => Effect.sync(() => (Exit.isSuccess(exit) ? device.endScope(frame, reachable(exit.value, device), donated) : device.endScope(frame, new Set()))),
-    );
-    const failure = device.takeFailure();
+    const value = yield* stepScope(Effect.isEffect(step) ? step : Effect.sync(step), options);
+    const failure = takeFailure(yield* Device);
     if (failure) return yield* Effect.fail(failure);
     return value;
   });

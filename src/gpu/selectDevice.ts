@@ -1,5 +1,5 @@
-// Choosing where tensors live: "auto" (a hardware GPU if there is one, else the CPU), "cpu", or "webgpu"; as an Effect and as a Promise.
-import { Effect, Exit, Scope } from "effect";
+// Choosing where tensors live: "auto" (a hardware GPU if there is one, else the CPU), "cpu", or "webgpu", held for a scope (Device.layer's acquisition).
+import { Effect, type Scope } from "effect";
 import type { Backend } from "../ops/backend.js";
 import { cpuDevice } from "../ops/device.js";
 import { acquireWebGpu, softwareGpuAllowedByEnv } from "./GpuDevice.js";
@@ -16,38 +16,12 @@ const CHOICES: readonly DeviceChoice[] = ["auto", "cpu", "webgpu"];
 
 /**
  * The device for a choice, held for the enclosing scope: `auto` falls back to the CPU when there is no hardware
- * adapter (a software one only when allowed); `webgpu` fails with GpuUnavailable instead.
- * @example
- * const program = Effect.scoped(Effect.gen(function* () {
- *   const device = yield* selectDevice("auto");
- *   return await tensor([1, 2], { device }).mul(3).array();
- * }));
+ * adapter (a software one only when allowed); `webgpu` fails with GpuUnavailable instead. Internal: `Device.layer`
+ * is its public Effect form and `openDevice` its Promise form.
  */
 export const selectDevice = (choice: DeviceChoice, { allowSoftware = softwareGpuAllowedByEnv() }: SelectDeviceOptions = {}): Effect.Effect<Backend, GpuUnavailable, Scope.Scope> => {
-  if (!CHOICES.includes(choice)) throw new Error(`selectDevice: unknown device ${JSON.stringify(choice)} (expected "auto", "cpu" or "webgpu")`);
+  if (!CHOICES.includes(choice)) throw new Error(`Device.layer: unknown device ${JSON.stringify(choice)} (expected "auto", "cpu" or "webgpu")`);
   if (choice === "cpu") return Effect.succeed(cpuDevice);
   const gpu = acquireWebGpu({ allowSoftware }) as Effect.Effect<Backend, GpuUnavailable, Scope.Scope>;
   return choice === "webgpu" ? gpu : Effect.orElseSucceed(gpu, () => cpuDevice);
-};
-
-/** A device opened outside Effect, with the `close` that releases it. */
-export interface DeviceHandle {
-  readonly device: Backend;
-  close(): Promise<void>;
-}
-
-/**
- * Promise form of selectDevice: opens the device and returns it with a `close` (rejects with GpuUnavailable).
- * @example
- * const { device, close } = await openDevice("auto");
- * try { console.log(await tensor([1, 2], { device }).sum().array()); } finally { await close(); }
- */
-export const openDevice = async (choice: DeviceChoice, options: SelectDeviceOptions = {}): Promise<DeviceHandle> => {
-  const scope = await Effect.runPromise(Scope.make());
-  const exit = await Effect.runPromiseExit(Scope.provide(scope)(selectDevice(choice, options)));
-  if (Exit.isFailure(exit)) {
-    await Effect.runPromise(Scope.close(scope, Exit.void));
-    return Effect.runPromise(Effect.failCause(exit.cause));
-  }
-  return { device: exit.value, close: () => Effect.runPromise(Scope.close(scope, Exit.void)) };
 };

@@ -46,7 +46,7 @@ export interface WebGpuBackend extends Backend {
    * Closes the innermost scope, releasing its storage except `keep` (which moves to the enclosing scope), and the
    * `donated` storage (inputs the result replaces) that `keep` does not hold.
    */
-  endScope(frame: ScopeFrame, keep: ReadonlySet<GpuStorage>, donated?: ReadonlySet<GpuStorage>): void;
+  endScope(frame: ScopeFrame, keep: ReadonlySet<unknown>, donated?: ReadonlySet<unknown>): void;
   /** Destroys the device (its buffers go with it); later use fails with DeviceLost. */
   destroy(): void;
 }
@@ -225,7 +225,7 @@ export const makeWebGpuBackend = (device: GPUDevice, info: GpuInfo): WebGpuBacke
         if (keep.has(s)) parent?.created.add(s);
         else ctx.release(s);
       }
-      if (donated) for (const s of donated) if (!keep.has(s)) ctx.release(s);
+      if (donated) for (const s of donated) if (!keep.has(s) && s instanceof GpuStorage) ctx.release(s);
       if (!lost) batch.flush();
     },
     destroy: () => {

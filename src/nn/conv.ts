@@ -1,6 +1,6 @@
-// Convolution layers (torch.nn.Conv1d, Conv2d, ConvTranspose2d) with PyTorch's weight layouts, padding modes and default initialisation.
+// Convolution layers (torch.nn.Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d) with PyTorch's weight layouts, padding modes and default initialisation.
 import type { Tensor } from "../ops/Tensor.js";
-import { conv1d as conv1dOp, conv2d as conv2dOp, convTranspose2d as convTranspose2dOp } from "../ops/conv.js";
+import { conv1d as conv1dOp, conv2d as conv2dOp, convTranspose1d as convTranspose1dOp, convTranspose2d as convTranspose2dOp } from "../ops/conv.js";
 import { pad as padOp, type PadMode } from "../ops/padding.js";
 import { shapeStr } from "../ops/_shape.js";
 import { defineModule, type Module } from "./Module.js";
@@ -137,14 +137,23 @@ export interface ConvTranspose2dOptions {
   readonly dilation?: number | readonly [number, number];
 }
 
-/**
- * Transposed 2-D convolution (torch.nn.ConvTranspose2d); weight [in, out/groups, kh, kw], initialised as PyTorch
- * does (its fan_in is computed from that layout, i.e. out/groups·kh·kw).
- * @example
- * nn.convTranspose2d({ inChannels: 4, outChannels: 2, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1 }); // doubles H and W
- */
-export const convTranspose2d = (o: ConvTranspose2dOptions): Module => {
-  const kind = "ConvTranspose2d";
+/** ConvTranspose1d's constructor arguments (torch.nn.ConvTranspose1d). */
+export interface ConvTranspose1dOptions {
+  readonly inChannels: number;
+  readonly outChannels: number;
+  readonly kernelSize: number | readonly [number];
+  readonly stride?: number | readonly [number];
+  readonly padding?: number | readonly [number];
+  readonly outputPadding?: number | readonly [number];
+  readonly groups?: number;
+  readonly bias?: boolean;
+  readonly dilation?: number | readonly [number];
+}
+
+type TransposeOptions = ConvTranspose1dOptions | ConvTranspose2dOptions;
+
+/** The shared body of ConvTranspose1d/2d: checks, PyTorch's weight layout [in, out/groups, ...k], init and repr. */
+const convTransposeLayer = (kind: string, dims: 1 | 2, o: TransposeOptions, op: (x: Tensor, w: Tensor, bias: Tensor | undefined, g: Geometry) => Tensor): Module => {
   const { inChannels, outChannels, groups = 1, bias = true } = o;
   checkInt(kind, "inChannels", inChannels);
   checkInt(kind, "outChannels", outChannels);
@@ -152,11 +161,11 @@ export const convTranspose2d = (o: ConvTranspose2dOptions): Module => {
   checkBool(kind, "bias", bias);
   if (inChannels % groups !== 0) throw new Error(`${kind}: inChannels=${inChannels} must be divisible by groups=${groups}`);
   if (outChannels % groups !== 0) throw new Error(`${kind}: outChannels=${outChannels} must be divisible by groups=${groups}`);
-  const kernel = checkTuple(kind, "kernelSize", o.kernelSize, 2) as [number, number];
-  const stride = checkTuple(kind, "stride", o.stride ?? 1, 2) as [number, number];
-  const padding = checkTuple(kind, "padding", o.padding ?? 0, 2, 0) as [number, number];
-  const outputPadding = checkTuple(kind, "outputPadding", o.outputPadding ?? 0, 2, 0) as [number, number];
-  const dilation = checkTuple(kind, "dilation", o.dilation ?? 1, 2) as [number, number];
+  const kernel = checkTuple(kind, "kernelSize", o.kernelSize, dims);
+  const stride = checkTuple(kind, "stride", o.stride ?? 1, dims);
+  const padding = checkTuple(kind, "padding", o.padding ?? 0, dims, 0);
+  const outputPadding = checkTuple(kind, "outputPadding", o.outputPadding ?? 0, dims, 0);
+  const dilation = checkTuple(kind, "dilation", o.dilation ?? 1, dims);
   const weightShape = [inChannels, outChannels / groups, ...kernel];
   const { fanIn } = calculateFanInAndFanOut(weightShape);
   const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
@@ -175,9 +184,39 @@ export const convTranspose2d = (o: ConvTranspose2dOptions): Module => {
       ...(bias ? { bias: { shape: [outChannels], init: uniform({ a: -bound, b: bound }) } } : {}),
     },
     forward: ({ params, fail }, x: Tensor) => {
-      const c = x.shape[x.ndim - 3];
-      if ((x.ndim === 3 || x.ndim === 4) && c !== inChannels) fail(`input shape ${shapeStr(x.shape)} has ${c} channels, expected inChannels=${inChannels}`);
-      return convTranspose2dOp(x, params.weight, { bias: bias ? params.bias : undefined, stride, padding, outputPadding, dilation, groups });
+      const c = x.shape[x.ndim - 1 - dims];
+      if ((x.ndim === dims + 1 || x.ndim === dims + 2) && c !== inChannels)
+        fail(`input shape ${shapeStr(x.shape)} has ${c} channels, expected inChannels=${inChannels}`);
+      return op(x, params.weight, bias ? params.bias : undefined, { stride, padding, outputPadding, dilation, groups });
     },
   });
 };
+
+interface Geometry {
+  readonly stride: readonly number[];
+  readonly padding: readonly number[];
+  readonly outputPadding: readonly number[];
+  readonly dilation: readonly number[];
+  readonly groups: number;
+}
+
+const two = (v: readonly number[]): [number, number] => [v[0]!, v[1]!];
+
+/**
+ * Transposed 2-D convolution (torch.nn.ConvTranspose2d); weight [in, out/groups, kh, kw], initialised as PyTorch
+ * does (its fan_in is computed from that layout, i.e. out/groups·kh·kw).
+ * @example
+ * nn.convTranspose2d({ inChannels: 4, outChannels: 2, kernelSize: 3, stride: 2, padding: 1, outputPadding: 1 }); // doubles H and W
+ */
+export const convTranspose2d = (o: ConvTranspose2dOptions): Module =>
+  convTransposeLayer("ConvTranspose2d", 2, o, (x, w, bias, g) =>
+    convTranspose2dOp(x, w, { bias, stride: two(g.stride), padding: two(g.padding), outputPadding: two(g.outputPadding), dilation: two(g.dilation), groups: g.groups }));
+
+/**
+ * Transposed 1-D convolution (torch.nn.ConvTranspose1d); weight [in, out/groups, k], state_dict keys weight and bias.
+ * @example
+ * nn.convTranspose1d({ inChannels: 8, outChannels: 4, kernelSize: 4, stride: 2, padding: 1 }); // doubles L
+ */
+export const convTranspose1d = (o: ConvTranspose1dOptions): Module =>
+  convTransposeLayer("ConvTranspose1d", 1, o, (x, w, bias, g) =>
+    convTranspose1dOp(x, w, { bias, stride: g.stride[0]!, padding: g.padding[0]!, outputPadding: g.outputPadding[0]!, dilation: g.dilation[0]!, groups: g.groups }));

@@ -7,6 +7,8 @@ export { defineModule } from "./Module.js";
 export { sequential, type Sequential, type Layer } from "./sequential.js";
 export { linear, bilinear, type LinearOptions, type BilinearOptions } from "./linear.js";
 export { conv1d, conv2d, convTranspose2d, type Conv1dOptions, type Conv2dOptions, type ConvTranspose2dOptions, type PaddingMode } from "./conv.js";
+export { convTranspose1d, type ConvTranspose1dOptions } from "./conv.js";
+export { instanceNorm1d, instanceNorm2d, type InstanceNormOptions } from "./normalization.js";
 export {
   maxPool1d, maxPool2d, avgPool1d, avgPool2d, adaptiveAvgPool2d, adaptiveMaxPool2d,
   type MaxPool1dOptions, type MaxPool2dOptions, type AvgPool1dOptions, type AvgPool2dOptions, type PoolWithIndices,

@@ -1,8 +1,9 @@
-// Normalisation layers (torch.nn.BatchNorm1d/2d, LayerNorm, GroupNorm); BatchNorm keeps its running statistics as state.
+// Normalisation layers (torch.nn.BatchNorm1d/2d, InstanceNorm1d/2d, LayerNorm, GroupNorm); running statistics live in the state.
 import type { Tensor } from "../ops/Tensor.js";
 import { add } from "../ops/elementwise.js";
 import { scalar } from "../ops/creation.js";
-import { batchNorm as batchNormOp, groupNorm as groupNormOp, layerNorm as layerNormOp } from "../ops/normalization.js";
+import { batchNorm as batchNormOp, groupNorm as groupNormOp, instanceNorm as instanceNormOp, layerNorm as layerNormOp } from "../ops/normalization.js";
+import { reshape } from "../ops/layout.js";
 import { sameShape, shapeStr, type Shape } from "../ops/_shape.js";
 import { defineModule, type Module, type TensorSpec } from "./Module.js";
 import { ones, zeros } from "./init.js";
@@ -142,3 +143,74 @@ export const groupNorm = ({ numGroups, numChannels, eps = 1e-5, affine = true }:
     },
   });
 };
+
+export interface InstanceNormOptions {
+  readonly numFeatures: number;
+  readonly eps?: number;
+  /** Weight of each batch in the running averages (default 0.1). */
+  readonly momentum?: number;
+  /** Learn a per-channel scale and shift (default false, as PyTorch). */
+  readonly affine?: boolean;
+  /** Keep running statistics and use them in evaluation (default false, as PyTorch). */
+  readonly trackRunningStats?: boolean;
+}
+
+const instanceNormLayer = (kind: string, spatial: number, o: InstanceNormOptions): Module => {
+  const { numFeatures: c, eps = 1e-5, momentum = 0.1, affine = false, trackRunningStats = false } = o;
+  checkInt(kind, "numFeatures", c);
+  checkNumber(kind, "eps", eps);
+  checkNumber(kind, "momentum", momentum);
+  checkBool(kind, "affine", affine);
+  checkBool(kind, "trackRunningStats", trackRunningStats);
+  return defineModule({
+    kind,
+    config: { numFeatures: c, eps, momentum, affine, trackRunningStats },
+    extraRepr: `${c}, eps=${pyFloat(eps)}, momentum=${pyFloat(momentum)}, affine=${pyBool(affine)}, track_running_stats=${pyBool(trackRunningStats)}`,
+    params: { ...(affine ? affineSpecs([c]) : {}) },
+    state: {
+      ...(trackRunningStats
+        ? {
+            running_mean: { shape: [c], init: zeros() },
+            running_var: { shape: [c], init: ones() },
+            // PyTorch registers it (it is in the state_dict) but InstanceNorm never advances it.
+            num_batches_tracked: { shape: [], init: () => scalar(0, { dtype: "int32" }) },
+          }
+        : {}),
+    },
+    forward: ({ params, state, training, fail, setState }, input: Tensor) => {
+      const rank = spatial + 2;
+      if (input.ndim !== rank && input.ndim !== rank - 1)
+        fail(`expected ${rank - 1}D (unbatched) or ${rank}D (batched) input (got ${input.ndim}D input of shape ${shapeStr(input.shape)})`);
+      const x = input.ndim === rank ? input : reshape(input, [1, ...input.shape]);
+      // As PyTorch: a channel count other than numFeatures is an error only where per-channel tensors must match it.
+      if ((affine || trackRunningStats) && x.shape[1] !== c)
+        fail(`input shape ${shapeStr(input.shape)} has ${x.shape[1]} channels, expected numFeatures=${c}`);
+      const useInputStats = training || !trackRunningStats;
+      const r = instanceNormOp(x, {
+        weight: affine ? params.weight : undefined,
+        bias: affine ? params.bias : undefined,
+        runningMean: trackRunningStats ? state.running_mean : undefined,
+        runningVar: trackRunningStats ? state.running_var : undefined,
+        useInputStats,
+        momentum,
+        eps,
+      });
+      if (trackRunningStats && useInputStats) setState({ running_mean: r.runningMean!, running_var: r.runningVar!, num_batches_tracked: state.num_batches_tracked! });
+      return input.ndim === rank ? r.output : reshape(r.output, input.shape);
+    },
+  });
+};
+
+/**
+ * Instance normalisation of [N, C, L] or unbatched [C, L] (torch.nn.InstanceNorm1d): each sample's channel on its own.
+ * @example
+ * nn.instanceNorm1d({ numFeatures: 4, affine: true });
+ */
+export const instanceNorm1d = (options: InstanceNormOptions): Module => instanceNormLayer("InstanceNorm1d", 1, options);
+
+/**
+ * Instance normalisation of [N, C, H, W] or unbatched [C, H, W] (torch.nn.InstanceNorm2d), as in style transfer.
+ * @example
+ * nn.instanceNorm2d({ numFeatures: 64, trackRunningStats: true }); // state: running_mean, running_var, num_batches_tracked
+ */
+export const instanceNorm2d = (options: InstanceNormOptions): Module => instanceNormLayer("InstanceNorm2d", 2, options);

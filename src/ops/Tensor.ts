@@ -106,8 +106,8 @@ export class Tensor {
 
   // ---- elementwise ----------------------------------------------------------------------------
 
-  add(other: Scalar): Tensor { return E.add(this, other); }
-  sub(other: Scalar): Tensor { return E.sub(this, other); }
+  add(other: Scalar, opts?: E.AlphaOptions): Tensor { return E.add(this, other, opts); }
+  sub(other: Scalar, opts?: E.AlphaOptions): Tensor { return E.sub(this, other, opts); }
   mul(other: Scalar): Tensor { return E.mul(this, other); }
   div(other: Scalar): Tensor { return E.div(this, other); }
   pow(other: Scalar): Tensor { return E.pow(this, other); }
@@ -139,8 +139,22 @@ export class Tensor {
   sum(axis?: Axes, opts?: { keepdim?: boolean }): Tensor { return R.sum(this, axis, opts); }
   mean(axis?: Axes, opts?: { keepdim?: boolean }): Tensor { return R.mean(this, axis, opts); }
   prod(axis?: Axes, opts?: { keepdim?: boolean }): Tensor { return R.prod(this, axis, opts); }
-  max(axis?: Axes, opts?: { keepdim?: boolean }): Tensor { return R.max(this, axis, opts); }
-  min(axis?: Axes, opts?: { keepdim?: boolean }): Tensor { return R.min(this, axis, opts); }
+  /** torch.max: of all elements, or `{ values, indices }` along one `dim` (an axis list reduces like `amax`). */
+  max(): Tensor;
+  max(dim: number, opts?: { keepdim?: boolean }): R.ValuesIndices;
+  /** @deprecated An axis list reduces like `amax`; call `amax` for that. */
+  max(axes: readonly number[] | undefined, opts?: { keepdim?: boolean }): Tensor;
+  max(axis?: Axes, opts?: { keepdim?: boolean }): Tensor | R.ValuesIndices { return typeof axis === "number" ? R.max(this, axis, opts) : R.max(this, axis, opts); }
+  /** torch.min: of all elements, or `{ values, indices }` along one `dim` (an axis list reduces like `amin`). */
+  min(): Tensor;
+  min(dim: number, opts?: { keepdim?: boolean }): R.ValuesIndices;
+  /** @deprecated An axis list reduces like `amin`; call `amin` for that. */
+  min(axes: readonly number[] | undefined, opts?: { keepdim?: boolean }): Tensor;
+  min(axis?: Axes, opts?: { keepdim?: boolean }): Tensor | R.ValuesIndices { return typeof axis === "number" ? R.min(this, axis, opts) : R.min(this, axis, opts); }
+  /** Maximum over one or several axes (all when omitted), ties sharing the gradient (torch.amax). */
+  amax(axis?: Axes, opts?: { keepdim?: boolean }): Tensor { return R.amax(this, axis, opts); }
+  /** Minimum over one or several axes (all when omitted), ties sharing the gradient (torch.amin). */
+  amin(axis?: Axes, opts?: { keepdim?: boolean }): Tensor { return R.amin(this, axis, opts); }
   argmax(axis?: number, opts?: { keepdim?: boolean }): Tensor { return R.argmax(this, axis, opts); }
   argmin(axis?: number, opts?: { keepdim?: boolean }): Tensor { return R.argmin(this, axis, opts); }
   softmax(axis = -1): Tensor { return A.softmax(this, axis); }

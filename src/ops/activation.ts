@@ -1,7 +1,7 @@
 // Activation functions as in torch.nn.functional: softmax/logSoftmax, the ReLU family, GELU, SiLU, softplus, mish.
 import type { Tensor } from "./Tensor.js";
 import * as E from "./elementwise.js";
-import { max, sum } from "./reduce.js";
+import { amax, sum } from "./reduce.js";
 import { detach } from "./detach.js";
 import { normAxis, shapeStr } from "./_shape.js";
 
@@ -14,7 +14,7 @@ const requireFloat = (op: string, x: Tensor): void => {
 const shifted = (op: string, x: Tensor, axis: number): [Tensor, number] => {
   requireFloat(op, x);
   const a = normAxis(op, axis, x.ndim);
-  return [E.sub(x, detach(max(x, a, { keepdim: true }))), a];
+  return [E.sub(x, detach(amax(x, a, { keepdim: true }))), a];
 };
 
 /**

@@ -1,4 +1,4 @@
-// Convolutions over NCHW as torch.nn.functional computes them: conv1d/conv2d as im2col + matmul, convTranspose2d as matmul + col2im.
+// Convolutions over NCHW as torch.nn.functional computes them: conv1d/conv2d as im2col + matmul, convTranspose1d/2d as matmul + col2im.
 import type { Tensor } from "./Tensor.js";
 import { applyPrim } from "./apply.js";
 import { shapeStr, windowCount } from "./_shape.js";
@@ -146,6 +146,38 @@ export const conv1d = (x: Tensor, weight: Tensor, { bias, stride = 1, padding = 
   return bx.unbatch(reshape(y, [y.shape[0]!, y.shape[1]!, y.shape[3]!]));
 };
 
+/** col2im of wᵀ·x: x [N, Cin, H, W] with w [Cin, Cout/G, kh, kw] → [N, Cout, OH, OW]; messages name the caller's dims. */
+const transposeCore = (
+  op: string, dims: number, x: Tensor, weight: Tensor, s: [number, number], d: [number, number], pad: [number, number],
+  op2: [number, number], groups: number, origX: Tensor, origW: Tensor,
+): Tensor => {
+  const [n, cin, h, w] = x.shape as [number, number, number, number];
+  const [ph, pw] = pad;
+  if (!(op2[0] < Math.max(s[0], d[0]) && op2[1] < Math.max(s[1], d[1])))
+    throw new Error(`${op}: outputPadding ${spatial(op2, dims)} must be smaller than either stride ${spatial(s, dims)} or dilation ${spatial(d, dims)}`);
+  const [, coutG, kh, kw] = weight.shape as [number, number, number, number];
+  const oh = (h - 1) * s[0] - 2 * ph + d[0] * (kh - 1) + op2[0] + 1;
+  const ow = (w - 1) * s[1] - 2 * pw + d[1] * (kw - 1) + op2[1] + 1;
+  if (oh <= 0 || ow <= 0)
+    throw new Error(`${op}: output size ${spatial([oh, ow], dims)} is not positive (input shape ${shapeStr(origX.shape)}, weight shape ${shapeStr(origW.shape)}, padding ${spatial(pad, dims)})`);
+  const G = groups;
+  const k = coutG * kh * kw;
+  const wr = reshape(weight, [G, cin / G, k]);
+  const a = G === 1 ? wr : reshape(expand(reshape(wr, [1, G, cin / G, k]), [n, G, cin / G, k]), [n * G, cin / G, k]);
+  // Each input pixel scatters its kernel-sized patch: columns wᵀ·x, then col2im sums the overlapping patches.
+  const cols = applyPrim("matmul", [a, reshape(x, [n * G, cin / G, h * w])], { transA: true, transB: false });
+  // The bottom/right padding is trimmed by outputPadding so that exactly H×W windows fit the output; it goes
+  // negative only when stride ≤ outputPadding < dilation, where the kernels simply clip.
+  const trim = [Math.max(0, op2[0] - s[0] + 1), Math.max(0, op2[1] - s[1] + 1)];
+  return applyPrim("fold", [reshape(cols, [n, coutG * G * kh * kw, h * w])], {
+    kernel: [kh, kw],
+    stride: s,
+    dilation: d,
+    padding: [ph, ph - trim[0]!, pw, pw - trim[1]!],
+    size: [oh, ow],
+  });
+};
+
 /**
  * Transposed 2-D convolution (the gradient of conv2d with respect to its input), weights [Cin, Cout/groups, kH, kW],
  * as torch.nn.functional.conv_transpose2d.
@@ -160,34 +192,47 @@ export const convTranspose2d = (
   const op = "convTranspose2d";
   const bx = batched(op, x, 2, "C, H, W");
   if (weight.ndim !== 4) throw new Error(`${op}: weight shape ${shapeStr(weight.shape)} must be 4-D [Cin, Cout/groups, kH, kW]`);
-  const [n, cin, h, w] = bx.x.shape as [number, number, number, number];
-  checkChannels(op, x, weight, cin, weight.shape[1]!, weight.shape[0]!, groups, true, bias);
+  checkChannels(op, x, weight, bx.x.shape[1]!, weight.shape[1]!, weight.shape[0]!, groups, true, bias);
   const s = pair(op, "stride", stride, 1);
   const d = pair(op, "dilation", dilation, 1);
-  const [ph, pw] = pair(op, "padding", padding, 0);
+  const pad = pair(op, "padding", padding, 0);
   const op2 = pair(op, "outputPadding", outputPadding, 0);
-  if (!(op2[0] < Math.max(s[0], d[0]) && op2[1] < Math.max(s[1], d[1])))
-    throw new Error(`${op}: outputPadding ${shapeStr(op2)} must be smaller than either stride ${shapeStr(s)} or dilation ${shapeStr(d)}`);
-  const [, coutG, kh, kw] = weight.shape as [number, number, number, number];
-  const oh = (h - 1) * s[0] - 2 * ph + d[0] * (kh - 1) + op2[0] + 1;
-  const ow = (w - 1) * s[1] - 2 * pw + d[1] * (kw - 1) + op2[1] + 1;
-  if (oh <= 0 || ow <= 0)
-    throw new Error(`${op}: output size [${oh}, ${ow}] is not positive (input shape ${shapeStr(x.shape)}, weight shape ${shapeStr(weight.shape)}, padding [${ph}, ${pw}])`);
-  const G = groups;
-  const k = coutG * kh * kw;
-  const wr = reshape(weight, [G, cin / G, k]);
-  const a = G === 1 ? wr : reshape(expand(reshape(wr, [1, G, cin / G, k]), [n, G, cin / G, k]), [n * G, cin / G, k]);
-  // Each input pixel scatters its kernel-sized patch: columns wᵀ·x, then col2im sums the overlapping patches.
-  const cols = applyPrim("matmul", [a, reshape(bx.x, [n * G, cin / G, h * w])], { transA: true, transB: false });
-  // The bottom/right padding is trimmed by outputPadding so that exactly H×W windows fit the output; it goes
-  // negative only when stride ≤ outputPadding < dilation, where the kernels simply clip.
-  const trim = [Math.max(0, op2[0] - s[0] + 1), Math.max(0, op2[1] - s[1] + 1)];
-  const y = applyPrim("fold", [reshape(cols, [n, coutG * G * kh * kw, h * w])], {
-    kernel: [kh, kw],
-    stride: s,
-    dilation: d,
-    padding: [ph, ph - trim[0]!, pw, pw - trim[1]!],
-    size: [oh, ow],
-  });
-  return bx.unbatch(withBias(y, bias));
+  return bx.unbatch(withBias(transposeCore(op, 2, bx.x, weight, s, d, pad, op2, groups, x, weight), bias));
+};
+
+/** Options of convTranspose1d (torch.nn.functional.conv_transpose1d). */
+export interface ConvTranspose1dOptions {
+  readonly bias?: Tensor | undefined;
+  readonly stride?: number;
+  /** Removed from each end of the output (the padding of the convolution this transposes). */
+  readonly padding?: number;
+  /** Added to the end of the output to pick one of the lengths a strided convolution maps from. */
+  readonly outputPadding?: number;
+  readonly dilation?: number;
+  readonly groups?: number;
+}
+
+/**
+ * Transposed 1-D convolution of [N, Cin, L] (or unbatched [Cin, L]) with weights [Cin, Cout/groups, k], as
+ * torch.nn.functional.conv_transpose1d: a 1×L image through the 2-D transposed convolution.
+ * @example
+ * convTranspose1d(x, w, { stride: 2 }).shape; // x [1, 4, 8], w [4, 2, 2] → [1, 2, 16]
+ */
+export const convTranspose1d = (
+  x: Tensor,
+  weight: Tensor,
+  { bias, stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1 }: ConvTranspose1dOptions = {},
+): Tensor => {
+  const op = "convTranspose1d";
+  const bx = batched(op, x, 1, "C, L");
+  if (weight.ndim !== 3) throw new Error(`${op}: weight shape ${shapeStr(weight.shape)} must be 3-D [Cin, Cout/groups, k]`);
+  checkChannels(op, x, weight, bx.x.shape[1]!, weight.shape[1]!, weight.shape[0]!, groups, true, bias);
+  const s = single(op, "stride", stride, 1);
+  const d = single(op, "dilation", dilation, 1);
+  const p = single(op, "padding", padding, 0);
+  const o = single(op, "outputPadding", outputPadding, 0);
+  const [n, c, l] = bx.x.shape as [number, number, number];
+  const w4 = reshape(weight, [weight.shape[0]!, weight.shape[1]!, 1, weight.shape[2]!]);
+  const y = withBias(transposeCore(op, 1, reshape(bx.x, [n, c, 1, l]), w4, [1, s], [1, d], [0, p], [0, o], groups, x, weight), bias);
+  return bx.unbatch(reshape(y, [y.shape[0]!, y.shape[1]!, y.shape[3]!]));
 };

@@ -90,10 +90,34 @@ const logical = (name: string, op: BinaryOp) => (a: TensorLike, b: TensorLike): 
   return binaryOp(name, op, a, b, "bool");
 };
 
-/** a + b with broadcasting (logical or on two bools, as in PyTorch). */
-export const add = arith("add", "add");
-/** a - b with broadcasting. */
-export const sub = arith("sub", "sub");
+/** Options of add and sub (torch.add / torch.sub). */
+export interface AlphaOptions {
+  /** Multiplies b before it is added or subtracted (default 1), as torch.add(a, b, alpha=...). */
+  readonly alpha?: number;
+}
+
+const plainAdd = arith("add", "add");
+const plainSub = arith("sub", "sub");
+
+/** b · alpha, checked as torch.add does: alpha must be a number, an integer for integer operands and a bool for bools. */
+const scaled = (name: string, a: TensorLike, b: TensorLike, alpha: number | undefined): TensorLike => {
+  if (alpha === undefined || alpha === 1) return b;
+  if (typeof alpha !== "number" || Number.isNaN(alpha)) throw new Error(`${name}: alpha must be a number, got ${String(alpha)}`);
+  const dt = resultType(a, b);
+  if (dt !== "float32" && !Number.isInteger(alpha))
+    throw new Error(`${name}: alpha ${alpha} must be an integer for ${dt} operands (the result would not be ${dt}); cast to float32 first`);
+  if (dt === "bool") throw new Error(`${name}: alpha is not supported for bool operands`);
+  return typeof b === "number" ? b * alpha : mul(b, alpha);
+};
+
+/**
+ * a + alpha · b with broadcasting (logical or on two bools, as in PyTorch).
+ * @example
+ * add(x, g, { alpha: -0.1 }); // x - 0.1·g, as torch.add(x, g, alpha=-0.1)
+ */
+export const add = (a: TensorLike, b: TensorLike, { alpha }: AlphaOptions = {}): Tensor => plainAdd(a, scaled("add", a, b, alpha));
+/** a - alpha · b with broadcasting (torch.sub). */
+export const sub = (a: TensorLike, b: TensorLike, { alpha }: AlphaOptions = {}): Tensor => plainSub(a, scaled("sub", a, b, alpha));
 /** a * b with broadcasting (logical and on two bools, as in PyTorch). */
 export const mul = arith("mul", "mul");
 /** True division a / b (always float32, like PyTorch's `/`). */

@@ -7,7 +7,7 @@ export type { Prim, PrimParams, UnaryOp, BinaryOp } from "./primitive.js";
 export { cpuDevice, defaultDevice } from "./device.js";
 export * from "./creation.js";
 export * from "./elementwise.js";
-export { sum, mean, prod, max, min, argmax, argmin, variance, variance as var_, std, logsumexp, norm, cumsum, type ReduceOptions, type VarOptions, type NormOptions } from "./reduce.js";
+export { sum, mean, prod, max, min, amax, amin, argmax, argmin, variance, variance as var_, std, logsumexp, norm, cumsum, type ReduceOptions, type VarOptions, type NormOptions, type ValuesIndices } from "./reduce.js";
 export * from "./layout.js";
 export * from "./linalg.js";
 export * from "./random.js";

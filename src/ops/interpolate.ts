@@ -1,4 +1,4 @@
-// Resampling of [N, C, L] and [N, C, H, W] tensors, as torch.nn.functional.interpolate: index selection plus linear blends, so gradients flow.
+// Resampling of [N, C, L] and [N, C, H, W] tensors, as torch.nn.functional.interpolate: index selection plus linear or cubic blends, so gradients flow.
 import type { Tensor } from "./Tensor.js";
 import { applyPrim } from "./apply.js";
 import { shapeStr } from "./_shape.js";
@@ -8,7 +8,7 @@ import { adaptiveAvgPool1d, adaptiveAvgPool2d } from "./pool.js";
 import { checkFloat } from "./_window.js";
 
 /** How output samples are taken from the input grid ("area" is adaptive average pooling). */
-export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "area";
+export type InterpolateMode = "nearest" | "nearest-exact" | "linear" | "bilinear" | "bicubic" | "area";
 
 /** Options of interpolate (torch.nn.functional.interpolate); give exactly one of size and scaleFactor. */
 export interface InterpolateOptions {
@@ -17,7 +17,7 @@ export interface InterpolateOptions {
   /** Output size = floor(input size · scaleFactor); the factor itself is used for the source coordinates too. */
   readonly scaleFactor?: number | readonly number[] | undefined;
   readonly mode?: InterpolateMode;
-  /** linear/bilinear only: map the corner pixels' centres onto each other instead of the corners of the grid. */
+  /** linear/bilinear/bicubic only: map the corner pixels' centres onto each other instead of the corners of the grid. */
   readonly alignCorners?: boolean | undefined;
   /** Derive the source coordinates from the computed output size instead of from scaleFactor. */
   readonly recomputeScaleFactor?: boolean | undefined;
@@ -60,6 +60,34 @@ const linearWeights = (inSize: number, outSize: number, alignCorners: boolean, s
   return { i0, i1, w0, w1 };
 };
 
+/** Keys' cubic convolution weights for the four taps at offsets -1, 0, 1, 2 from floor(src), with PyTorch's A = -0.75. */
+const cubicTaps = (t: number): [number, number, number, number] => {
+  const A = -0.75;
+  const near = (d: number) => ((A + 2) * d - (A + 3)) * d * d + 1;
+  const far = (d: number) => ((A * d - 5 * A) * d + 8 * A) * d - 4 * A;
+  return [far(t + 1), near(t), near(1 - t), far(2 - t)];
+};
+
+/**
+ * PyTorch's bicubic source taps: the source coordinate is not clamped at 0 (unlike linear), and each of the four
+ * taps reads the nearest valid pixel when it falls outside the input (edge replication).
+ */
+const cubicWeights = (inSize: number, outSize: number, alignCorners: boolean, scale: number | undefined) => {
+  const idx = [0, 1, 2, 3].map(() => new Int32Array(outSize));
+  const wts = [0, 1, 2, 3].map(() => new Float32Array(outSize));
+  const ratio = alignCorners ? (outSize > 1 ? f32((inSize - 1) / (outSize - 1)) : 0) : scaleOf(inSize, outSize, scale);
+  for (let o = 0; o < outSize; o++) {
+    const src = f32(alignCorners ? ratio * o : ratio * (o + 0.5) - 0.5);
+    const base = Math.floor(src);
+    const taps = cubicTaps(f32(src - base));
+    for (let k = 0; k < 4; k++) {
+      idx[k]![o] = Math.min(Math.max(base - 1 + k, 0), inSize - 1);
+      wts[k]![o] = taps[k]!;
+    }
+  }
+  return { idx, wts };
+};
+
 const select = (x: Tensor, axis: number, idx: Int32Array): Tensor =>
   applyPrim("indexSelect", [x, fromTyped(idx, [idx.length], { device: x.device })], { axis });
 
@@ -72,9 +100,14 @@ const resampleAxis = (x: Tensor, axis: number, outSize: number, mode: Interpolat
   }
   // PyTorch copies when the size is unchanged, whatever the scale factor.
   if (outSize === inSize) return x;
-  const { i0, i1, w0, w1 } = linearWeights(inSize, outSize, alignCorners, scale);
   const wShape = [outSize, ...Array<number>(x.ndim - 1 - axis).fill(1)];
   const weight = (w: Float32Array) => fromTyped(w, wShape, { device: x.device });
+  if (mode === "bicubic") {
+    // Bicubic is separable: PyTorch's 4×4 weights are the products of these per-axis ones.
+    const { idx, wts } = cubicWeights(inSize, outSize, alignCorners, scale);
+    return idx.map((ix, k) => mul(select(x, axis, ix), weight(wts[k]!))).reduce((a, b) => add(a, b));
+  }
+  const { i0, i1, w0, w1 } = linearWeights(inSize, outSize, alignCorners, scale);
   return add(mul(select(x, axis, i0), weight(w0)), mul(select(x, axis, i1), weight(w1)));
 };
 
@@ -91,13 +124,13 @@ export const interpolate = (
 ): Tensor => {
   const op = "interpolate";
   if (x.ndim !== 3 && x.ndim !== 4) throw new Error(`${op}: input shape ${shapeStr(x.shape)} must be 3-D [N, C, L] or 4-D [N, C, H, W]`);
-  const modes: readonly InterpolateMode[] = ["nearest", "nearest-exact", "linear", "bilinear", "area"];
+  const modes: readonly InterpolateMode[] = ["nearest", "nearest-exact", "linear", "bilinear", "bicubic", "area"];
   if (!modes.includes(mode)) throw new Error(`${op}: unknown mode "${mode as string}" (expected one of ${modes.join(", ")})`);
-  if ((mode === "linear" && x.ndim !== 3) || (mode === "bilinear" && x.ndim !== 4))
+  if ((mode === "linear" && x.ndim !== 3) || ((mode === "bilinear" || mode === "bicubic") && x.ndim !== 4))
     throw new Error(`${op}: mode "${mode}" needs ${mode === "linear" ? "3-D [N, C, L]" : "4-D [N, C, H, W]"} input, got shape ${shapeStr(x.shape)}`);
-  const linear = mode === "linear" || mode === "bilinear";
+  const linear = mode === "linear" || mode === "bilinear" || mode === "bicubic";
   if (alignCorners !== undefined && !linear)
-    throw new Error(`${op}: alignCorners can only be set with the interpolating modes linear and bilinear, not "${mode}"`);
+    throw new Error(`${op}: alignCorners can only be set with the interpolating modes linear, bilinear and bicubic, not "${mode}"`);
   checkFloat(op, "input", x);
   const dims = x.ndim - 2;
   const inSizes = x.shape.slice(2);

@@ -6,6 +6,7 @@ import { reshape, unsqueeze } from "./layout.js";
 import { arange } from "./creation.js";
 import { logSoftmax, logsigmoid } from "./activation.js";
 import { checkIndexRange } from "./oneHot.js";
+import { detach } from "./detach.js";
 import { broadcastShapes, sameShape, shapeStr, type Shape } from "./_shape.js";
 
 /** How per-element losses are combined: averaged (default), summed, or returned as they are. */
@@ -217,7 +218,8 @@ const clampedLog = (p: Tensor): Tensor => {
 };
 
 /**
- * Binary cross-entropy of probabilities in [0, 1], as F.binary_cross_entropy (each log clamped at -100).
+ * Binary cross-entropy of probabilities in [0, 1], as F.binary_cross_entropy: each log clamped at -100, the gradient
+ * (p - t) / max((1 - p)·p, 1e-12) (first order only; the target's gradient uses the clamped logs, finite where PyTorch's is ±inf).
  * @example
  * binaryCrossEntropy(sigmoid(logits), labels);
  */
@@ -236,7 +238,12 @@ export const binaryCrossEntropy = (
       if (!(data[i]! >= 0 && data[i]! <= 1))
         throw new Error(`${op}: input must be probabilities in [0, 1], got ${data[i]} at flat index ${i} (shape ${shapeStr(probs.shape)})`);
   }
-  let loss = E.neg(E.add(E.mul(t, clampedLog(probs)), E.mul(E.sub(1, t), clampedLog(E.sub(1, probs)))));
+  // PyTorch differentiates the loss as (p - t) / max((1 - p)·p, 1e-12), not through the clamped logs (whose slope
+  // is 0 where they clamp): the value comes from p held constant, and p - p̄ (0, with slope 1) carries that gradient.
+  const p = detach(probs);
+  const value = E.neg(E.add(E.mul(t, clampedLog(p)), E.mul(E.sub(1, t), clampedLog(E.sub(1, p)))));
+  const slope = detach(E.div(E.sub(p, t), E.maximum(E.mul(E.sub(1, p), p), 1e-12)));
+  let loss = E.add(value, E.mul(E.sub(probs, p), slope));
   if (weight) loss = E.mul(loss, weight);
   return reduce(loss, reduction);
 };

@@ -1,4 +1,4 @@
-// Normalisation layers' math as in torch.nn.functional: batchNorm (returning new running stats), layerNorm, groupNorm.
+// Normalisation layers' math as in torch.nn.functional: batchNorm and instanceNorm (returning new running stats), layerNorm, groupNorm.
 import type { Tensor } from "./Tensor.js";
 import * as E from "./elementwise.js";
 import { mean } from "./reduce.js";
@@ -144,4 +144,61 @@ export const groupNorm = (x: Tensor, numGroups: number, { weight, bias, eps = 1e
   const grouped = reshape(x, [n, numGroups, x.size / Math.max(1, n * numGroups)]);
   const xhat = reshape(standardize(grouped, [2], eps).xhat, x.shape);
   return affine(xhat, weight, bias, x.shape.map((d, i) => (i === 1 ? d : 1)));
+};
+
+export interface InstanceNormOptions {
+  /** Running mean [C]: updated (as a new tensor) with input statistics, or used instead of them (useInputStats false). */
+  readonly runningMean?: Tensor | undefined;
+  /** Running variance [C], updated with the unbiased per-instance variance averaged over the batch. */
+  readonly runningVar?: Tensor | undefined;
+  /** Per-channel scale γ [C]. */
+  readonly weight?: Tensor | undefined;
+  /** Per-channel shift β [C]. */
+  readonly bias?: Tensor | undefined;
+  /** Normalise each instance with its own statistics (default true, F.instance_norm's use_input_stats). */
+  readonly useInputStats?: boolean;
+  /** Weight of the new statistic in the running average; default 0.1. */
+  readonly momentum?: number;
+  /** Added to the variance for stability; default 1e-5. */
+  readonly eps?: number;
+}
+
+/**
+ * Instance normalisation of [N, C, ...]: each sample's channel over its own spatial positions, as F.instance_norm.
+ * Running statistics, when given, come back updated beside the output (nothing is mutated).
+ * @example
+ * instanceNorm(x).output; // x [N, C, H, W], every [H, W] plane standardised
+ */
+export const instanceNorm = (
+  x: Tensor,
+  { runningMean, runningVar, weight, bias, useInputStats = true, momentum = 0.1, eps = 1e-5 }: InstanceNormOptions = {},
+): BatchNormResult => {
+  const op = "instanceNorm";
+  if (x.ndim < 3) throw new Error(`${op}: input shape ${shapeStr(x.shape)} must be at least 3-D [N, C, L, ...]`);
+  requireFloat(op, "input", x);
+  const [n, c] = x.shape as [number, number];
+  requireShape(op, "runningMean", runningMean, [c], "[C]");
+  requireShape(op, "runningVar", runningVar, [c], "[C]");
+  requireShape(op, "weight", weight, [c], "[C]");
+  requireShape(op, "bias", bias, [c], "[C]");
+  if ((runningMean === undefined) !== (runningVar === undefined))
+    throw new Error(`${op}: give both runningMean and runningVar or neither (input shape ${shapeStr(x.shape)})`);
+  const channelShape = x.shape.map((d, i) => (i === 1 ? d : 1));
+  if (!useInputStats) {
+    if (!runningMean || !runningVar)
+      throw new Error(`${op}: runningMean and runningVar are required when useInputStats is false, input shape ${shapeStr(x.shape)}`);
+    return batchNorm(x, { runningMean, runningVar, weight, bias, training: false, eps });
+  }
+  const axes = x.shape.flatMap((_, i) => (i < 2 ? [] : [i]));
+  const m = x.size / (n * c);
+  if (m <= 1) throw new Error(`${op}: expected more than 1 spatial element per channel, got input shape ${shapeStr(x.shape)}`);
+  const { xhat, mu, var: v } = standardize(x, axes, eps);
+  // PyTorch runs batch norm on [1, N·C, ...] and folds the N copies of the running statistics back by their mean.
+  const update = (running: Tensor | undefined, stat: Tensor): Tensor | undefined =>
+    running && detach(E.add(E.mul(running, 1 - momentum), E.mul(mean(reshape(detach(stat), [n, c]), 0), momentum)));
+  return {
+    output: affine(xhat, weight, bias, channelShape),
+    runningMean: update(runningMean, mu),
+    runningVar: update(runningVar, E.mul(v, m / (m - 1))),
+  };
 };

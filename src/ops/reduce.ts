@@ -5,6 +5,7 @@ import { normAxes, normAxis, sameShape, shapeStr, type Shape } from "./_shape.js
 import type { ReduceOp } from "./primitive.js";
 import * as E from "./elementwise.js";
 import { detach } from "./detach.js";
+import { scalar } from "./creation.js";
 
 export interface ReduceOptions {
   /** Keep reduced axes as size-1 dimensions (PyTorch's keepdim); default false. */
@@ -46,10 +47,63 @@ const reduceOp = (op: ReduceOp, x: Tensor, axis: Axes, { keepdim = false }: Redu
 export const sum = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("sum", x, axis, opts);
 /** Product over `axis` (all axes when omitted); the gradient is exact where elements are 0. */
 export const prod = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("prod", x, axis, opts);
-/** Maximum over `axis` (torch.amax); ties share the gradient. */
-export const max = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("max", x, axis, opts);
-/** Minimum over `axis` (torch.amin); ties share the gradient. */
-export const min = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("min", x, axis, opts);
+/**
+ * Maximum over one or several axes (all when omitted), as torch.amax: ties share the gradient evenly.
+ * @example
+ * amax(tensor([[1, 5], [5, 2]]), [0, 1]); // tensor(5.), each 5 gets half the gradient
+ */
+export const amax = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("max", x, axis, opts, "amax");
+/** Minimum over one or several axes (all when omitted), as torch.amin: ties share the gradient evenly. */
+export const amin = (x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor => reduceOp("min", x, axis, opts, "amin");
+
+/** The maxima or minima along one axis and where they are (torch.return_types.max / min). */
+export interface ValuesIndices {
+  readonly values: Tensor;
+  /** int32 positions along the axis: the first of equal values, or of NaNs, which win as in PyTorch. */
+  readonly indices: Tensor;
+}
+
+/** Values and indices along one axis: the index is argmax/argmin's, the value is gathered there so its gradient goes to that index alone. */
+const extremumAlong = (op: "max" | "min", x: Tensor, dim: number, keepdim: boolean): ValuesIndices => {
+  if (x.ndim === 0) {
+    normAxis(op, dim, 1);
+    return { values: x, indices: scalar(0, { dtype: "int32", device: x.device }) };
+  }
+  const a = normAxis(op, dim, x.ndim);
+  if (x.shape[a] === 0) throw new Error(`${op}: cannot reduce over an empty dimension of shape ${shapeStr(x.shape)} (dim ${dim})`);
+  const idx = applyPrim("argReduce", [x], { op: op === "max" ? "argmax" : "argmin", axis: a });
+  const values = applyPrim("gather", [x, idx], { axis: a });
+  return { values: finish(x, values, [a], keepdim), indices: finish(x, idx, [a], keepdim) };
+};
+
+/**
+ * As torch.max: of all elements without `dim` (ties share the gradient), or `{ values, indices }` along `dim`, where
+ * the whole gradient goes to the returned index. An axis list reduces like `amax` (kept for earlier callers).
+ * @example
+ * max(x);                          // a 0-d tensor
+ * const { values, indices } = max(logits, 1); // per row: the largest logit and its class
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
+/** @deprecated An axis list or undefined reduces like `amax`; call `amax` for that. */
+export function max(x: Tensor, axes: readonly number[] | undefined, opts?: ReduceOptions): Tensor;
+export function max(x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor | ValuesIndices {
+  return typeof axis === "number" ? extremumAlong("max", x, axis, opts.keepdim ?? false) : reduceOp("max", x, axis, opts);
+}
+
+/**
+ * As torch.min: of all elements without `dim` (ties share the gradient), or `{ values, indices }` along `dim`, where
+ * the whole gradient goes to the returned index. An axis list reduces like `amin` (kept for earlier callers).
+ * @example
+ * const { values, indices } = min(distances, 1); // the nearest centre of each point
+ */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, opts?: ReduceOptions): ValuesIndices;
+/** @deprecated An axis list or undefined reduces like `amin`; call `amin` for that. */
+export function min(x: Tensor, axes: readonly number[] | undefined, opts?: ReduceOptions): Tensor;
+export function min(x: Tensor, axis?: Axes, opts: ReduceOptions = {}): Tensor | ValuesIndices {
+  return typeof axis === "number" ? extremumAlong("min", x, axis, opts.keepdim ?? false) : reduceOp("min", x, axis, opts);
+}
 
 /** Number of elements reduced over `axes`. */
 const countOf = (x: Tensor, axes: readonly number[]): number => axes.reduce((n, a) => n * x.shape[a]!, 1);
@@ -99,7 +153,7 @@ export const logsumexp = (x: Tensor, axis?: Axes, { keepdim = false }: ReduceOpt
   const xf = E.cast(x, "float32");
   // An empty slice sums to 0, so its logsumexp is -inf; there is no maximum to shift by.
   if (axes.some((a) => x.shape[a] === 0)) return E.log(sum(E.exp(xf), axes, { keepdim }));
-  const m0 = detach(max(xf, axes, { keepdim: true }));
+  const m0 = detach(amax(xf, axes, { keepdim: true }));
   // An all -inf slice would give inf - inf = NaN; shift by 0 there instead.
   const m = E.where(E.eq(E.abs(m0), Infinity), 0, m0);
   const r = E.add(E.log(sum(E.exp(E.sub(xf, m)), axes, { keepdim: true })), m);
@@ -122,7 +176,7 @@ const safeRoot = (s: Tensor, p: number): Tensor => {
 export const norm = (x: Tensor, axis?: Axes, { p = 2, keepdim = false }: NormOptions = {}): Tensor => {
   if (typeof p !== "number" || !(p > 0)) throw new Error(`norm: order p must be a positive number or Infinity, got ${p}`);
   const a = E.abs(E.cast(x, "float32"));
-  if (p === Infinity) return max(a, axis, { keepdim });
+  if (p === Infinity) return amax(a, axis, { keepdim });
   if (p === 1) return sum(a, axis, { keepdim });
   if (p === 2) return safeRoot(sum(E.mul(a, a), axis, { keepdim }), 2);
   return safeRoot(sum(E.pow(a, p), axis, { keepdim }), p);

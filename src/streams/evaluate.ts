@@ -2,8 +2,8 @@
 import type { OperatorFunction } from "rxjs";
 import { foldIn } from "../ops/random.js";
 import type { Loader } from "./loader.js";
-import { deviceOf, moveTo, readMetrics, runLoss, type LossFn, type TrainState } from "./trainStep.js";
-import { gpuScope } from "../gpu/gpuScope.js";
+import { runLoss, type LossFn, type TrainState } from "./TrainState.js";
+import { deviceOf, moveTo, onDevice } from "./_stepDevice.js";
 import { accumulatorAdd, accumulatorMeans, emptyAccumulator } from "./accumulate.js";
 import { mapAsync } from "./mapAsync.js";
 
@@ -19,12 +19,12 @@ export const evaluation = async <P, B, S>(data: Loader<B>, loss: LossFn<P, B>, s
   for await (const lb of data.epochs(1)) {
     const ctx = { key: foldIn(state.rng, state.step), step: state.step, epoch: state.position.epoch, training: false, modelState: state.modelState };
     const dev = deviceOf(state.params);
-    // On a GPU the batch follows the params, each batch's buffers are released with its scope, and the
-    // metrics are read back asynchronously (no synchronous readback there).
-    const metrics = dev.readSync
-      ? readMetrics(...run(state.params, lb.batch, ctx))
-      : gpuScope(dev, () => readMetrics(...run(state.params, moveTo(lb.batch, dev), ctx)));
-    acc = accumulatorAdd(acc, await metrics, lb.samples);
+    // The batch follows the params; on a GPU each batch's buffers are released with its step scope.
+    const { metrics } = await onDevice(dev, () => {
+      const [loss, aux] = run(state.params, moveTo(lb.batch, dev), ctx);
+      return { keep: undefined, loss, aux };
+    }, { op: "evaluate" });
+    acc = accumulatorAdd(acc, metrics, lb.samples);
   }
   return accumulatorMeans(acc);
 };

@@ -1,6 +1,9 @@
-// gradientAccumulation: marks batches so that the optimizer steps once per k batches (and at each epoch's end).
+// Gradient accumulation: the operator marking which batches close an update, and the sums trainStep keeps between them.
 import { map, type OperatorFunction } from "rxjs";
+import { add, div, mul } from "../ops/elementwise.js";
+import { treeMap } from "../graph/pytree.js";
 import type { LoaderBatch } from "./loader.js";
+import type { Accumulated } from "./TrainState.js";
 
 /**
  * Groups every `k` consecutive batches of an epoch into one optimizer update: `trainStep` sums their
@@ -14,3 +17,19 @@ export const gradientAccumulation = <B>(k: number): OperatorFunction<LoaderBatch
   // Groups follow the batch index, not arrival order, so a run resumed mid-epoch groups exactly as before.
   return map((b) => ({ ...b, applyUpdate: b.last || (b.index + 1) % k === 0 }));
 };
+
+/** Adds one micro-batch's mean gradients, weighted by its sample count, to the sums so far (none before the first). */
+export const accumulateGrads = <P>(accum: Accumulated<P> | undefined, grads: P, samples: number): Accumulated<P> => {
+  const weighted = treeMap((x) => mul(x, samples), grads);
+  return {
+    grads: accum ? treeMap((a, b) => add(a, b), accum.grads, weighted) : weighted,
+    samples: (accum?.samples ?? 0) + samples,
+    parts: (accum?.parts ?? 0) + 1,
+  };
+};
+
+/**
+ * The sample-weighted mean gradient of the accumulated micro-batches: with a loss that is a mean over samples
+ * (PyTorch's default) it equals the gradient of one batch holding them all.
+ */
+export const accumulatedMean = <P>(accum: Accumulated<P>): P => treeMap((x) => div(x, accum.samples), accum.grads);

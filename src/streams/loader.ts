@@ -52,7 +52,7 @@ export interface LoaderOptions<T, B> {
   /** Turns a list of samples into a batch (default `defaultCollate`). */
   readonly collate?: (samples: T[]) => B;
   /**
-   * Puts every collated batch on this device (a WebGPU device from `openDevice`/`selectDevice`), uploading each
+   * Puts every collated batch on this device (a WebGPU device from `openDevice` or `Device.layer`), uploading each
    * batch once, as it is loaded ahead; default: batches stay where `collate` made them (the CPU).
    */
   readonly device?: Backend;
@@ -101,7 +101,7 @@ export function loader<T, B>(
   check("shuffle", shuffle, typeof shuffle === "boolean", "true or false");
   check("dropLast", dropLast, typeof dropLast === "boolean", "true or false");
   check("collate", typeof collate, collate === undefined || typeof collate === "function", "a function");
-  check("device", device === null ? null : typeof device, device === undefined || (typeof device === "object" && device !== null && typeof device.upload === "function" && typeof device.read === "function"), "a device (cpuDevice, or a WebGPU device from openDevice/selectDevice)");
+  check("device", device === null ? null : typeof device, device === undefined || (typeof device === "object" && device !== null && typeof device.upload === "function" && typeof device.read === "function"), "a device (cpuDevice, or a WebGPU device from openDevice or Device.layer)");
   const recipe = (dataset as Partial<RecreatableDataset<T>>).recipe;
   if (workers > 0 && recipe === undefined)
     throw new Error(`loader: workers: ${workers} needs a dataset that worker threads can re-create; make it with workerDataset({ module, export, args })`);

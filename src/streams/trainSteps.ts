@@ -24,7 +24,7 @@ export interface TrainStepsOptions {
 
 /**
  * Runs `step` over the batches, threading the state (RxJS `scan`); each subscription starts again from
- * `initial`. An asynchronous step (WebGPU: metrics read back) pauses the loader until it finishes, so steps never pile up.
+ * `initial`. Each step's promise pauses the loader until it settles, so steps never pile up.
  * @example
  * train.epochs(10).pipe(trainSteps(step, state0)).subscribe(({ metrics }) => console.log(metrics.loss));
  * train.epochs(10).pipe(trainSteps(step, state0, { device: gpu })); // the run on the GPU, state0 left on the CPU
@@ -37,12 +37,10 @@ export const trainSteps = <P, B, S>(step: Step<P, B, S>, initial: TrainState<P, 
       return { state: out.state, metrics: out.metrics, epoch: lb.epoch, index: lb.index, samples: lb.samples, last: lb.last };
     };
     return source.pipe(
-      mapAsync((lb: LoaderBatch<B>) => {
-        const out = step(state, lb);
-        return out instanceof Promise ? out.then((o) => emit(lb, o)) : emit(lb, out);
-      }),
+      // Promise.resolve: a hand-written step that returns its output directly still works.
+      mapAsync((lb: LoaderBatch<B>) => Promise.resolve(step(state, lb)).then((o) => emit(lb, o))),
     );
   };
-  // Without a device the stream is exactly the synchronous scan it always was; with one, the copy comes first.
+  // With a device, the copy of the initial state comes first.
   return device === undefined ? defer(() => run(initial)) : defer(() => from(toDevice(initial, device))).pipe(concatMap(run));
 };

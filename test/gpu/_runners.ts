@@ -2,7 +2,7 @@
 import {
   Tensor, neg, abs, sign, exp, log, log1p, expm1, sqrt, rsqrt, sin, cos, tanh, sigmoid, erf, relu, floor, ceil, round, square, reciprocal,
   logicalNot, add, sub, mul, div, pow, maximum, minimum, remainder, atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, where, clamp,
-  sum, mean, prod, max, min, argmax, argmin, variance, std, logsumexp, norm, cumsum, reshape, flatten, transpose, permute, expand, squeeze,
+  sum, mean, prod, max, min, amax, amin, argmax, argmin, variance, std, logsumexp, norm, cumsum, reshape, flatten, transpose, permute, expand, squeeze,
   unsqueeze, matmul, mm, bmm, dot, outer, slice, narrow, select, flip, cat, stack, splitTensor, chunk, pad, gather, takeAlongDim, indexSelect,
   scatterAdd, sort, argsort, topk, triu, tril, repeat, tile, repeatInterleave, einsum, conv1d, conv2d, convTranspose2d, maxPool2d, avgPool2d,
   maxPool1d, avgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, adaptiveAvgPool1d, adaptiveMaxPool1d, softmax, logSoftmax, leakyRelu, elu, selu,
@@ -32,8 +32,8 @@ const ropts = (p: P): Loose => ({
 });
 const reduceFns: Record<string, (x: Tensor, p: P) => Tensor> = {
   sum: (x, p) => sum(x, p.axis as Axes, ropts(p)), mean: (x, p) => mean(x, p.axis as Axes, ropts(p)),
-  prod: (x, p) => prod(x, p.axis as Axes, ropts(p)), max: (x, p) => max(x, p.axis as Axes, ropts(p)),
-  min: (x, p) => min(x, p.axis as Axes, ropts(p)), argmax: (x, p) => argmax(x, p.axis as number | undefined, ropts(p)),
+  prod: (x, p) => prod(x, p.axis as Axes, ropts(p)), max: (x, p) => amax(x, p.axis as Axes, ropts(p)),
+  min: (x, p) => amin(x, p.axis as Axes, ropts(p)), argmax: (x, p) => argmax(x, p.axis as number | undefined, ropts(p)),
   argmin: (x, p) => argmin(x, p.axis as number | undefined, ropts(p)), var: (x, p) => variance(x, p.axis as Axes, ropts(p)),
   std: (x, p) => std(x, p.axis as Axes, ropts(p)), logsumexp: (x, p) => logsumexp(x, p.axis as Axes, ropts(p)),
   norm: (x, p) => norm(x, p.axis as Axes, ropts(p)),

@@ -2,8 +2,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Effect, Exit } from "effect";
 import {
-  GpuDevice, GpuUnavailable, ShaderCompilationError, GpuKernelError, DeviceLost, cpuDevice, gather, gpuInfo, gpuScope, openDevice, runStep,
-  selectDevice, tensor, toDevice, adapterName, type Tensor,
+  Device, GpuDevice, GpuUnavailable, ShaderCompilationError, GpuKernelError, DeviceLost, cpuDevice, gather, gpuInfo, gpuScope, openDevice, runStep,
+  tensor, toDevice, adapterName, type DeviceChoice, type SelectDeviceOptions, type Tensor,
 } from "../../src/index.js";
 import type { WebGpuBackend } from "../../src/gpu/webgpuBackend.js";
 import { PipelineCache } from "../../src/gpu/pipelineCache.js";
@@ -12,10 +12,13 @@ import { openTestGpu } from "./_gpu.js";
 const gpu = await openTestGpu();
 afterAll(() => gpu.close());
 
+/** The device Device.layer(choice) provides, held only while the program runs. */
+const pick = (choice: DeviceChoice, options?: SelectDeviceOptions) => Effect.provide(Effect.map(Device, (d) => d), Device.layer(choice, options));
+
 describe("device selection (no adapter needed)", () => {
   it("cpu is the CPU backend, and an unknown choice names the accepted ones", async () => {
-    expect(await Effect.runPromise(Effect.scoped(selectDevice("cpu")))).toBe(cpuDevice);
-    expect(() => selectDevice("gpu" as "cpu")).toThrow(/unknown device "gpu" \(expected "auto", "cpu" or "webgpu"\)/);
+    expect(await Effect.runPromise(pick("cpu"))).toBe(cpuDevice);
+    expect(() => Device.layer("gpu" as "cpu")).toThrow(/unknown device "gpu" \(expected "auto", "cpu" or "webgpu"\)/);
   });
 });
 
@@ -30,13 +33,13 @@ describe.skipIf(!gpu.device)("the WebGPU device", () => {
   });
 
   it.skipIf(!software)("a software adapter is refused unless asked for; auto then falls back to the CPU", async () => {
-    const refused = await Effect.runPromiseExit(Effect.scoped(selectDevice("webgpu", { allowSoftware: false })));
+    const refused = await Effect.runPromiseExit(pick("webgpu", { allowSoftware: false }));
     expect(Exit.isFailure(refused)).toBe(true);
-    const err = await Effect.runPromise(Effect.flip(Effect.scoped(selectDevice("webgpu", { allowSoftware: false }))));
+    const err = await Effect.runPromise(Effect.flip(pick("webgpu", { allowSoftware: false })));
     expect(err).toBeInstanceOf(GpuUnavailable);
     expect(err.reason).toBe("software adapter");
     expect(err.message).toMatch(/RIVULET_ALLOW_SOFTWARE_GPU=1/);
-    expect(await Effect.runPromise(Effect.scoped(selectDevice("auto", { allowSoftware: false })))).toBe(cpuDevice);
+    expect(await Effect.runPromise(pick("auto", { allowSoftware: false }))).toBe(cpuDevice);
   });
 
   it("GpuDevice.layer acquires a device for a program and destroys it when the program ends", async () => {
@@ -103,11 +106,11 @@ describe.skipIf(!gpu.device)("the WebGPU device", () => {
     }).y;
     expect(dev.stats().liveBytes - live0).toBe(256); // one size class: y (the reshape shares it)
     expect(await y.array()).toEqual([[3, 5], [7, 9]]);
-    expect(() => leaked!.add(1)).toThrow(/released when the gpuScope\/runStep that created it closed/);
+    expect(() => leaked!.add(1)).toThrow(/released when the step scope that created it closed/);
     expect(gpuScope(cpuDevice, () => 7)).toBe(7);
   });
 
-  it("runStep scopes a step on the GpuDevice service, submitting once", async () => {
+  it("runStep scopes a step on the Device service, submitting once", async () => {
     const dev = gpu.device!;
     const before = dev.stats();
     const program = Effect.gen(function* () {
@@ -115,7 +118,7 @@ describe.skipIf(!gpu.device)("the WebGPU device", () => {
       for (let i = 0; i < 5; i++) w = yield* runStep(() => w.mul(2).add(0), { donate: w });
       return w;
     });
-    const w = await Effect.runPromise(Effect.provideService(program, GpuDevice, dev));
+    const w = await Effect.runPromise(Effect.provideService(program, Device, dev));
     expect(await w.array()).toEqual([32, 32]);
     expect(dev.stats().liveBytes).toBe(before.liveBytes + 256); // only the final w: every intermediate one was donated
     expect(dev.stats().submissions - before.submissions).toBeLessThanOrEqual(6);

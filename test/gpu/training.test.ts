@@ -107,7 +107,7 @@ describe.skipIf(!gpu.device)("training streams on WebGPU", () => {
     // Without a device nothing changes: CPU batches, no flag.
     const plain = await lastValueFrom(loader(data(5), { batchSize: 2 }).epochs(1).pipe(toArray()));
     expect(plain.map((b) => [b.batch.input.device === cpuDevice, "uploaded" in b])).toEqual([[true, false], [true, false], [true, false]]);
-    expect(() => loader(data(5), { device: "webgpu" as never })).toThrow('loader: device must be a device (cpuDevice, or a WebGPU device from openDevice/selectDevice), got "string"');
+    expect(() => loader(data(5), { device: "webgpu" as never })).toThrow('loader: device must be a device (cpuDevice, or a WebGPU device from openDevice or Device.layer), got "string"');
   });
 
   it("a step on WebGPU is asynchronous, donates the state it made before, and keeps it with donate: false", async () => {
@@ -121,7 +121,7 @@ describe.skipIf(!gpu.device)("training streams on WebGPU", () => {
     expect(Object.keys(s1.metrics)).toEqual(["loss", "accuracy"]);
     const s2 = await step(s1.state, batches[1]!);
     // s1 was made by the step and replaced by s2: its params were released; the batch the loader uploaded too.
-    await expect(weight0(s1.state.params).data()).rejects.toThrow("this tensor's GPU memory was released when the gpuScope/runStep");
+    await expect(weight0(s1.state.params).data()).rejects.toThrow("this tensor's GPU memory was released when the step scope");
     await expect(batches[1]!.batch.input.data()).rejects.toThrow("released");
     // s0 was not made by the step (the caller's initial state): it stays usable.
     expect((await weight0(s0.params).data()).length).toBe(48);
@@ -156,7 +156,7 @@ describe.skipIf(!gpu.device)("training streams on WebGPU", () => {
     const step = trainStep({ loss: lossOrFail, optimizer, device: dev });
     const [b0, b1] = await lastValueFrom(loader(data(8), { batchSize: 4, device: dev }).epochs(1).pipe(toArray()));
     const s1 = await step(await toDevice(state0(), dev), b0!);
-    expect(() => step(s1.state, b1!)).toThrow('trainStep: metric "oops" must be a number or a one-element tensor, got shape [4, 6]');
+    await expect(step(s1.state, b1!)).rejects.toThrow('trainStep: metric "oops" must be a number or a one-element tensor, got shape [4, 6]');
     expect((await weight0(s1.state.params).data()).length).toBe(48); // made by the step, but not donated: the step failed
     await expect(lastValueFrom(loader(data(8), { batchSize: 4, device: dev }).epochs(1).pipe(trainSteps(step, state0())))).rejects.toThrow('metric "oops"');
   });

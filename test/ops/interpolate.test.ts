@@ -45,7 +45,7 @@ describe("interpolate: errors name the op and the offending values", () => {
     expect(() => interpolate(x, { size: 2, mode: "linear" })).toThrow(/^interpolate: mode "linear" needs 3-D \[N, C, L\] input, got shape \[1, 1, 4, 4\]/);
     expect(() => interpolate(zeros([1, 1, 4]), { size: 2, mode: "bilinear" })).toThrow(/^interpolate: mode "bilinear" needs 4-D \[N, C, H, W\] input, got shape \[1, 1, 4\]/);
     expect(() => interpolate(x, { size: 2, mode: "cubic" as "nearest" })).toThrow(/^interpolate: unknown mode "cubic"/);
-    expect(() => interpolate(x, { size: 2, alignCorners: true })).toThrow(/^interpolate: alignCorners can only be set with the interpolating modes linear and bilinear, not "nearest"/);
+    expect(() => interpolate(x, { size: 2, alignCorners: true })).toThrow(/^interpolate: alignCorners can only be set with the interpolating modes linear, bilinear and bicubic, not "nearest"/);
     expect(() => interpolate(arange(16).reshape(1, 1, 4, 4), { size: 2 })).toThrow(/^interpolate: input must be float32, got int32/);
   });
   it("size and scaleFactor", () => {

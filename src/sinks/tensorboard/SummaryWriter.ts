@@ -146,8 +146,8 @@ const hparamValue = async (name: string, v: unknown): Promise<HParamValue | unde
 };
 
 /**
- * Writes TensorBoard event files (torch.utils.tensorboard.SummaryWriter). Open one with `openSummaryWriter` or, in
- * Effect programs, `makeSummaryWriter` (closed with its scope). Every add method returns a promise that resolves once
+ * Writes TensorBoard event files (torch.utils.tensorboard.SummaryWriter). Open one with `openSummaryWriter` (in an
+ * Effect program, as a resource: `Effect.acquireRelease`, see docs/tensorboard.md). Every add method returns a promise that resolves once
  * the record is queued; records are written when the queue fills, every `flushSecs`, on `flush()` and on `close()`.
  * @example
  * const writer = await openSummaryWriter("runs/exp1");
@@ -160,7 +160,7 @@ export class SummaryWriter {
   private queue: Promise<unknown> = Promise.resolve();
   private closing: Promise<void> | undefined;
 
-  /** @internal Use openSummaryWriter or makeSummaryWriter. */
+  /** @internal Use openSummaryWriter. */
   constructor(
     /** The log directory (a TensorBoard run). */
     readonly logdir: string,
@@ -369,20 +369,9 @@ const open = (logdir: string | undefined, options: SummaryWriterOptions): Effect
   });
 
 /**
- * Opens a SummaryWriter as a scoped Effect resource: the log directory is created and the event file written at once
- * (failing with a TensorBoardError naming the path and errno), and the writer is flushed and closed when the scope ends.
- * @example
- * const program = Effect.scoped(Effect.gen(function* () {
- *   const writer = yield* makeSummaryWriter("runs/exp1");
- *   yield* Effect.promise(() => writer.addScalar("loss", 0.5, 1));
- * }));
- */
-export const makeSummaryWriter = (logdir?: string, options: SummaryWriterOptions = {}): Effect.Effect<SummaryWriter, TensorBoardError, Scope.Scope> =>
-  Effect.acquireRelease(open(logdir, options), (w) => Effect.promise(() => w.close().catch(() => undefined)));
-
-/**
  * Opens a SummaryWriter (PyTorch's `SummaryWriter(log_dir)`): creates the log directory and the event file now, so a
- * directory that cannot be written fails here with a TensorBoardError, not at the first summary. Close it when done.
+ * directory that cannot be written fails here with a TensorBoardError, not at the first summary. Close it when done
+ * (in an Effect program, acquire it with `Effect.acquireRelease` and `close` as the release).
  * @example
  * const writer = await openSummaryWriter("runs/fashion_mnist");
  * await writer.addScalar("train/loss", loss, step);

@@ -1,6 +1,6 @@
 // Public face of src/sinks/tensorboard: TensorBoard event files (SummaryWriter), the stream operator, and their building blocks.
 export {
-  SummaryWriter, makeSummaryWriter, openSummaryWriter,
+  SummaryWriter, openSummaryWriter,
   type SummaryWriterOptions, type ScalarLike, type WallTimeOption, type AddImageOptions, type AddImagesOptions, type AddHistogramOptions,
   type AddHparamsOptions, type AddPrCurveOptions, type Traceable,
 } from "./SummaryWriter.js";
