@@ -1,8 +1,8 @@
-// The command's checkpoint: nn.writeCheckpoint's file (a PyTorch state_dict + optimizer state) with what the command needs to carry on.
+// The command's checkpoint: saveCheckpoint's file with the model's state_dict, the training state, and what the command needs to carry on.
 import { Effect } from "effect";
 import {
-  nn, loadSafetensors, toDevice, cpuDevice, CheckpointError, SafetensorsError, FileSystemError,
-  type Safetensors, type Tensor, type TrainState,
+  nn, loadSafetensors, saveCheckpoint, unpackCheckpoint, toDevice, cpuDevice, CheckpointError, SafetensorsError, FileSystemError,
+  type Safetensors, type Tensor, type TrainState, type LoadedCheckpoint,
 } from "../index.js";
 import { RunFailure } from "./errors.js";
 import type { InputShape } from "./models.js";
@@ -63,15 +63,9 @@ const asRunFailure = (path: string, e: unknown): RunFailure => {
  * await saveRun("runs/x/checkpoint.safetensors", model, state, { model: "lenet", dataset: "fashion-mnist", classes, input: [1, 28, 28], epoch: 3 });
  */
 export const saveRun = async <S>(path: string, model: nn.Module<Tensor, Tensor>, state: TrainState<nn.Params, S>, info: RunInfo): Promise<void> => {
-  const host = await toDevice({ params: state.params, modelState: state.modelState ?? {}, optState: state.optState }, cpuDevice);
+  const host = await toDevice(state, cpuDevice);
   try {
-    await nn.writeCheckpoint(path, model, {
-      variables: { params: host.params, state: host.modelState as nn.State },
-      optState: host.optState,
-      step: state.step,
-      key: state.rng,
-      metadata: encodeInfo(info),
-    });
+    await Effect.runPromise(saveCheckpoint(path, host, { model, metadata: encodeInfo(info) }));
   } catch (e) {
     throw asRunFailure(path, e);
   }
@@ -96,9 +90,9 @@ export const readRunFile = async (path: string): Promise<Safetensors> => {
  * @example
  * const { variables } = unpackRun(model, file, "model.safetensors");
  */
-export const unpackRun = <S>(model: nn.Module<Tensor, Tensor>, file: Safetensors, path: string, optState?: S): nn.LoadedCheckpoint<S> => {
+export const unpackRun = <S>(model: nn.Module<Tensor, Tensor>, file: Safetensors, path: string, optState?: S): LoadedCheckpoint<TrainState<nn.Params, S>> => {
   try {
-    return nn.unpackCheckpoint(model, file, optState === undefined ? {} : { optState }, path);
+    return unpackCheckpoint<TrainState<nn.Params, S>, S>(file, { model, ...(optState === undefined ? {} : { optState }) }, path);
   } catch (e) {
     throw asRunFailure(path, e);
   }

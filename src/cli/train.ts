@@ -149,13 +149,13 @@ export const train = async (args: readonly string[], io: CliIo): Promise<void> =
   const dev = await openCliDevice(o.device);
   let writer: Awaited<ReturnType<typeof openSummaryWriter>> | undefined;
   try {
-    const onDevice = await toDevice({ params: variables.params, state: variables.state, optState: loaded?.optState ?? optimizer.init(variables.params) }, dev.device);
+    const onDevice = await toDevice({ params: variables.params, state: variables.state, optState: loaded?.state.optState ?? optimizer.init(variables.params) }, dev.device);
     const state0: TrainState<nn.Params, unknown> = Object.freeze({
       params: onDevice.params,
       optState: onDevice.optState,
       ...(Object.keys(variables.state).length === 0 ? {} : { modelState: onDevice.state }),
-      rng: loaded?.key ?? foldIn(key(o.seed), 2),
-      step: loaded?.step ?? 0,
+      rng: loaded?.state.rng ?? foldIn(key(o.seed), 2),
+      step: loaded?.state.step ?? 0,
       position: Object.freeze({ epoch: startEpoch, batch: 0 }),
     });
 

@@ -7,3 +7,5 @@ export { saveSafetensors, loadSafetensors, saveFile, loadFile, type LoadSafetens
 export { SafetensorsError } from "./SafetensorsError.js";
 export { FileSystemError, type FileOperation } from "./FileSystemError.js";
 export { writeFileAtomic } from "./writeFileAtomic.js";
+export { CheckpointError, type WrongShape } from "./CheckpointError.js";
+export { encodeTree, decodeTree, type Skeleton, type EncodedTree, type EncodeTreeOptions, type DecodeTreeOptions } from "./treeCodec.js";

@@ -17,9 +17,10 @@ export { evaluate, evaluation } from "./evaluate.js";
 export { gradientAccumulation } from "./gradientAccumulation.js";
 export { schedule } from "./schedule.js";
 export { earlyStopping, type EarlyStoppingOptions } from "./earlyStopping.js";
-export { checkpointState, restoreState, CHECKPOINT_KEY } from "./checkpointState.js";
-export { saveCheckpoint, loadCheckpoint, checkpoint, resume } from "./resume.js";
-export { CheckpointError } from "./CheckpointError.js";
+export {
+  saveCheckpoint, loadCheckpoint, packCheckpoint, unpackCheckpoint, CHECKPOINT_KEY,
+  type CheckpointState, type PackedCheckpoint, type SaveCheckpointOptions, type LoadCheckpointOptions, type LoadedCheckpoint,
+} from "./checkpoint.js";
 export { record } from "./record.js";
 export { replay, readRecording, ReplayedError } from "./replay.js";
 export { RecordingError } from "./RecordingError.js";
