@@ -7,6 +7,20 @@ import {
 import { RunFailure } from "./errors.js";
 import type { InputShape } from "./models.js";
 
+/** The settings a run was trained with, so that `--resume` continues that run (the values in effect, defaults resolved). */
+export interface RunSettings {
+  readonly dataset: string;
+  readonly limit: number | null;
+  readonly batchSize: number;
+  readonly seed: number;
+  readonly lr: number;
+  readonly optimizer: string;
+  readonly weightDecay: number;
+  readonly init: string;
+  readonly target: string | null;
+  readonly data: string;
+}
+
 /** What the command stores beside the tensors (safetensors string metadata), so eval, predict and resume need no flags repeated. */
 export interface RunInfo {
   readonly model: string;
@@ -16,6 +30,7 @@ export interface RunInfo {
   /** Epochs completed. */
   readonly epoch: number;
   readonly logdir?: string;
+  readonly settings?: RunSettings;
 }
 
 const encodeInfo = (info: RunInfo): Record<string, string> => ({
@@ -25,7 +40,24 @@ const encodeInfo = (info: RunInfo): Record<string, string> => ({
   input: JSON.stringify(info.input),
   epoch: String(info.epoch),
   ...(info.logdir === undefined ? {} : { logdir: info.logdir }),
+  ...(info.settings === undefined ? {} : { settings: JSON.stringify(info.settings) }),
 });
+
+const SETTING_TYPES: Readonly<Record<keyof RunSettings, "string" | "number" | "string?" | "number?">> = {
+  dataset: "string", limit: "number?", batchSize: "number", seed: "number", lr: "number", optimizer: "string", weightDecay: "number", init: "string", target: "string?", data: "string",
+};
+
+/** The stored settings when every field has its type, else undefined (an older checkpoint, or an edited one). */
+const readSettings = (x: unknown): RunSettings | undefined => {
+  if (typeof x !== "object" || x === null || Array.isArray(x)) return undefined;
+  const r = x as Record<string, unknown>;
+  const ok = Object.entries(SETTING_TYPES).every(([k, t]) => {
+    const v = r[k];
+    if (t.endsWith("?") && v === null) return true;
+    return t.startsWith("number") ? typeof v === "number" && Number.isFinite(v) : typeof v === "string";
+  });
+  return ok ? (Object.fromEntries(Object.keys(SETTING_TYPES).map((k) => [k, r[k]])) as unknown as RunSettings) : undefined;
+};
 
 const parseJson = (text: string | undefined): unknown => {
   try {
@@ -40,6 +72,7 @@ export const readRunInfo = (metadata: Readonly<Record<string, string>>): Partial
   const classes = parseJson(metadata.classes);
   const input = parseJson(metadata.input);
   const epoch = Number(metadata.epoch);
+  const settings = readSettings(parseJson(metadata.settings));
   return {
     ...(metadata.model === undefined ? {} : { model: metadata.model }),
     ...(metadata.dataset === undefined ? {} : { dataset: metadata.dataset }),
@@ -47,6 +80,7 @@ export const readRunInfo = (metadata: Readonly<Record<string, string>>): Partial
     ...(Array.isArray(input) && (input.length === 1 || input.length === 3) && input.every((n) => Number.isInteger(n) && n > 0) ? { input: input as unknown as InputShape } : {}),
     ...(Number.isInteger(epoch) && epoch >= 0 && metadata.epoch !== undefined ? { epoch } : {}),
     ...(metadata.logdir === undefined ? {} : { logdir: metadata.logdir }),
+    ...(settings === undefined ? {} : { settings }),
   };
 };
 
