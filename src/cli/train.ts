@@ -111,7 +111,7 @@ const plotHistory = (metricsPath: string): PlotRow[] => {
   return readFileSync(metricsPath, "utf8").split("\n").flatMap((line): PlotRow[] => {
     try {
       const r = JSON.parse(line) as Partial<EpochReport>;
-      return typeof r.epoch === "number" ? [{ epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAccuracy, testAcc: r.testAccuracy } as PlotRow] : [];
+      return typeof r.epoch === "number" ? [{ epoch: r.epoch, train_loss: r.train_loss, train_accuracy: r.train_accuracy, test_accuracy: r.test_accuracy } as PlotRow] : [];
     } catch {
       return [];
     }
@@ -134,13 +134,8 @@ const fitOrFail = (entry: ModelEntry, shape: DataShape, source: string): InputPl
   }
 };
 
-const fixed = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
-
-/** The JSON line of an epoch (snake_case keys, as the summary). */
-const epochJson = (r: EpochReport, total: number) => ({
-  epoch: r.epoch, epochs: total, step: r.step, train_loss: r.trainLoss, train_accuracy: r.trainAccuracy,
-  test_loss: r.testLoss, test_accuracy: r.testAccuracy, examples_per_sec: r.examplesPerSec,
-});
+/** A number for people: `digits` decimals, or 3 significant digits in exponent form once it is huge (a diverging loss). */
+export const fixed = (x: number, digits = 3): string => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 1e5 ? x.toExponential(2) : x.toFixed(digits));
 
 /**
  * Runs `rivulet train` with `args` (the words after "train").
@@ -213,8 +208,7 @@ export const train = async (args: readonly string[], io: CliIo): Promise<void> =
       await writer.addText("classes", samples.map((s, i) => `${i}: ${data.classes[s.target]}`).join("  \n"), 0);
     }
 
-    const timing = { ms: 0, samples: 0 };
-    const step = deviceStep({ model, optimizer, device: dev.device, onTimed: (ms, samples) => { timing.ms += ms; timing.samples += samples; } });
+    const step = deviceStep({ model, optimizer, device: dev.device });
     const train = loader(trainSet, { batchSize, shuffle: true, seed: settings.seed });
     const test = loader(testSet, { batchSize });
     const info = { model: modelName, dataset: settings.dataset, classes: data.classes, input: plan.input, logdir, settings };
@@ -224,28 +218,30 @@ export const train = async (args: readonly string[], io: CliIo): Promise<void> =
     );
     say(`logs in ${logdir} (tensorboard --logdir ${join(logdir, "..")}), checkpoint ${savePath}`);
 
+    const rates: number[] = [];
     const last = await trainRun({
       model, step, state0, train, test, epochs: o.epochs, writer,
       plotPath: join(logdir, "curves.svg"), metricsPath: join(logdir, "metrics.jsonl"), plotHistory: plotHistory(join(logdir, "metrics.jsonl")),
       logEvery: o.logEvery ?? Math.max(1, Math.floor(train.length / 5)), trainSize: trainSet.length, progressOutput: io.err,
-      timing: () => ({ ...timing }),
       save: (state, epoch) => saveRun(savePath, model, state, { ...info, epoch }),
-      onEpoch: (r) =>
-        o.json
-          ? io.out(JSON.stringify(epochJson(r, o.epochs)))
-          : say(`epoch ${r.epoch}/${o.epochs}: loss ${fixed(r.trainLoss)}, train acc ${fixed(r.trainAccuracy)}, test acc ${fixed(r.testAccuracy)}, ${fixed(r.examplesPerSec, 1)} examples/sec`),
+      onEpoch: (r) => {
+        rates.push(r.examples_per_sec);
+        if (o.json) io.out(JSON.stringify(r));
+        else say(`epoch ${r.epoch}/${o.epochs}: loss ${fixed(r.train_loss)}, train acc ${fixed(r.train_accuracy)}, test acc ${fixed(r.test_accuracy)}, ${fixed(r.examples_per_sec, 1)} examples/sec`);
+      },
     });
-    const examplesPerSec = timing.samples / Math.max(1e-9, timing.ms / 1000);
     if (last === undefined) return;
+    // Every epoch has the same samples, so the run's rate is the harmonic mean of the epochs' (total samples over total time).
+    const examplesPerSec = rates.length / rates.reduce((a, r) => a + 1 / r, 0);
     if (o.json)
       io.out(JSON.stringify({
-        test_accuracy: last.testAccuracy, test_loss: last.testLoss, train_loss: last.trainLoss, train_accuracy: last.trainAccuracy,
+        test_accuracy: last.test_accuracy, test_loss: last.test_loss, train_loss: last.train_loss, train_accuracy: last.train_accuracy,
         examples_per_sec: examplesPerSec, device: dev.kind, epochs: last.epoch, model: modelName, dataset: data.name, logdir, checkpoint: savePath,
       }));
     else {
       say(`plot ${join(logdir, "curves.svg")}, metrics ${join(logdir, "metrics.jsonl")}, checkpoint ${savePath}`);
       // d2l's last two lines of train_ch6, as one.
-      say(`loss ${fixed(last.trainLoss)}, train acc ${fixed(last.trainAccuracy)}, test acc ${fixed(last.testAccuracy)}, ${fixed(examplesPerSec, 1)} examples/sec on ${dev.label}`);
+      say(`loss ${fixed(last.train_loss)}, train acc ${fixed(last.train_accuracy)}, test acc ${fixed(last.test_accuracy)}, ${fixed(examplesPerSec, 1)} examples/sec on ${dev.label}`);
     }
   } finally {
     await writer?.close();

@@ -12,7 +12,8 @@ export {
 export { trainSteps, type StepResult, type TrainStepsOptions } from "./trainSteps.js";
 export { accumulate, accumulatorAdd, accumulatorMeans, emptyAccumulator, type Accumulator, type RunningAverage } from "./accumulate.js";
 export { accuracy } from "./accuracy.js";
-export { epochs, type EpochResult } from "./epochs.js";
+export { epochs, type EpochResult, type EpochOf } from "./epochs.js";
+export { throughput, type ThroughputOptions } from "./throughput.js";
 export { evaluate, evaluation } from "./evaluate.js";
 export { gradientAccumulation } from "./gradientAccumulation.js";
 export { schedule } from "./schedule.js";
