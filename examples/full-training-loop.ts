@@ -11,10 +11,11 @@
 import { mkdirSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Effect } from "effect";
 import { lastValueFrom, tap } from "rxjs";
 import {
-  accuracy, checkpoint, cifar10, crossEntropy, epochs, evaluate, key, loader, mapAsync, nn, openSummaryWriter, resume, sgd, toTensorBoard,
-  trainState, trainStep, trainSteps, transforms, type Dataset, type LossFn, type Sample, type Tensor,
+  accuracy, cifar10, crossEntropy, epochs, evaluate, key, loadCheckpoint, loader, mapAsync, nn, openSummaryWriter, saveCheckpoint, sgd, toTensorBoard,
+  trainState, trainStep, trainSteps, transforms, type Dataset, type TrainState, type LossFn, type Sample, type Tensor,
 } from "../src/index.js";
 import { cifar10Source } from "./_standIns.js";
 
@@ -82,7 +83,7 @@ const finalEpoch = await lastValueFrom(
     // torch.save(module1, f"module1_{i}.pth"): a state_dict file per epoch (PyTorch loads it with load_state_dict).
     // The loader waits while it is written.
     mapAsync(async (e) => {
-      await nn.writeCheckpoint(join(runDir, `module1_${e.epoch}.safetensors`), module1, { variables: { params: e.state.params, state: {} } });
+      await Effect.runPromise(saveCheckpoint(join(runDir, `module1_${e.epoch}.safetensors`), { params: e.state.params }, { model: module1 }));
       return e;
     }),
   ),
@@ -90,8 +91,8 @@ const finalEpoch = await lastValueFrom(
 await writer.close();
 
 // The whole training state can be saved too; resuming from it continues the run exactly (same data order, same keys).
-await checkpoint(join(runDir, "last.safetensors"), finalEpoch.state);
-const restored = await resume<nn.Params>(join(runDir, "last.safetensors"));
+await Effect.runPromise(saveCheckpoint(join(runDir, "last.safetensors"), finalEpoch.state));
+const { state: restored } = await Effect.runPromise(loadCheckpoint<TrainState<nn.Params>>(join(runDir, "last.safetensors")));
 console.log(`saved ${epochCount} models (module1_0 … module1_${epochCount - 1}.safetensors) and the training state in ${runDir}; it resumes at step ${restored.step}`);
 console.log(`view with: tensorboard --logdir ${join(runDir, "logs")}`);
 if (restored.step !== epochCount * trainDataloader.length) throw new Error(`expected ${epochCount * trainDataloader.length} steps, the state says ${restored.step}`);

@@ -8,9 +8,10 @@
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Effect } from "effect";
 import { lastValueFrom } from "rxjs";
 import {
-  CIFAR10_CLASSES, adam, cifar10, crossEntropy, epochs, key, loader, mapAsync, nn, readImage, reshape, softmax, trainState, trainStep, trainSteps,
+  CIFAR10_CLASSES, adam, loadCheckpoint, saveCheckpoint, cifar10, crossEntropy, epochs, key, loader, mapAsync, nn, readImage, reshape, softmax, trainState, trainStep, trainSteps,
   transforms, type Dataset, type LossFn, type Sample, type Tensor,
 } from "../src/index.js";
 import { cifar10Source, dataRoot, standInPhotos } from "./_standIns.js";
@@ -41,7 +42,7 @@ const trainAndSave = async (): Promise<string[]> => {
       mapAsync(async (e) => {
         if (e.epoch === 0 || e.epoch === epochCount - 1) {
           const path = join(dir, `module${e.epoch + 1}.safetensors`);
-          await nn.writeCheckpoint(path, module1, { variables: { params: e.state.params, state: {} } });
+          await Effect.runPromise(saveCheckpoint(path, { params: e.state.params }, { model: module1 }));
           saved.push(path);
         }
         return e;
@@ -69,7 +70,7 @@ for (const path of imagePaths) {
 // ---- Predict: module(image).argmax(1), with softmax probabilities --------------------------------------------------
 // list_test: the CIFAR-10 classes in label order.
 for (const path of modelPaths) {
-  const { variables } = await nn.readCheckpoint(path, module1); // torch.load(...) — names and shapes are checked
+  const { variables } = await Effect.runPromise(loadCheckpoint(path, { model: module1 })); // torch.load(...) — names and shapes are checked
   images.forEach((x, i) => {
     const output = module1.forward(variables.params, x); // evaluation mode: no gradients are recorded outside grad()
     const probs = softmax(output, 1);

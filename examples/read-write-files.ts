@@ -8,8 +8,9 @@
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Effect } from "effect";
 import {
-  nn, key, split, randn, arange, zeros, relu, saveFile, loadFile, flattenStateDict, unflattenStateDict, type Tensor,
+  nn, key, saveCheckpoint, loadCheckpoint, split, randn, arange, zeros, relu, saveFile, loadFile, flattenStateDict, unflattenStateDict, type Tensor,
 } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rivulet-read-write-"));
@@ -60,14 +61,14 @@ const X = randn(kX!, [2, 20]);
 const Y = net.forward(variables.params, X);
 
 // torch.save(net.state_dict(), 'mlp.params'): the file holds hidden.weight, hidden.bias, output.weight, output.bias.
-await nn.writeCheckpoint(join(dir, "mlp.params"), net, { variables });
+await Effect.runPromise(saveCheckpoint(join(dir, "mlp.params"), { params: variables.params }, { model: net }));
 console.log("mlp.params holds:", Object.keys(await loadFile(join(dir, "mlp.params"))).join(", "));
 
 // clone = MLP(); clone.load_state_dict(torch.load('mlp.params')): a fresh model (with other random weights from kClone)
 // whose variables are replaced by the file's.
 const clone = MLP();
 const fresh = clone.init(kClone!);
-const { variables: loaded } = await nn.readCheckpoint(join(dir, "mlp.params"), clone);
+const { variables: loaded } = await Effect.runPromise(loadCheckpoint(join(dir, "mlp.params"), { model: clone }));
 // print(clone.eval()): forward runs in evaluation mode unless told otherwise, so there is no mode to switch.
 console.log(String(clone));
 expect(String(clone), [

@@ -10,8 +10,12 @@ export interface Batch {
   readonly target: Tensor;
 }
 
-/** Cross-entropy of `model` with accuracy as a metric; in training mode the model's buffers (BatchNorm) are carried on. */
-const classifierLoss = (model: nn.Module<Tensor, Tensor>): LossFn<nn.Params, Batch> => (params, { input, target }, ctx) => {
+/**
+ * Cross-entropy of `model` with accuracy as a metric; in training mode the model's buffers (BatchNorm) are carried on.
+ * @example
+ * steps$.pipe(evaluate(test, { loss: classifierLoss(model), when: (s) => s.last }));
+ */
+export const classifierLoss = (model: nn.Module<Tensor, Tensor>): LossFn<nn.Params, Batch> => (params, { input, target }, ctx) => {
   const { output, state } = model.apply({ params, state: (ctx.modelState ?? {}) as nn.State }, input, { training: ctx.training, key: ctx.key });
   const modelState = ctx.training && Object.keys(state).length > 0 ? { modelState: state } : {};
   return [crossEntropy(output, target), { metrics: { accuracy: accuracy(output, target) }, ...modelState }];
@@ -21,8 +25,6 @@ export interface DeviceStepOptions<S> {
   readonly model: nn.Module<Tensor, Tensor>;
   readonly optimizer: GradientTransformation<S>;
   readonly device: Backend;
-  /** Told each step's duration in milliseconds and its samples (for examples per second). */
-  readonly onTimed?: (ms: number, samples: number) => void;
 }
 
 /**
@@ -32,33 +34,16 @@ export interface DeviceStepOptions<S> {
  * const step = deviceStep({ model, optimizer: sgd({ lr: 0.9 }), device });
  * train.epochs(10).pipe(trainSteps(step, state0), epochs());
  */
-export const deviceStep = <S>({ model, optimizer, device, onTimed }: DeviceStepOptions<S>): Step<nn.Params, Batch, S> => {
-  const step = trainStep<nn.Params, Batch, S>({ loss: classifierLoss(model), optimizer, device });
-  return async (state, lb) => {
-    const start = performance.now();
-    const out = await step(state, lb);
-    onTimed?.(performance.now() - start, lb.samples);
-    return out;
-  };
-};
+export const deviceStep = <S>({ model, optimizer, device }: DeviceStepOptions<S>): Step<nn.Params, Batch, S> =>
+  trainStep<nn.Params, Batch, S>({ loss: classifierLoss(model), optimizer, device });
 
 /**
  * The mean cross-entropy and accuracy of `model` over one pass of `data`, in evaluation mode, on the device of `variables`.
  * @example
  * const { loss, accuracy } = await deviceEvaluation(model, test, { params, state });
  */
-export const deviceEvaluation = async <B extends Batch>(
-  model: nn.Module<Tensor, Tensor>,
-  data: Loader<B>,
-  variables: nn.Variables,
-): Promise<{ loss: number; accuracy: number; samples: number }> => {
-  let samples = 0;
-  const loss = classifierLoss(model);
-  const counting: LossFn<nn.Params, Batch> = (params, batch, ctx) => {
-    samples += batch.target.shape[0]!;
-    return loss(params, batch, ctx);
-  };
+export const deviceEvaluation = async <B extends Batch>(model: nn.Module<Tensor, Tensor>, data: Loader<B>, variables: nn.Variables): Promise<{ loss: number; accuracy: number }> => {
   const state = { params: variables.params, optState: undefined, modelState: variables.state, rng: makeKey(0), step: 0, position: { epoch: 0, batch: 0 } };
-  const r = await evaluation(data, counting, state);
-  return { loss: r.loss ?? NaN, accuracy: r.accuracy ?? NaN, samples };
+  const r = await evaluation(data, classifierLoss(model), state);
+  return { loss: r.loss ?? NaN, accuracy: r.accuracy ?? NaN };
 };

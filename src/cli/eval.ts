@@ -61,8 +61,9 @@ export const evaluate = async (args: readonly string[], io: CliIo): Promise<void
   const dev = await openCliDevice(o.device);
   try {
     const onDevice = await toDevice(variables, dev.device);
-    const test = loader(modelInputs(data.test, plan), { batchSize: o.batchSize });
-    const r = await deviceEvaluation(model, test, onDevice);
+    const testSet = modelInputs(data.test, plan);
+    const test = loader(testSet, { batchSize: o.batchSize });
+    const r = { ...(await deviceEvaluation(model, test, onDevice)), samples: testSet.length };
     if (o.json) io.out(JSON.stringify({ test_accuracy: r.accuracy, test_loss: r.loss, samples: r.samples, model: entry.name, dataset: data.name, device: dev.kind }));
     else io.out(`${entry.name} on ${data.name} (${r.samples} test samples): test loss ${r.loss.toFixed(4)}, test acc ${r.accuracy.toFixed(3)} on ${dev.label}`);
   } finally {

@@ -2,13 +2,7 @@
 import { realpathSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { closest } from "./closest.js";
-import { RunFailure, UsageError, usage } from "./errors.js";
 import { processIo, type CliIo } from "./CliIo.js";
-import { train } from "./train.js";
-import { evaluate } from "./eval.js";
-import { predict } from "./predict.js";
-import { summary } from "./summary.js";
-import { info } from "./info.js";
 
 /** A sub-command: its one-line description and how it runs. */
 interface Command {
@@ -16,12 +10,14 @@ interface Command {
   readonly run: (args: readonly string[], io: CliIo) => Promise<void>;
 }
 
+// Each command's module (and with it the library, WebGPU, plotting) is imported only when that command runs, so
+// `rivulet --help` and a mistyped command answer at once.
 const COMMANDS: Readonly<Record<string, Command>> = {
-  train: { about: "train a zoo model on a dataset (no options: the main job, LeNet on Fashion-MNIST)", run: train },
-  eval: { about: "test accuracy and loss of a checkpoint on a dataset's test split", run: evaluate },
-  predict: { about: "class names and probabilities for image files (the curriculum's model validation)", run: predict },
-  summary: { about: "a model's layers with output shapes and parameter counts", run: summary },
-  info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: info },
+  train: { about: "train a zoo model on a dataset (no options: the main job, LeNet on Fashion-MNIST)", run: async (a, io) => (await import("./train.js")).train(a, io) },
+  eval: { about: "test accuracy and loss of a checkpoint on a dataset's test split", run: async (a, io) => (await import("./eval.js")).evaluate(a, io) },
+  predict: { about: "class names and probabilities for image files (the curriculum's model validation)", run: async (a, io) => (await import("./predict.js")).predict(a, io) },
+  summary: { about: "a model's layers with output shapes and parameter counts", run: async (a, io) => (await import("./summary.js")).summary(a, io) },
+  info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: async (a, io) => (await import("./info.js")).info(a, io) },
 };
 
 /** `rivulet --help`. */
@@ -50,12 +46,14 @@ const oneLine = (e: unknown): string => {
  */
 export const main = async (argv: readonly string[], io: CliIo = processIo()): Promise<number> => {
   const fail = (e: unknown, code: number) => (io.err.write(`rivulet: ${oneLine(e)}\n`), code);
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "-h" || name === "--help" || name === "help") {
+    io.out(MAIN_HELP);
+    return name === undefined ? 2 : 0;
+  }
+  // Loaded after the help: the error classes bring in Effect, which takes a while to load.
+  const { RunFailure, UsageError, usage } = await import("./errors.js");
   try {
-    const [name, ...rest] = argv;
-    if (name === undefined || name === "-h" || name === "--help" || name === "help") {
-      io.out(MAIN_HELP);
-      return name === undefined ? 2 : 0;
-    }
     const command = COMMANDS[name];
     if (command === undefined) {
       const hint = closest(name, Object.keys(COMMANDS));

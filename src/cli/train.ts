@@ -9,13 +9,13 @@ import { parseArgv } from "./argv.js";
 import { RunFailure, usage } from "./errors.js";
 import { MAIN_JOB, runDirectory } from "./mainJob.js";
 import { MODELS, MODEL_NAMES, planInput, shapeText, type DataShape, type InputPlan, type ModelEntry } from "./models.js";
-import { openData, modelInputs, specText, staticShape } from "./data.js";
+import { openData, modelInputs, specText, staticShape, type DatasetSpec } from "./data.js";
 import {
-  datasetSpec, decodeOptions, existingFile, flagSpec, integer, modelName, number, oneOf, optional, path, toggle, value, withDefault, type Decoded,
+  datasetSpec, decodeOptions, existingFile, flagSpec, integer, kebab, modelName, number, oneOf, optional, path, toggle, value, withDefault, type Decoded,
 } from "./options.js";
 import { openCliDevice } from "./openCliDevice.js";
 import { deviceStep } from "./deviceStep.js";
-import { readRunFile, readRunInfo, saveRun, unpackRun } from "./runCheckpoint.js";
+import { readRunFile, readRunInfo, saveRun, unpackRun, type RunSettings } from "./runCheckpoint.js";
 import { trainRun, type EpochReport, type PlotRow } from "./trainRun.js";
 import { helpText } from "./help.js";
 import type { CliIo } from "./CliIo.js";
@@ -36,7 +36,7 @@ export const TRAIN_OPTIONS = {
   target: value(optional(path("a column name")), "COLUMN", "csv: the column holding the class (default: the last column)"),
   logdir: value(optional(path("a folder")), "DIR", "the run's folder: TensorBoard logs, curves.svg, metrics.jsonl, the checkpoint (default runs/<date>-<model>)"),
   save: value(optional(path("a file path")), "PATH", "the checkpoint, rewritten after every epoch (default <logdir>/checkpoint.safetensors)"),
-  resume: value(optional(existingFile("checkpoint")), "PATH", "continue from a checkpoint: its epochs, weights, optimizer state and run folder"),
+  resume: value(optional(existingFile("checkpoint")), "PATH", "continue from a checkpoint: its epochs, weights, optimizer state, run folder and settings (model, dataset, limit, batch size, seed, lr, optimizer, weight decay, init, target, data folder)"),
   limit: value(optional(integer(1)), "N", "use at most N samples of each split (evenly spaced), for quick runs"),
   seed: value(withDefault(integer(0), 0), "N", "seed of the initialisation, the shuffles and dropout (default 0)"),
   logEvery: value(optional(integer(1)), "N", "log the training loss every N steps (default: 5 times an epoch, as d2l's plot)"),
@@ -61,12 +61,41 @@ export const TRAIN_HELP = helpText(
   ],
 );
 
-/** The optimizer the options ask for, with the model's curriculum learning rate where none is given. */
-const makeOptimizer = (o: TrainOptions, entry: ModelEntry): GradientTransformation<unknown> => {
-  const lr = o.lr ?? (o.optimizer === "sgd" ? entry.lr : 1e-3);
-  const weightDecay = o.weightDecay ?? (o.optimizer === "adamw" ? 1e-2 : 0);
-  const opt = o.optimizer === "sgd" ? sgd({ lr, weightDecay }) : o.optimizer === "adam" ? adam({ lr, weightDecay }) : adamw({ lr, weightDecay });
+/** The run's settings with the defaults resolved (the model's curriculum learning rate and batch size where none is given). */
+const settingsOf = (o: TrainOptions, entry: ModelEntry): RunSettings => ({
+  dataset: specText(o.dataset),
+  limit: o.limit ?? null,
+  batchSize: o.batchSize ?? entry.batchSize,
+  seed: o.seed,
+  lr: o.lr ?? (o.optimizer === "sgd" ? entry.lr : 1e-3),
+  optimizer: o.optimizer,
+  weightDecay: o.weightDecay ?? (o.optimizer === "adamw" ? 1e-2 : 0),
+  init: o.init,
+  target: o.target ?? null,
+  data: o.data,
+});
+
+/** The optimizer of the settings. */
+const makeOptimizer = ({ optimizer, lr, weightDecay }: RunSettings): GradientTransformation<unknown> => {
+  const opt = optimizer === "sgd" ? sgd({ lr, weightDecay }) : optimizer === "adam" ? adam({ lr, weightDecay }) : adamw({ lr, weightDecay });
   return opt as GradientTransformation<unknown>;
+};
+
+/** Settings a resumed run must keep; `data` is only where the files are, so it may move. */
+const KEPT: readonly (keyof RunSettings)[] = ["dataset", "limit", "batchSize", "seed", "lr", "optimizer", "weightDecay", "init", "target"];
+
+/**
+ * The settings of a resumed run: the checkpoint's, where a flag repeats a stored value or is left out; a flag with
+ * another value is a usage error naming the flag and both values (it would silently train something else).
+ */
+const resumedSettings = (asked: RunSettings, given: (k: keyof RunSettings) => boolean, stored: RunSettings, file: string): RunSettings => {
+  for (const k of KEPT) {
+    if (!given(k) || asked[k] === stored[k]) continue;
+    const show = (v: string | number | null) => (v === null ? "not set" : String(v));
+    throw usage(`--${kebab(k)}`, `${file} continues a run trained with --${kebab(k)} ${show(stored[k])}, but this asks for ${show(asked[k])}; ` +
+      `leave --${kebab(k)} out to continue that run, or start a new run without --resume`);
+  }
+  return { ...stored, data: given("data") ? asked.data : stored.data };
 };
 
 /** Fresh variables: PyTorch's per-layer defaults, then d2l's Xavier-uniform on Linear and Conv2d weights unless `init` is "default". */
@@ -82,11 +111,18 @@ const plotHistory = (metricsPath: string): PlotRow[] => {
   return readFileSync(metricsPath, "utf8").split("\n").flatMap((line): PlotRow[] => {
     try {
       const r = JSON.parse(line) as Partial<EpochReport>;
-      return typeof r.epoch === "number" ? [{ epoch: r.epoch, trainLoss: r.trainLoss, trainAcc: r.trainAccuracy, testAcc: r.testAccuracy } as PlotRow] : [];
+      return typeof r.epoch === "number" ? [{ epoch: r.epoch, train_loss: r.train_loss, train_accuracy: r.train_accuracy, test_accuracy: r.test_accuracy } as PlotRow] : [];
     } catch {
       return [];
     }
   });
+};
+
+/** A stored `--dataset` value decoded again (a csv or image folder that has since gone is a usage error on --dataset). */
+const decodeDataset = (text: string, file: string): DatasetSpec => {
+  const r = datasetSpec.decode(text);
+  if (r._tag === "Left") throw usage("--dataset", `${file} was trained on ${text}: ${r.left[0]?.message ?? "it cannot be opened"}`);
+  return r.right;
 };
 
 /** The model's input plan for the data, or a usage error on --model saying why the model cannot take it. */
@@ -98,13 +134,8 @@ const fitOrFail = (entry: ModelEntry, shape: DataShape, source: string): InputPl
   }
 };
 
-const fixed = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
-
-/** The JSON line of an epoch (snake_case keys, as the summary). */
-const epochJson = (r: EpochReport, total: number) => ({
-  epoch: r.epoch, epochs: total, step: r.step, train_loss: r.trainLoss, train_accuracy: r.trainAccuracy,
-  test_loss: r.testLoss, test_accuracy: r.testAccuracy, examples_per_sec: r.examplesPerSec,
-});
+/** A number for people: `digits` decimals, or 3 significant digits in exponent form once it is huge (a diverging loss). */
+export const fixed = (x: number, digits = 3): string => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 1e5 ? x.toExponential(2) : x.toFixed(digits));
 
 /**
  * Runs `rivulet train` with `args` (the words after "train").
@@ -128,19 +159,23 @@ export const train = async (args: readonly string[], io: CliIo): Promise<void> =
   if (startEpoch >= o.epochs) throw usage("--epochs", `${o.resume} has already trained ${startEpoch} epoch(s); pass --epochs larger than ${startEpoch} to continue it`);
   const entry = MODELS.get(modelName)!;
 
-  const known = staticShape(o.dataset);
-  if (known !== undefined) fitOrFail(entry, known, specText(o.dataset));
-  const data = await openData(o.dataset, { root: o.data, download: o.download, ...(o.limit === undefined ? {} : { limit: o.limit }), ...(o.target === undefined ? {} : { target: o.target }) });
+  // A resumed run keeps its settings (stored in the checkpoint); only a run started before they were stored takes the flags.
+  const asked = settingsOf(o, entry);
+  const settings = previous.settings === undefined ? asked : resumedSettings(asked, (k) => parsed.flags[kebab(k)] !== undefined, previous.settings, o.resume!);
+  const dataset = settings.dataset === asked.dataset ? o.dataset : decodeDataset(settings.dataset, o.resume!);
+  const known = staticShape(dataset);
+  if (known !== undefined) fitOrFail(entry, known, specText(dataset));
+  const data = await openData(dataset, { root: settings.data, download: o.download, ...(settings.limit === null ? {} : { limit: settings.limit }), ...(settings.target === null ? {} : { target: settings.target }) });
   if (previous.classes !== undefined && previous.classes.join("\n") !== data.classes.join("\n"))
     throw new RunFailure({ message: `${o.resume} was trained on classes [${previous.classes.join(", ")}], but ${data.name} has [${data.classes.join(", ")}]` });
   const plan = fitOrFail(entry, data.shape, data.name);
   const model = entry.build({ input: plan.input, numClasses: data.classes.length });
-  const optimizer = makeOptimizer(o, entry);
-  const batchSize = o.batchSize ?? entry.batchSize;
+  const optimizer = makeOptimizer(settings);
+  const batchSize = settings.batchSize;
   const trainSet = modelInputs(data.train, plan);
   const testSet = modelInputs(data.test, plan);
 
-  const fresh = initVariables(model, o.seed, o.init);
+  const fresh = initVariables(model, settings.seed, settings.init as "xavier" | "default");
   const loaded = resumed === undefined ? undefined : unpackRun(model, resumed, o.resume!, optimizer.init(fresh.params));
   const variables = loaded?.variables ?? fresh;
   const logdir = o.logdir ?? previous.logdir ?? runDirectory(modelName);
@@ -149,13 +184,13 @@ export const train = async (args: readonly string[], io: CliIo): Promise<void> =
   const dev = await openCliDevice(o.device);
   let writer: Awaited<ReturnType<typeof openSummaryWriter>> | undefined;
   try {
-    const onDevice = await toDevice({ params: variables.params, state: variables.state, optState: loaded?.optState ?? optimizer.init(variables.params) }, dev.device);
+    const onDevice = await toDevice({ params: variables.params, state: variables.state, optState: loaded?.state.optState ?? optimizer.init(variables.params) }, dev.device);
     const state0: TrainState<nn.Params, unknown> = Object.freeze({
       params: onDevice.params,
       optState: onDevice.optState,
       ...(Object.keys(variables.state).length === 0 ? {} : { modelState: onDevice.state }),
-      rng: loaded?.key ?? foldIn(key(o.seed), 2),
-      step: loaded?.step ?? 0,
+      rng: loaded?.state.rng ?? foldIn(key(settings.seed), 2),
+      step: loaded?.state.step ?? 0,
       position: Object.freeze({ epoch: startEpoch, batch: 0 }),
     });
 
@@ -173,39 +208,40 @@ export const train = async (args: readonly string[], io: CliIo): Promise<void> =
       await writer.addText("classes", samples.map((s, i) => `${i}: ${data.classes[s.target]}`).join("  \n"), 0);
     }
 
-    const timing = { ms: 0, samples: 0 };
-    const step = deviceStep({ model, optimizer, device: dev.device, onTimed: (ms, samples) => { timing.ms += ms; timing.samples += samples; } });
-    const train = loader(trainSet, { batchSize, shuffle: true, seed: o.seed });
+    const step = deviceStep({ model, optimizer, device: dev.device });
+    const train = loader(trainSet, { batchSize, shuffle: true, seed: settings.seed });
     const test = loader(testSet, { batchSize });
-    const info = { model: modelName, dataset: specText(o.dataset), classes: data.classes, input: plan.input, logdir };
+    const info = { model: modelName, dataset: settings.dataset, classes: data.classes, input: plan.input, logdir, settings };
     say(
       `training ${modelName} on ${data.name} (${trainSet.length} train / ${testSet.length} test samples, ${shapeText(plan.input)}${plan.resize === undefined ? "" : ` after resizing to ${plan.resize}`}, ` +
         `${data.classes.length} classes) on ${dev.label}, epochs ${startEpoch + 1}..${o.epochs}, batch ${batchSize}`,
     );
     say(`logs in ${logdir} (tensorboard --logdir ${join(logdir, "..")}), checkpoint ${savePath}`);
 
+    const rates: number[] = [];
     const last = await trainRun({
       model, step, state0, train, test, epochs: o.epochs, writer,
       plotPath: join(logdir, "curves.svg"), metricsPath: join(logdir, "metrics.jsonl"), plotHistory: plotHistory(join(logdir, "metrics.jsonl")),
       logEvery: o.logEvery ?? Math.max(1, Math.floor(train.length / 5)), trainSize: trainSet.length, progressOutput: io.err,
-      timing: () => ({ ...timing }),
       save: (state, epoch) => saveRun(savePath, model, state, { ...info, epoch }),
-      onEpoch: (r) =>
-        o.json
-          ? io.out(JSON.stringify(epochJson(r, o.epochs)))
-          : say(`epoch ${r.epoch}/${o.epochs}: loss ${fixed(r.trainLoss)}, train acc ${fixed(r.trainAccuracy)}, test acc ${fixed(r.testAccuracy)}, ${fixed(r.examplesPerSec, 1)} examples/sec`),
+      onEpoch: (r) => {
+        rates.push(r.examples_per_sec);
+        if (o.json) io.out(JSON.stringify(r));
+        else say(`epoch ${r.epoch}/${o.epochs}: loss ${fixed(r.train_loss)}, train acc ${fixed(r.train_accuracy)}, test acc ${fixed(r.test_accuracy)}, ${fixed(r.examples_per_sec, 1)} examples/sec`);
+      },
     });
-    const examplesPerSec = timing.samples / Math.max(1e-9, timing.ms / 1000);
     if (last === undefined) return;
+    // Every epoch has the same samples, so the run's rate is the harmonic mean of the epochs' (total samples over total time).
+    const examplesPerSec = rates.length / rates.reduce((a, r) => a + 1 / r, 0);
     if (o.json)
       io.out(JSON.stringify({
-        test_accuracy: last.testAccuracy, test_loss: last.testLoss, train_loss: last.trainLoss, train_accuracy: last.trainAccuracy,
+        test_accuracy: last.test_accuracy, test_loss: last.test_loss, train_loss: last.train_loss, train_accuracy: last.train_accuracy,
         examples_per_sec: examplesPerSec, device: dev.kind, epochs: last.epoch, model: modelName, dataset: data.name, logdir, checkpoint: savePath,
       }));
     else {
       say(`plot ${join(logdir, "curves.svg")}, metrics ${join(logdir, "metrics.jsonl")}, checkpoint ${savePath}`);
       // d2l's last two lines of train_ch6, as one.
-      say(`loss ${fixed(last.trainLoss)}, train acc ${fixed(last.trainAccuracy)}, test acc ${fixed(last.testAccuracy)}, ${fixed(examplesPerSec, 1)} examples/sec on ${dev.label}`);
+      say(`loss ${fixed(last.train_loss)}, train acc ${fixed(last.train_accuracy)}, test acc ${fixed(last.test_accuracy)}, ${fixed(examplesPerSec, 1)} examples/sec on ${dev.label}`);
     }
   } finally {
     await writer?.close();

@@ -1,29 +1,30 @@
-// The training run as one stream: steps with progress, step logs, epochs, evaluation, checkpoint, TensorBoard, metrics file and the live plot.
-import { lastValueFrom, map, scan, Subject, tap } from "rxjs";
+// The training run as one stream of the library's own operators: steps, throughput, progress, evaluation, TensorBoard, checkpoint, live plot and metrics file.
+import { filter, lastValueFrom, map, scan, tap } from "rxjs";
 import {
-  trainSteps, epochs, mapAsync, progress, livePlot, toJsonl, nn,
+  trainSteps, throughput, evaluate, mapAsync, progress, toTensorBoard, livePlot, toJsonl, nn,
   type Loader, type Step, type StepResult, type TrainState, type SummaryWriter, type ProgressOutput, type Tensor,
 } from "../index.js";
-import { deviceEvaluation, type Batch } from "./deviceStep.js";
+import { classifierLoss, type Batch } from "./deviceStep.js";
 
-/** What one finished epoch reports (epochs counted from 1, as d2l prints them). */
+/** What one finished epoch reports (epochs counted from 1, as d2l prints them): the record of metrics.jsonl and `--json`, in snake_case. */
 export interface EpochReport {
   readonly epoch: number;
+  readonly epochs: number;
   readonly step: number;
-  readonly trainLoss: number;
-  readonly trainAccuracy: number;
-  readonly testLoss: number;
-  readonly testAccuracy: number;
-  /** Training samples per second of step time in this epoch (d2l's Timer: data loading and evaluation excluded). */
-  readonly examplesPerSec: number;
+  readonly train_loss: number;
+  readonly train_accuracy: number;
+  readonly test_loss: number;
+  readonly test_accuracy: number;
+  /** Training samples per second in this epoch (data loading included; evaluation and saving between epochs excluded). */
+  readonly examples_per_sec: number;
 }
 
 /** A point of the live plot: d2l's Animator series over (fractional) epochs. */
 export interface PlotRow {
   readonly epoch: number;
-  readonly trainLoss?: number;
-  readonly trainAcc?: number;
-  readonly testAcc?: number;
+  readonly train_loss?: number;
+  readonly train_accuracy?: number;
+  readonly test_accuracy?: number;
 }
 
 export interface TrainRunOptions<S> {
@@ -43,93 +44,73 @@ export interface TrainRunOptions<S> {
   readonly logEvery: number;
   readonly trainSize: number;
   readonly progressOutput: ProgressOutput;
-  /** Milliseconds and samples of training steps so far (kept by the step), for examples per second. */
-  readonly timing: () => { readonly ms: number; readonly samples: number };
   /** Saves the state after an epoch (1-based count of epochs done). */
   readonly save: (state: TrainState<nn.Params, S>, epoch: number) => Promise<void>;
   readonly onEpoch: (report: EpochReport) => void;
 }
 
-interface Running<S> {
-  readonly s: StepResult<nn.Params, S>;
-  readonly loss: number;
-  readonly accuracy: number;
-  readonly samples: number;
-}
+/** A step with the epoch's running sample-weighted means so far (d2l's Accumulator), for the plot and the logs. */
+type Running<S> = StepResult<nn.Params, S> & { readonly examplesPerSec: number; readonly running: { readonly loss: number; readonly accuracy: number; readonly samples: number } };
+
+/** A step after evaluation: each epoch's last step carries the test set's means. */
+type Evaluated<S> = Running<S> & { readonly test?: Readonly<Record<string, number>> };
+
+/** Nothing to log for this value. */
+const NONE: Readonly<Record<string, number>> = {};
+
+const runningMeans = <S>(r: Running<S> | undefined, s: StepResult<nn.Params, S> & { readonly examplesPerSec: number }): Running<S> => {
+  const prev = r === undefined || r.epoch !== s.epoch ? undefined : r.running;
+  const samples = (prev?.samples ?? 0) + s.samples;
+  const mean = (k: "loss" | "accuracy") => (prev === undefined ? s.metrics[k]! : prev[k] + (s.metrics[k]! - prev[k]) * (s.samples / samples));
+  return { ...s, running: { samples, loss: mean("loss"), accuracy: mean("accuracy") } };
+};
 
 /**
- * Runs the epochs and returns the last epoch's report. Every sink is a stage of one pipeline, so the loader waits for
- * each (backpressure): nothing piles up however slow the disk or the GPU.
+ * Runs the epochs and returns the last epoch's report. Every sink is an operator of one pipeline over the step stream,
+ * so the loader waits for each (backpressure): nothing piles up however slow the disk or the GPU.
  * @example
  * const last = await trainRun({ model, step, state0, train, test, epochs: 10, ... });
  */
 export const trainRun = async <S>(o: TrainRunOptions<S>): Promise<EpochReport | undefined> => {
-  const plotRows = new Subject<PlotRow>();
-  const plotted = lastValueFrom(
-    plotRows.pipe(livePlot(o.plotPath, {
-      series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" },
-      xlabel: "epoch", xlim: [0, o.epochs],
-    })),
+  const logged = (s: StepResult<nn.Params, S>) => (s.index + 1) % o.logEvery === 0 || s.last;
+  const epochOf = (s: StepResult<nn.Params, S>) => s.epoch + 1; // counted from 1, as d2l prints them
+  return lastValueFrom(
+    o.train.epochs(o.epochs, { from: o.state0.position }).pipe(
+      trainSteps(o.step, o.state0),
+      throughput(),
+      // Progress reads `samples` as the batch's size (perBatch), counts epochs from 1 and shows the batch's loss and accuracy.
+      map((s) => ({ s, epoch: epochOf(s), samples: s.samples, total: o.trainSize, loss: s.metrics.loss, accuracy: s.metrics.accuracy })),
+      progress({ perBatch: true, epochs: o.epochs, output: o.progressOutput }),
+      scan((r: Running<S> | undefined, { s }) => runningMeans<S>(r, s), undefined),
+      map((s) => s!), // scan's seed is never emitted
+      // The notes' writer.add_scalar("train_loss", loss.item(), total_train_step), on the global step, every logEvery steps.
+      toTensorBoard<Running<S>>(o.writer, { step: (s) => s.state.step, scalars: (s) => (logged(s) ? { train_loss: s.metrics.loss!, train_accuracy: s.metrics.accuracy! } : NONE) }),
+      // At each epoch's end: the test set in evaluation mode (the loader waits), then the checkpoint.
+      evaluate<nn.Params, Batch, S, Running<S>>(o.test, { loss: classifierLoss(o.model), when: (s) => s.last }),
+      mapAsync(async (s: Evaluated<S>) => (s.last ? (await o.save(s.state, epochOf(s)), s) : s)),
+    ).pipe(
+      toTensorBoard<Evaluated<S>>(o.writer, {
+        step: epochOf,
+        scalars: (s) => (s.test === undefined ? NONE : { epoch_train_loss: s.running.loss, epoch_train_accuracy: s.running.accuracy, test_loss: s.test.loss!, test_accuracy: s.test.accuracy! }),
+      }),
+      // d2l's Animator: train loss and accuracy every logEvery steps (running means), test accuracy per epoch.
+      livePlot<Evaluated<S>>(o.plotPath, {
+        series: { train_loss: "train loss", train_accuracy: "train acc", test_accuracy: "test acc" },
+        xlabel: "epoch", xlim: [0, o.epochs], history: o.plotHistory,
+        rows: (s): PlotRow[] => [
+          ...(logged(s) ? [{ epoch: s.epoch + (s.index + 1) / o.train.length, train_loss: s.running.loss, train_accuracy: s.running.accuracy }] : []),
+          ...(s.test === undefined ? [] : [{ epoch: epochOf(s), test_accuracy: s.test.accuracy! }]),
+        ],
+      }),
+      filter((s) => s.test !== undefined),
+      map((s): EpochReport => ({
+        epoch: epochOf(s), epochs: o.epochs, step: s.state.step, train_loss: s.running.loss, train_accuracy: s.running.accuracy,
+        test_loss: s.test!.loss!, test_accuracy: s.test!.accuracy!, examples_per_sec: s.examplesPerSec,
+      })),
+      // Reported before the metrics file: its write does not hold the loader back, so the next epoch may already be running.
+      tap(o.onEpoch),
+      toJsonl(o.metricsPath),
+    ),
     { defaultValue: undefined },
   );
-  o.plotHistory.forEach((r) => plotRows.next(r));
-  let epochStart = o.timing();
-  try {
-    const last = await lastValueFrom(
-      o.train.epochs(o.epochs, { from: o.state0.position }).pipe(
-        trainSteps(o.step, o.state0),
-        // Progress counts epochs from 1, as d2l prints them; `samples` is the batch's size (perBatch).
-        map((s) => ({ s, epoch: s.epoch + 1, samples: s.samples, total: o.trainSize, loss: s.metrics.loss, accuracy: s.metrics.accuracy })),
-        progress({ perBatch: true, epochs: o.epochs, output: o.progressOutput }),
-        map(({ s }) => s),
-        // d2l's Accumulator: running sample-weighted means within the epoch, for the plot.
-        scan((r: Running<S> | undefined, s: StepResult<nn.Params, S>): Running<S> => {
-          const prev = r === undefined || r.s.epoch !== s.epoch ? undefined : r;
-          const samples = (prev?.samples ?? 0) + s.samples;
-          const mean = (k: "loss" | "accuracy") => (prev === undefined ? s.metrics[k]! : prev[k] + (s.metrics[k]! - prev[k]) * (s.samples / samples));
-          return { s, samples, loss: mean("loss"), accuracy: mean("accuracy") };
-        }, undefined),
-        mapAsync(async (running: Running<S> | undefined) => {
-          const r = running!; // scan's seed is never emitted
-          const s = r.s;
-          if ((s.index + 1) % o.logEvery === 0 || s.last) {
-            // The notes' writer.add_scalar("train_loss", loss.item(), total_train_step), on the global step.
-            await o.writer.addScalar("train_loss", s.metrics.loss!, s.state.step);
-            await o.writer.addScalar("train_accuracy", s.metrics.accuracy!, s.state.step);
-            plotRows.next({ epoch: s.epoch + (s.index + 1) / o.train.length, trainLoss: r.loss, trainAcc: r.accuracy });
-          }
-          return s;
-        }),
-      ).pipe(
-        epochs(),
-        mapAsync(async (e): Promise<EpochReport> => {
-          const now = o.timing();
-          const examplesPerSec = (now.samples - epochStart.samples) / Math.max(1e-9, (now.ms - epochStart.ms) / 1000);
-          epochStart = now;
-          const test = await deviceEvaluation(o.model, o.test, { params: e.state.params, state: (e.state.modelState ?? {}) as nn.State });
-          const epoch = e.epoch + 1;
-          await o.save(e.state, epoch);
-          const report: EpochReport = {
-            epoch, step: e.state.step, trainLoss: e.train.loss!, trainAccuracy: e.train.accuracy!, testLoss: test.loss, testAccuracy: test.accuracy, examplesPerSec,
-          };
-          for (const [tag, v] of [["epoch_train_loss", report.trainLoss], ["epoch_train_accuracy", report.trainAccuracy], ["test_loss", report.testLoss], ["test_accuracy", report.testAccuracy]] as const)
-            await o.writer.addScalar(tag, v, epoch);
-          await o.writer.flush();
-          plotRows.next({ epoch, testAcc: report.testAccuracy });
-          return report;
-        }),
-        // Reported before the metrics file: its write does not hold the loader back, so the next epoch may already be running.
-        tap(o.onEpoch),
-        toJsonl(o.metricsPath),
-      ),
-      { defaultValue: undefined },
-    );
-    plotRows.complete();
-    await plotted;
-    return last;
-  } catch (e) {
-    plotRows.complete();
-    await plotted.catch(() => undefined);
-    throw e;
-  }
 };

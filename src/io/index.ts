@@ -8,3 +8,5 @@ export { SafetensorsError } from "./SafetensorsError.js";
 export { FileSystemError, type FileOperation } from "./FileSystemError.js";
 export { writeFileAtomic } from "./writeFileAtomic.js";
 export { prepareFolder, MIN_FREE_BYTES, type PrepareFolderOptions } from "./prepareFolder.js";
+export { CheckpointError, type WrongShape } from "./CheckpointError.js";
+export { encodeTree, decodeTree, type Skeleton, type EncodedTree, type EncodeTreeOptions, type DecodeTreeOptions } from "./treeCodec.js";

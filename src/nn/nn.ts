@@ -25,10 +25,6 @@ export { namedModules, getModule, setModule, transferVariables } from "./surgery
 export { reinit, type ReinitOptions } from "./reinit.js";
 export { summary, type SummaryOptions } from "./summary.js";
 export { formatModule } from "./repr.js";
-export {
-  saveCheckpoint, loadCheckpoint, writeCheckpoint, readCheckpoint, packCheckpoint, unpackCheckpoint, CheckpointError, OPTIMIZER_PREFIX,
-  type CheckpointContents, type PackedCheckpoint, type LoadCheckpointOptions, type LoadedCheckpoint, type WrongShape,
-} from "./checkpoint.js";
 export * as zoo from "./zoo/index.js";
 export {
   crossEntropyLoss, nllLoss, mseLoss, l1Loss, smoothL1Loss, huberLoss, bceLoss, bceWithLogitsLoss, klDivLoss, type Loss,

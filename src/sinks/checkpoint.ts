@@ -1,21 +1,21 @@
 // The checkpoint sink: safetensors files every N steps and on the best value of a metric, written atomically, the last K kept.
 import { Effect } from "effect";
 import type { MonoTypeOperatorFunction } from "rxjs";
-import type { Tensor } from "../ops/Tensor.js";
-import { saveSafetensors } from "../io/safetensorsFile.js";
 import type { SafetensorsMetadata } from "../io/encodeSafetensors.js";
+import { loadSafetensors } from "../io/safetensorsFile.js";
+import type { Module } from "../nn/Module.js";
+import { saveCheckpoint, type CheckpointState } from "../streams/checkpoint.js";
 import { sinkOperator } from "./_sinkOperator.js";
 import { SinkError, sinkCall } from "./SinkError.js";
 
-/** What to save: named tensors (flattenStateDict of params and optimizer state) and string metadata. */
-export interface Checkpoint {
-  readonly tensors: Readonly<Record<string, Tensor>>;
-  readonly metadata?: SafetensorsMetadata;
-}
-
 export interface CheckpointsOptions<T> {
-  /** Builds the checkpoint from a value; called only for values that are saved. */
-  readonly save: (value: T) => Checkpoint;
+  /** The state to save from a value (a TrainState, or `{ params }`); called only for values that are saved. */
+  readonly save: (value: T) => CheckpointState;
+  /** Save params and buffers as this model's state_dict (PyTorch's names), as saveCheckpoint's `model`. */
+  // `any`: a model of any input and output type; only its structure is read.
+  readonly model?: Module<any, any>;
+  /** Extra string metadata for every file (`step`, `metric`, `mode` and `value` are the sink's own). */
+  readonly metadata?: SafetensorsMetadata;
   /** Save `step-<step>.safetensors` when the step is a multiple of this. */
   readonly every?: number;
   /** Save `best.safetensors` whenever this field of the value improves (mode "min" by default). */
@@ -37,17 +37,17 @@ interface State {
 }
 
 /**
- * Saves checkpoints from a stream of training values and passes the values on. Each file is written to a temporary
+ * Saves checkpoints (saveCheckpoint's files) from a stream of training values and passes the values on. Each file is written to a temporary
  * name, synced and renamed, so a crash never leaves a half-written checkpoint; with `keepLast`, older step files are
  * deleted only once the new one is safely renamed. On subscription the folder is created and checked writable (a bad
  * folder fails at the start), and a `best.safetensors` left by an earlier run for the same metric and mode is the value
  * to beat. Every file's metadata gets `step` (and, for best, `metric`, `mode` and `value`).
  * @example
- * steps$.pipe(checkpoints("runs/lenet/ckpt", { every: 500, keepLast: 3, bestOf: { metric: "testAcc", mode: "max" },
- *   save: (s) => ({ tensors: flattenStateDict(s.params) }) }));
+ * steps$.pipe(checkpoints("runs/lenet/ckpt", { every: 500, keepLast: 3, bestOf: { metric: "test_acc", mode: "max" },
+ *   save: (s) => s.state, step: (s) => s.state.step }));
  */
 export const checkpoints = <T>(dir: string, options: CheckpointsOptions<T>): MonoTypeOperatorFunction<T> => {
-  const { save, every, bestOf, keepLast, step: stepOf = (v: T) => (v as { step?: unknown }).step as number } = options;
+  const { save, model, metadata = {}, every, bestOf, keepLast, step: stepOf = (v: T) => (v as { step?: unknown }).step as number } = options;
   if (every === undefined && bestOf === undefined) throw new Error(`checkpoints: ${dir}: pass every (steps) or bestOf ({ metric, mode }), or both`);
   if (every !== undefined && !(Number.isInteger(every) && every > 0)) throw new Error(`checkpoints: every must be a positive integer number of steps, got ${every}`);
   if (keepLast !== undefined && !(Number.isInteger(keepLast) && keepLast > 0)) throw new Error(`checkpoints: keepLast must be a positive integer, got ${keepLast}`);
@@ -58,34 +58,19 @@ export const checkpoints = <T>(dir: string, options: CheckpointsOptions<T>): Mon
   const fs = Effect.promise(() => import("node:fs/promises"));
   const pathJoin = (name: string) => Effect.promise(() => import("node:path")).pipe(Effect.map(({ join }) => join(dir, name)));
 
-  /** The metadata of an earlier run's best.safetensors (header only), or undefined when there is none. */
+  /** The metadata of an earlier run's best.safetensors, or undefined when there is none or it cannot be read (it is then simply beaten). */
   const readBestMetadata = Effect.gen(function* () {
-    const { open } = yield* fs;
     const file = yield* pathJoin(BEST_FILE);
-    const handle = yield* Effect.promise(() => open(file, "r").catch(() => undefined));
-    if (handle === undefined) return undefined;
-    return yield* Effect.promise(async () => {
-      try {
-        const prefix = Buffer.alloc(8);
-        await handle.read(prefix, 0, 8, 0);
-        const length = Number(prefix.readBigUInt64LE(0));
-        if (length > 100_000_000) return undefined;
-        const header = Buffer.alloc(length);
-        await handle.read(header, 0, length, 8);
-        const meta = (JSON.parse(header.toString("utf8")) as { __metadata__?: Record<string, string> }).__metadata__;
-        return meta;
-      } catch {
-        return undefined; // an unreadable old best file is simply beaten by the first value
-      } finally {
-        await handle.close().catch(() => undefined);
-      }
-    });
+    return yield* loadSafetensors(file).pipe(
+      Effect.map((f): SafetensorsMetadata | undefined => f.metadata),
+      Effect.orElseSucceed(() => undefined),
+    );
   });
 
-  const write = (name: string, checkpoint: Checkpoint, extra: Record<string, string>) =>
+  const write = (name: string, state: CheckpointState, extra: Record<string, string>) =>
     Effect.gen(function* () {
       const file = yield* pathJoin(name);
-      yield* saveSafetensors(file, checkpoint.tensors, { ...checkpoint.metadata, ...extra }).pipe(
+      yield* saveCheckpoint(file, state, { ...(model === undefined ? {} : { model }), metadata: { ...metadata, ...extra } }).pipe(
         Effect.mapError((e) => fail(`cannot save ${file}: ${e.message}`, file, e)),
       );
     });

@@ -9,5 +9,5 @@ export {
 export { linePlotSpec, renderLinePlot, livePlot, type LinePlotOptions, type LivePlotOptions } from "./plot.js";
 export { imageGridSvg, saveImageGrid, showImages, type ImageGridOptions, type SaveImageGridOptions } from "./imageGrid.js";
 export { svgToPng, type SvgToPngOptions } from "./svgToPng.js";
-export { checkpoints, checkpointName, type Checkpoint, type CheckpointsOptions } from "./checkpoint.js";
+export { checkpoints, checkpointName, type CheckpointsOptions } from "./checkpoint.js";
 export { SinkError } from "./SinkError.js";

@@ -56,7 +56,8 @@ export const linePlotSpec = (rows: readonly MetricRecord[], options: LinePlotOpt
   // `zero` only means something on linear scales; vega-lite warns on every render when a log scale carries it.
   const scale = (type: "linear" | "log", lim: readonly [number, number] | undefined) => {
     const base = type === "log" ? { type } : { type, zero: false };
-    return lim === undefined ? base : { ...base, domain: [...lim], nice: false };
+    // Fixed limits get a few pixels of padding, so a point on the last epoch is drawn whole rather than cut by the clip.
+    return lim === undefined ? base : { ...base, domain: [...lim], nice: false, padding: 6 };
   };
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
@@ -94,9 +95,16 @@ export const renderLinePlot = async (rows: readonly unknown[], options: LinePlot
   }
 };
 
-export interface LivePlotOptions extends LinePlotOptions {
+export interface LivePlotOptions<T = unknown> extends LinePlotOptions {
   /** For a `.png` path: how to rasterize (scale, fonts). */
   readonly png?: SvgToPngOptions;
+  /**
+   * The plot's rows from a value: default the value itself; `[]` adds nothing (the file is then not redrawn), so one
+   * plot can sit on a step stream and take a point every N steps, and another at each epoch's end.
+   */
+  readonly rows?: (value: T) => readonly object[];
+  /** Rows drawn before the stream's own (an earlier run's, when a run resumes). */
+  readonly history?: readonly object[];
 }
 
 const formatOf = (path: string): "svg" | "png" => {
@@ -112,7 +120,7 @@ const formatOf = (path: string): "svg" | "png" => {
  * @example
  * epochs$.pipe(livePlot("runs/lenet/curves.svg", { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" }, xlim: [1, 10] }));
  */
-export const livePlot = <T>(path: string, options: LivePlotOptions): MonoTypeOperatorFunction<T> => {
+export const livePlot = <T>(path: string, options: LivePlotOptions<T>): MonoTypeOperatorFunction<T> => {
   const format = formatOf(path);
   // Only the plotted fields are read from each value, so stream values may carry anything else (a training state).
   const plotted = [options.x ?? "epoch", ...seriesEntries("livePlot", options.series).map(([field]) => field)];
@@ -131,17 +139,22 @@ export const livePlot = <T>(path: string, options: LivePlotOptions): MonoTypeOpe
     open: Effect.gen(function* () {
       const { dirname } = yield* Effect.promise(() => import("node:path"));
       yield* sinkFolder("livePlot", dirname(path));
-      yield* draw([]);
-      return [] as MetricRecord[];
+      const rows = yield* Effect.try({
+        try: () => (options.history ?? []).map((r) => metricRecord("livePlot", r, plotted)),
+        catch: (cause) => new SinkError({ sink: "livePlot", file: path, cause, message: cause instanceof Error ? cause.message : String(cause) }),
+      });
+      yield* draw(rows);
+      return rows;
     }),
     write: (rows, value) =>
       Effect.gen(function* () {
-        const row = yield* Effect.try({
-          try: () => metricRecord("livePlot", value, plotted),
+        const added = yield* Effect.try({
+          try: () => (options.rows === undefined ? [value] : options.rows(value)).map((r) => metricRecord("livePlot", r, plotted)),
           catch: (cause) => new SinkError({ sink: "livePlot", file: path, cause, message: cause instanceof Error ? cause.message : String(cause) }),
         });
+        if (added.length === 0) return;
         // Rows live only in this subscription's closure: one run, one accumulating plot.
-        rows.push(row);
+        rows.push(...added);
         yield* draw(rows);
       }),
     close: () => Effect.void,

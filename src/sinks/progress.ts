@@ -58,8 +58,11 @@ interface Snapshot {
 
 const rateOf = ({ value, elapsed }: Snapshot): number | undefined => (elapsed > 0 ? (value.samples * 1000) / elapsed : undefined);
 
+/** Four decimals, or three significant digits in exponent form once huge (a diverging loss would print 30 digits). */
+const four = (x: number): string => (Number.isFinite(x) && Math.abs(x) >= 1e5 ? x.toExponential(2) : x.toFixed(4));
+
 const metricsText = ({ loss, accuracy }: ProgressValue): string =>
-  [loss === undefined ? "" : `loss ${loss.toFixed(4)}`, accuracy === undefined ? "" : `acc ${accuracy.toFixed(4)}`].filter((s) => s !== "").join(" ");
+  [loss === undefined ? "" : `loss ${four(loss)}`, accuracy === undefined ? "" : `acc ${accuracy.toFixed(4)}`].filter((s) => s !== "").join(" ");
 
 /** "300/600 [00:02<00:02, 150.0 samples/s]" (no ETA when the total is unknown). */
 const countsText = (snap: Snapshot): string => {
@@ -106,8 +109,9 @@ const progressSummaryLine = (snap: Snapshot): string => {
  * Shows training progress for a stream of step values and passes them on unchanged. On a TTY: one bar per epoch
  * redrawn in place (done/total, samples/s, ETA, live loss and accuracy), left on screen when the epoch ends. Otherwise
  * (CI, pipes, files): a plain line every 10% of the epoch or every 10 s, and a summary line when the epoch ends.
- * An epoch ends when `samples` reaches `total`, when a value of a later epoch arrives, or when the stream ends; its
- * clock starts when the previous epoch ended (or on subscription).
+ * An epoch ends when `samples` reaches `total`, when a value of a later epoch arrives, or when the stream ends. The
+ * first epoch's clock starts on subscription; a later epoch's clock leaves out what ran between epochs (evaluation,
+ * saving): it starts at its first value, less that value's samples at the previous epoch's time per sample.
  * @example
  * steps$.pipe(progress({ epochs: 10 })).subscribe();
  */
@@ -127,6 +131,7 @@ export const progress = <T extends ProgressValue>({
   return (source) =>
     new Observable<T>((subscriber) => {
       let epochStart = clock();
+      let msPerSample: number | undefined;
       let current: { value: ProgressValue; drawnAt: number; nextLine: number; open: boolean } | undefined;
       const snapshot = (value: ProgressValue, now: number): Snapshot => ({
         label: `epoch ${value.epoch}${epochs === undefined ? "" : `/${epochs}`}`,
@@ -138,12 +143,17 @@ export const progress = <T extends ProgressValue>({
         const snap = snapshot(current.value, now);
         output.write(bar ? `\r${progressBarLine(snap, output.columns)}\x1b[K\n` : `${progressSummaryLine(snap)}\n`);
         current.open = false;
+        if (current.value.samples > 0) msPerSample = snap.elapsed / current.value.samples;
         epochStart = now;
       };
       const see = (value: ProgressValue): void => {
         const now = clock();
         if (current !== undefined && current.open && value.epoch !== current.value.epoch) finish(now);
-        if (current === undefined || value.epoch !== current.value.epoch) current = { value, drawnAt: -Infinity, nextLine: 1, open: true };
+        if (current === undefined || value.epoch !== current.value.epoch) {
+          // Not the first epoch: the time since the last one ended held evaluation and saving, not this epoch's steps.
+          if (current !== undefined && msPerSample !== undefined) epochStart = now - msPerSample * value.samples;
+          current = { value, drawnAt: -Infinity, nextLine: 1, open: true };
+        }
         current.value = value;
         if (!current.open) return; // values after the epoch's end (e.g. a repeated last step) are not drawn again
         const { samples, total } = value;

@@ -15,11 +15,15 @@ export interface EpochResult<P, S = unknown> {
   readonly train: Readonly<Record<string, number>>;
 }
 
-interface Progress<P, S> {
+/** An epoch with its last step value (which carries what operators before `epochs()` added, such as `examplesPerSec`). */
+// `any` in the constraint only lets R be a step result of any params and state; they are read back from R.
+export type EpochOf<R extends StepResult<any, any>> = R extends StepResult<infer P, infer S> ? EpochResult<P, S> & { readonly last: R } : never;
+
+interface Progress<R extends StepResult<any, any>> {
   readonly epoch: number;
   readonly acc: Accumulator;
   readonly closed: boolean;
-  readonly last?: StepResult<P, S>;
+  readonly last?: R;
 }
 
 /**
@@ -28,10 +32,10 @@ interface Progress<P, S> {
  * @example
  * train.epochs(10).pipe(trainSteps(step, state0), epochs()).subscribe((e) => console.log(e.epoch, e.train.loss));
  */
-export const epochs = <P, S = unknown>(): OperatorFunction<StepResult<P, S>, EpochResult<P, S>> => (source) =>
+export const epochs = <R extends StepResult<any, any>>(): OperatorFunction<R, EpochOf<R>> => (source) =>
   source.pipe(
     scan(
-      (p: Progress<P, S>, r: StepResult<P, S>): Progress<P, S> => ({
+      (p: Progress<R>, r: R): Progress<R> => ({
         epoch: r.epoch,
         acc: accumulatorAdd(p.closed || p.epoch !== r.epoch ? emptyAccumulator : p.acc, r.metrics, r.samples),
         closed: r.last,
@@ -40,5 +44,5 @@ export const epochs = <P, S = unknown>(): OperatorFunction<StepResult<P, S>, Epo
       { epoch: -1, acc: emptyAccumulator, closed: true },
     ),
     filter((p) => p.closed),
-    map((p): EpochResult<P, S> => ({ epoch: p.epoch, state: p.last!.state, steps: p.acc.count, samples: p.acc.weight, train: accumulatorMeans(p.acc) })),
+    map((p) => ({ epoch: p.epoch, state: p.last!.state, steps: p.acc.count, samples: p.acc.weight, train: accumulatorMeans(p.acc), last: p.last! }) as EpochOf<R>),
   );

@@ -31,12 +31,23 @@ export const evaluation = async <P, B, S>(data: Loader<B>, loss: LossFn<P, B>, s
 
 /**
  * For each value carrying a training state (an epoch result), evaluates `loss` on `data` and adds the means
- * under `as` (default "test"); the training source waits meanwhile.
+ * under `as` (default "test"); the training source waits meanwhile. With `when`, only the values it picks are
+ * evaluated (e.g. each epoch's last step, `(s) => s.last`) and the others pass unchanged, without the field.
  * @example
  * steps$.pipe(epochs(), evaluate(test, { loss: lossFn })).subscribe((e) => console.log(e.test.loss, e.test.accuracy));
+ * steps$.pipe(evaluate(test, { loss: lossFn, when: (s) => s.last })); // on the step stream, at each epoch's end
  */
-export const evaluate = <P, B, S, E extends { readonly state: TrainState<P, S> }, K extends string = "test">(
+export function evaluate<P, B, S, E extends { readonly state: TrainState<P, S> }, K extends string = "test">(
   data: Loader<B>,
-  { loss, as = "test" as K }: { readonly loss: LossFn<P, B>; readonly as?: K },
-): OperatorFunction<E, E & { readonly [k in K]: Readonly<Record<string, number>> }> =>
-  mapAsync(async (value: E) => ({ ...value, [as]: await evaluation(data, loss, value.state) }) as E & { readonly [k in K]: Readonly<Record<string, number>> });
+  options: { readonly loss: LossFn<P, B>; readonly as?: K; readonly when?: undefined },
+): OperatorFunction<E, E & { readonly [k in K]: Readonly<Record<string, number>> }>;
+export function evaluate<P, B, S, E extends { readonly state: TrainState<P, S> }, K extends string = "test">(
+  data: Loader<B>,
+  options: { readonly loss: LossFn<P, B>; readonly as?: K; readonly when: (value: E) => boolean },
+): OperatorFunction<E, E & { readonly [k in K]?: Readonly<Record<string, number>> }>;
+export function evaluate<P, B, S, E extends { readonly state: TrainState<P, S> }, K extends string = "test">(
+  data: Loader<B>,
+  { loss, as = "test" as K, when }: { readonly loss: LossFn<P, B>; readonly as?: K; readonly when?: (value: E) => boolean },
+): OperatorFunction<E, E & { readonly [k in K]?: Readonly<Record<string, number>> }> {
+  return mapAsync(async (value: E) => (when === undefined || when(value) ? { ...value, [as]: await evaluation(data, loss, value.state) } : value) as E & { readonly [k in K]?: Readonly<Record<string, number>> });
+}

@@ -12,14 +12,16 @@ export {
 export { trainSteps, type StepResult, type TrainStepsOptions } from "./trainSteps.js";
 export { accumulate, accumulatorAdd, accumulatorMeans, emptyAccumulator, type Accumulator, type RunningAverage } from "./accumulate.js";
 export { accuracy } from "./accuracy.js";
-export { epochs, type EpochResult } from "./epochs.js";
+export { epochs, type EpochResult, type EpochOf } from "./epochs.js";
+export { throughput, type ThroughputOptions } from "./throughput.js";
 export { evaluate, evaluation } from "./evaluate.js";
 export { gradientAccumulation } from "./gradientAccumulation.js";
 export { schedule } from "./schedule.js";
 export { earlyStopping, type EarlyStoppingOptions } from "./earlyStopping.js";
-export { checkpointState, restoreState, CHECKPOINT_KEY } from "./checkpointState.js";
-export { saveCheckpoint, loadCheckpoint, checkpoint, resume } from "./resume.js";
-export { CheckpointError } from "./CheckpointError.js";
+export {
+  saveCheckpoint, loadCheckpoint, packCheckpoint, unpackCheckpoint, CHECKPOINT_KEY,
+  type CheckpointState, type PackedCheckpoint, type SaveCheckpointOptions, type LoadCheckpointOptions, type LoadedCheckpoint,
+} from "./checkpoint.js";
 export { record } from "./record.js";
 export { replay, readRecording, ReplayedError } from "./replay.js";
 export { RecordingError } from "./RecordingError.js";

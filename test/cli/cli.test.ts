@@ -6,7 +6,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PNG } from "pngjs";
-import { nn } from "../../src/index.js";
+import { Effect } from "effect";
+import { nn, loadCheckpoint } from "../../src/index.js";
 import { main } from "../../src/cli/main.js";
 import type { CliIo } from "../../src/cli/CliIo.js";
 import { idx, put } from "../streams/datasets/_fixtures.js";
@@ -111,22 +112,37 @@ describe("rivulet train", () => {
     const header = safetensorsHeader(checkpoint);
     expect(header["1.weight"]).toMatchObject({ dtype: "F32", shape: [6, 1, 5, 5] });
     expect(header.__metadata__).toMatchObject({ model: "lenet", dataset: "fashion-mnist", epoch: "1", input: "[1,28,28]" });
-    const { variables, step } = await nn.readCheckpoint(checkpoint, nn.zoo.lenet());
-    expect(step).toBe(2);
+    const { variables, state } = await Effect.runPromise(loadCheckpoint(checkpoint, { model: nn.zoo.lenet() }));
+    expect(state.step).toBe(2);
     expect(variables.params).toHaveProperty(["12", "bias"]);
   });
 });
 
 // These run at once (each is mostly a child process starting up); none writes where another reads.
 describe.concurrent("rivulet train --resume, eval, predict, info", () => {
-  it("--resume continues the epoch count, the step and the run's folder", async () => {
+  it("--resume X --epochs 2 continues the run: its settings (data folder, --limit, batch size, seed), epoch count, step and folder", async () => {
     const next = join(dir, "resumed.safetensors");
-    const r = await rivulet(["train", "--data", data, "--limit", "512", "--epochs", "2", "--device", "cpu", "--json", "--resume", checkpoint, "--save", next], dir);
+    // No --data and no --limit: the checkpoint's are used (the full 600 samples would make 3 steps an epoch, not 2).
+    const r = await inProcess(["train", "--epochs", "2", "--device", "cpu", "--json", "--resume", checkpoint, "--save", next]);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ epoch: 2, epochs: 2, step: 4 });
     expect(lines[1]).toMatchObject({ epochs: 2, logdir: run, checkpoint: next });
-    expect(safetensorsHeader(next).__metadata__).toMatchObject({ epoch: "2", "rivulet.step": "4" });
+    const meta = safetensorsHeader(next).__metadata__ as Record<string, string>;
+    expect(meta).toMatchObject({ epoch: "2" });
+    expect(JSON.parse(meta["rivulet.checkpoint"]!).state.$r.step).toBe(4);
+    expect(JSON.parse(meta.settings!)).toEqual({
+      dataset: "fashion-mnist", limit: 512, batchSize: 256, seed: 0, lr: 0.9, optimizer: "sgd", weightDecay: 0, init: "xavier", target: null, data,
+    });
+    // A flag that repeats the stored value is fine; one with another value is refused, naming the flag and both values.
+    for (const [flag, value, stored] of [["--limit", "128", "512"], ["--batch-size", "64", "256"], ["--seed", "7", "0"], ["--lr", "0.1", "0.9"], ["--dataset", "mnist", "fashion-mnist"]] as const) {
+      const same = flag === "--seed" ? ["--limit", "512"] : ["--seed", "0"];
+      const refused = await inProcess(["train", "--epochs", "3", ...same, flag, value, "--resume", next]);
+      expect(refused.code, flag).toBe(2);
+      expect(messages(refused.stderr), flag).toEqual([
+        `rivulet: ${flag}: ${next} continues a run trained with ${flag} ${stored}, but this asks for ${value}; leave ${flag} out to continue that run, or start a new run without --resume`,
+      ]);
+    }
     // Nothing left to do: the checkpoint has trained 2 epochs already.
     const done = await inProcess(["train", "--data", data, "--device", "cpu", "--epochs", "2", "--resume", next]);
     expect(done.code).toBe(2);

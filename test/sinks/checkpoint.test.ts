@@ -1,10 +1,11 @@
-// Tests for the checkpoint sink: files read back with decodeSafetensors, keepLast, best-of across runs, failed writes.
+// Tests for the checkpoint sink: files read back with decodeSafetensors and loadCheckpoint, keepLast, best-of across runs, failed writes.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { from, lastValueFrom, toArray } from "rxjs";
 import { afterAll, describe, expect, it } from "vitest";
-import { decodeSafetensors, full, scalar, type Tensor } from "../../src/index.js";
+import { Effect } from "effect";
+import { decodeSafetensors, full, loadCheckpoint, scalar, type Tensor } from "../../src/index.js";
 import { checkpointName, checkpoints, type SinkError } from "../../src/sinks/index.js";
 
 const root = mkdtempSync(join(tmpdir(), "rivulet-ckpt-"));
@@ -15,11 +16,11 @@ interface Step {
   readonly testAcc?: number;
 }
 /** The "params" at a step: a tensor filled with the step number, so each file says which step it holds. */
-const save = (s: Step) => ({ tensors: { "fc.weight": full([2, 3], s.step), "fc.bias": scalar(s.step) }, metadata: { format: "pt" } });
+const save = (s: Step) => ({ params: { fc: { weight: full([2, 3], s.step), bias: scalar(s.step) } }, step: s.step });
 const steps = (n: number, acc: (i: number) => number | undefined = () => undefined): Step[] =>
   Array.from({ length: n }, (_, i) => ({ step: i + 1, ...(acc(i + 1) === undefined ? {} : { testAcc: acc(i + 1) }) }));
 const read = (path: string) => decodeSafetensors(readFileSync(path), { source: path });
-const stepIn = (t: Readonly<Record<string, Tensor>>) => t["fc.bias"]!.item();
+const stepIn = (t: Readonly<Record<string, Tensor>>) => t["params.fc.bias"]!.item();
 const fail = (p: Promise<unknown>) => p.then(() => undefined, (e: SinkError) => e);
 
 describe("checkpoints", () => {
@@ -30,8 +31,12 @@ describe("checkpoints", () => {
     expect(seen).toEqual(values);
     expect(readdirSync(dir).sort()).toEqual(["step-000004.safetensors", "step-000006.safetensors"]);
     const { tensors, metadata } = read(join(dir, "step-000006.safetensors"));
-    expect(metadata).toEqual({ format: "pt", step: "6" });
-    expect(Array.from(tensors["fc.weight"]!.dataSync())).toEqual([6, 6, 6, 6, 6, 6]);
+    const { "rivulet.checkpoint": header, ...rest } = metadata;
+    expect(rest).toEqual({ format: "pt", step: "6" });
+    // The file is saveCheckpoint's: loadCheckpoint gives the state back.
+    const { state } = await Effect.runPromise(loadCheckpoint(join(dir, "step-000006.safetensors")));
+    expect([state.step, (state.params as { fc: { bias: Tensor } }).fc.bias.item(), typeof header]).toEqual([6, 6, "string"]);
+    expect(Array.from(tensors["params.fc.weight"]!.dataSync())).toEqual([6, 6, 6, 6, 6, 6]);
     expect(checkpointName(123)).toBe("step-000123.safetensors");
     expect(checkpointName(1234567)).toBe("step-1234567.safetensors");
   });
@@ -53,7 +58,7 @@ describe("checkpoints", () => {
     expect(saved).toBe(3); // steps 2, 4 and 8 improve
     expect(readdirSync(dir)).toEqual(["best.safetensors"]);
     const { tensors, metadata } = read(join(dir, "best.safetensors"));
-    expect(metadata).toEqual({ format: "pt", step: "8", metric: "testAcc", mode: "max", value: "0.85" });
+    expect(metadata).toMatchObject({ format: "pt", step: "8", metric: "testAcc", mode: "max", value: "0.85" });
     expect(stepIn(tensors)).toBe(8);
   });
 

@@ -103,6 +103,22 @@ describe("livePlot", () => {
     expect(readdirSync(join(dir, "curves"))).toEqual(["live.svg"]); // no temporary files left behind
   });
 
+  it("rows picks each value's points ([] redraws nothing) and history is drawn first, so one plot serves a step stream", async () => {
+    const path = join(dir, "steps.svg");
+    const steps = [1, 2, 3, 4].map((i) => ({ i, loss: 1 / i, test: i === 4 ? 0.9 : undefined }));
+    const seen: number[] = [];
+    await lastValueFrom(
+      from(steps).pipe(
+        livePlot(path, {
+          series, xlim: [0, 2], history: [{ epoch: 0, trainLoss: 2 }],
+          rows: (s) => [...(s.i % 2 === 0 ? [{ epoch: s.i / 2, trainLoss: s.loss }] : []), ...(s.test === undefined ? [] : [{ epoch: 2, testAcc: s.test }])],
+        }),
+        tap(() => seen.push(chart(readFileSync(path, "utf8")).points.length)),
+      ),
+    );
+    expect(seen).toEqual([1, 2, 2, 4]);
+  });
+
   it("reads only the plotted fields, so values may carry a training state of tensors", async () => {
     const path = join(dir, "with-state.svg");
     const withState = rows.map((r) => ({ ...r, state: { params: { weight: ones([3, 4]) } } }));

@@ -33,8 +33,10 @@ describe("progress", () => {
     expect(chunks).toEqual([
       "epoch 1/2  50%  50/100 [00:01<00:01, 50.0 samples/s] loss 0.5000 acc 0.6000\n",
       "epoch 1/2 done: 100 samples in 00:03 (33.3 samples/s), loss 0.2500 acc 0.8000\n",
-      "epoch 2/2  50%  50/100 [00:02<00:02, 25.0 samples/s] loss 0.3333 acc 0.6000\n",
-      "epoch 2/2 done: 100 samples in 00:04 (25.0 samples/s), loss 0.2000 acc 0.8000\n",
+      // Epoch 2's clock leaves out the second between the epochs (evaluation, in a run): it starts at its first value
+      // less that batch's share of epoch 1's time per sample (25 × 30 ms), so 50 samples took 1.75 s.
+      "epoch 2/2  50%  50/100 [00:02<00:02, 28.6 samples/s] loss 0.3333 acc 0.6000\n",
+      "epoch 2/2 done: 100 samples in 00:04 (26.7 samples/s), loss 0.2000 acc 0.8000\n",
     ]);
   });
 
@@ -49,10 +51,10 @@ describe("progress", () => {
       "\repoch 1/2  50%|███████████████               |  50/100 [00:01<00:01, 50.0 samples/s] loss 0.5000 acc 0.6000\x1b[K",
       "\repoch 1/2  75%|███████████████████████       |  75/100 [00:02<00:01, 37.5 samples/s] loss 0.3333 acc 0.7000\x1b[K",
       "\repoch 1/2 100%|██████████████████████████████| 100/100 [00:03<00:00, 33.3 samples/s] loss 0.2500 acc 0.8000\x1b[K\n",
-      "\repoch 2/2  25%|████████                      |  25/100 [00:01<00:03, 25.0 samples/s] loss 0.5000 acc 0.5000\x1b[K",
-      "\repoch 2/2  50%|███████████████               |  50/100 [00:02<00:02, 25.0 samples/s] loss 0.3333 acc 0.6000\x1b[K",
-      "\repoch 2/2  75%|███████████████████████       |  75/100 [00:03<00:01, 25.0 samples/s] loss 0.2500 acc 0.7000\x1b[K",
-      "\repoch 2/2 100%|██████████████████████████████| 100/100 [00:04<00:00, 25.0 samples/s] loss 0.2000 acc 0.8000\x1b[K\n",
+      "\repoch 2/2  25%|████████                      |  25/100 [00:01<00:02, 33.3 samples/s] loss 0.5000 acc 0.5000\x1b[K",
+      "\repoch 2/2  50%|███████████████               |  50/100 [00:02<00:02, 28.6 samples/s] loss 0.3333 acc 0.6000\x1b[K",
+      "\repoch 2/2  75%|███████████████████████       |  75/100 [00:03<00:01, 27.3 samples/s] loss 0.2500 acc 0.7000\x1b[K",
+      "\repoch 2/2 100%|██████████████████████████████| 100/100 [00:04<00:00, 26.7 samples/s] loss 0.2000 acc 0.8000\x1b[K\n",
     ]);
   });
 
@@ -124,8 +126,17 @@ describe("progress", () => {
     expect(chunks).toEqual([
       "epoch 1  50% 30/60 [00:00<?, ? samples/s] loss 1.0000 acc 0.5000\n",
       "epoch 1 done: 60 samples in 00:02 (30.0 samples/s), loss 0.7000 acc 0.7500\n",
-      "epoch 2 done: 60 samples in 00:01 (60.0 samples/s), loss 0.1000 acc 0.9000\n",
+      // Epoch 2's one batch is timed at epoch 1's 2 s / 60 samples, not by the gap since epoch 1 ended.
+      "epoch 2 done: 60 samples in 00:02 (30.0 samples/s), loss 0.1000 acc 0.9000\n",
     ]);
+  });
+
+  it("rounds a huge (diverging) loss to three significant digits instead of printing every digit", () => {
+    const { chunks, output } = fakeOutput(false);
+    from([{ epoch: 1, samples: 10, total: 10, loss: 1.234567e30, accuracy: 0.1 }, { epoch: 2, samples: 10, total: 10, loss: 99999.5, accuracy: 0.1 }])
+      .pipe(progress({ output, clock: () => 0 }))
+      .subscribe();
+    expect(chunks.map((c) => c.replace(/^.*\), /, ""))).toEqual(["loss 1.23e+30 acc 0.1000\n", "loss 99999.5000 acc 0.1000\n"]);
   });
 
   it("rejects bad options with a clear error", () => {

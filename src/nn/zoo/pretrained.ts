@@ -4,7 +4,8 @@ import type { Key } from "../../ops/random.js";
 import type { SafetensorsError } from "../../io/SafetensorsError.js";
 import type { FileSystemError } from "../../io/FileSystemError.js";
 import type { Module, Variables } from "../Module.js";
-import { loadCheckpoint, type CheckpointError } from "../checkpoint.js";
+import type { CheckpointError } from "../../io/CheckpointError.js";
+import { loadCheckpoint } from "../../streams/checkpoint.js";
 
 /** A model with its loaded variables, and what a non-strict load left out. */
 export interface Pretrained<M> {
@@ -36,7 +37,7 @@ export const loadPretrained = <M extends Module<never, unknown>>(
   path: string,
   { strict = true, key }: Omit<WeightsOptions, "weights"> = {},
 ): Effect.Effect<Pretrained<M>, CheckpointError | SafetensorsError | FileSystemError> =>
-  Effect.map(loadCheckpoint(path, model as unknown as Module, { strict, ...(key ? { key } : {}) }), (c) => ({
+  Effect.map(loadCheckpoint(path, { model: model as unknown as Module, strict, ...(key ? { key } : {}) }), (c) => ({
     model,
     variables: c.variables,
     missingKeys: c.missingKeys,

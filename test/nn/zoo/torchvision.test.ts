@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Effect } from "effect";
 import { afterAll, describe, expect, it } from "vitest";
-import { adam, key, loadFile, nn, saveFile, chain, clipGradNorm, randn, type Tensor } from "../../../src/index.js";
+import { adam, key, loadFile, nn, saveCheckpoint, saveFile, chain, clipGradNorm, randn, type Tensor } from "../../../src/index.js";
 import { expectClose, fromJson, type TensorJson } from "../../_harness.js";
 
 interface Small {
@@ -153,9 +153,9 @@ describe("files rivulet writes, read back by PyTorch (gen_zoo.py --check)", () =
     const res = await zoo.resnet18({ weights: resnetFile, width: 4, numClasses: 10 });
     const vggPath = join(dir, "vgg16-rivulet.safetensors");
     const resPath = join(dir, "resnet18-rivulet.safetensors");
-    await nn.writeCheckpoint(vggPath, vgg.model, { variables: vgg.variables });
+    await Effect.runPromise(saveCheckpoint(vggPath, { params: vgg.variables.params, modelState: vgg.variables.state }, { model: vgg.model }));
     const opt = chain(clipGradNorm(1), adam({ lr: 1e-3 }));
-    await nn.writeCheckpoint(resPath, res.model, { variables: res.variables, optState: opt.init(res.variables.params), step: 12 });
+    await Effect.runPromise(saveCheckpoint(resPath, { params: res.variables.params, modelState: res.variables.state, optState: opt.init(res.variables.params), step: 12 }, { model: res.model }));
     // The checker must notice a change: a file with one weight altered fails (checked in the same run; Python starts slowly).
     const altered = { ...(await loadFile(vggPath)) };
     altered["features.0.bias"] = altered["features.0.bias"]!.add(1);

@@ -1,4 +1,4 @@
-// Checkpoints: params, buffers and optimizer state round-trip exactly through safetensors under PyTorch's names; the curriculum's mlp.params with an nn model.
+// Checkpoints with a model: params, buffers and optimizer state round-trip exactly through safetensors under PyTorch's names; the curriculum's mlp.params.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,7 @@ import { Effect } from "effect";
 import { afterAll, describe, expect, it } from "vitest";
 import {
   adam, arange, chain, clipGradNorm, crossEntropy, decodeSafetensors, flattenStateDict, grad, key, loadFile, nn, randint, randn, relu,
-  saveFile, sgd, tensor, unflattenStateDict, zeros, type Tensor,
+  saveFile, sgd, tensor, unflattenStateDict, zeros, saveCheckpoint, loadCheckpoint, packCheckpoint, unpackCheckpoint, type Tensor,
 } from "../../src/index.js";
 import { expectClose, fromJson, type TensorJson } from "../_harness.js";
 
@@ -46,35 +46,36 @@ describe("checkpoints round-trip exactly", () => {
   it("params, BatchNorm buffers (num_batches_tracked included), chained optimizer state with its counters, step, key and metadata", async () => {
     const { model, variables, opt, optState } = trained();
     const path = join(dir, "lenet.safetensors");
-    await nn.writeCheckpoint(path, model, { variables, optState, step: 41, key: key(1234567), metadata: { note: "epoch 3 ✓" } });
-    const loaded = await nn.readCheckpoint(path, model, { optState: opt.init(variables.params) });
+    await Effect.runPromise(saveCheckpoint(path, { params: variables.params, modelState: variables.state, optState, step: 41, rng: key(1234567) }, { model, metadata: { note: "epoch 3 ✓" } }));
+    const loaded = await Effect.runPromise(loadCheckpoint(path, { model, optState: opt.init(variables.params) }));
     expect(exact(loaded.variables)).toEqual(exact(variables));
-    expect(exact(loaded.optState)).toEqual(exact(optState));
+    expect(exact(loaded.state.optState)).toEqual(exact(optState));
     // The counters come back as numbers in the same places (clip state {}, sgd count 1, adam count 1).
-    expect(JSON.parse(JSON.stringify(loaded.optState, (_k, v: unknown) => (v instanceof Object && "dtype" in v ? "T" : v)))).toEqual(
+    expect(JSON.parse(JSON.stringify(loaded.state.optState, (_k, v: unknown) => (v instanceof Object && "dtype" in v ? "T" : v)))).toEqual(
       JSON.parse(JSON.stringify(optState, (_k, v: unknown) => (v instanceof Object && "dtype" in v ? "T" : v))),
     );
-    expect([loaded.step, loaded.key, loaded.metadata]).toEqual([41, key(1234567), { note: "epoch 3 ✓" }]);
+    expect([loaded.state.step, loaded.state.rng, loaded.metadata]).toEqual([41, key(1234567), { note: "epoch 3 ✓" }]);
     expect(nn.stateDict(model, loaded.variables)["1.num_batches_tracked"]!.item()).toBe(1);
     // The loaded state keeps training where it stopped: one more update from either state is identical.
     const next = opt.update(variables.params, optState, variables.params);
-    const nextLoaded = opt.update(loaded.variables.params, loaded.optState!, loaded.variables.params);
+    const nextLoaded = opt.update(loaded.variables.params, loaded.state.optState as typeof optState, loaded.variables.params);
     expect(exact(nextLoaded.updates)).toEqual(exact(next.updates));
   });
 
-  it("lays the file out under PyTorch's state_dict names, optimizer tensors under optimizer.<path>, counters in the metadata", async () => {
+  it("lays the file out under PyTorch's state_dict names, optimizer tensors under optState.<path>, counters in the header", async () => {
     const { model, variables, optState } = trained();
-    const packed = nn.packCheckpoint(model, { variables, optState, step: 7 });
+    const packed = packCheckpoint({ params: variables.params, modelState: variables.state, optState, step: 7 }, { model });
     const names = Object.keys(packed.tensors);
-    expect(names.filter((n) => !n.startsWith("optimizer."))).toEqual(Object.keys(nn.stateDict(model, variables)));
-    expect(names).toContain("optimizer.1.momentumBuffer.0.weight");
-    expect(names).toContain("optimizer.2.expAvgSq.15.bias");
-    expect(packed.metadata).toMatchObject({ format: "pt", "rivulet.step": "7" });
-    const described = JSON.parse(packed.metadata["rivulet.optimizer"]!) as [object, { count: number }, { count: number }];
-    expect([described[0], described[1].count, described[2].count]).toEqual([{}, 1, 1]);
+    expect(names.filter((n) => !n.startsWith("optState."))).toEqual(Object.keys(nn.stateDict(model, variables)));
+    expect(names).toContain("optState.1.momentumBuffer.0.weight");
+    expect(names).toContain("optState.2.expAvgSq.15.bias");
+    expect(packed.metadata).toMatchObject({ format: "pt" });
+    const header = JSON.parse(packed.metadata["rivulet.checkpoint"]!) as { stateDict: boolean; state: { $r: { step: number; optState: [{ $r: object }, { $r: { count: number } }, { $r: { count: number } }] } } };
+    const described = header.state.$r.optState;
+    expect([header.stateDict, header.state.$r.step, described[0].$r, described[1].$r.count, described[2].$r.count]).toEqual([true, 7, {}, 1, 1]);
     // The file on disk decodes to the same names (the reader of src/io; PyTorch's reading is checked in test/nn/zoo).
     const path = join(dir, "layout.safetensors");
-    await Effect.runPromise(nn.saveCheckpoint(path, model, { variables, optState, step: 7 }));
+    await Effect.runPromise(saveCheckpoint(path, { params: variables.params, modelState: variables.state, optState, step: 7 }, { model }));
     const decoded = decodeSafetensors(readFileSync(path));
     expect(Object.keys(decoded.tensors).sort()).toEqual([...names].sort());
     expect(decoded.tensors["1.num_batches_tracked"]!.dtype).toBe("int32");
@@ -84,11 +85,11 @@ describe("checkpoints round-trip exactly", () => {
     const model = mlp(3, 4, 2);
     const variables = model.init(key(0));
     const optState = { count: Infinity, lr: Number.NaN, history: [1.5, -2], nested: { w: zeros([2]) } };
-    const back = nn.unpackCheckpoint(model, nn.packCheckpoint(model, { variables, optState }));
-    expect(back.optState).toMatchObject({ count: Infinity, history: [1.5, -2] });
-    expect(Number.isNaN((back.optState as { lr: number }).lr)).toBe(true);
-    const plain = nn.unpackCheckpoint(model, nn.packCheckpoint(model, { variables }));
-    expect([plain.optState, plain.step, plain.key]).toEqual([undefined, undefined, undefined]);
+    const back = unpackCheckpoint(packCheckpoint({ params: variables.params, optState }, { model }), { model });
+    expect(back.state.optState).toMatchObject({ count: Infinity, history: [1.5, -2] });
+    expect(Number.isNaN((back.state.optState as { lr: number }).lr)).toBe(true);
+    const plain = unpackCheckpoint(packCheckpoint({ params: variables.params }, { model }), { model });
+    expect([plain.state.optState, plain.state.step, plain.state.rng]).toEqual([undefined, undefined, undefined]);
     expect(exact(plain.variables)).toEqual(exact(variables));
   });
 
@@ -96,10 +97,10 @@ describe("checkpoints round-trip exactly", () => {
     const shared = nn.linear({ inFeatures: 4, outFeatures: 4 });
     const model = nn.sequential([nn.linear({ inFeatures: 3, outFeatures: 4 }), shared, nn.relu(), shared]);
     const variables = model.init(key(0));
-    const packed = nn.packCheckpoint(model, { variables });
+    const packed = packCheckpoint({ params: variables.params }, { model });
     expect(Object.keys(packed.tensors)).toEqual(["0.weight", "0.bias", "1.weight", "1.bias", "3.weight", "3.bias"]);
     const { "3.weight": _w, "3.bias": _b, ...firstOnly } = packed.tensors;
-    expect(exact(nn.unpackCheckpoint(model, { ...packed, tensors: firstOnly }).variables)).toEqual(exact(variables));
+    expect(exact(unpackCheckpoint({ ...packed, tensors: firstOnly }, { model }).variables)).toEqual(exact(variables));
   });
 });
 
@@ -110,9 +111,9 @@ describe("the curriculum's 读写文件", () => {
     const X = randn(key(1), [2, 20]);
     const Y = net.forward(variables.params, X);
     const path = join(dir, "mlp.params");
-    await nn.writeCheckpoint(path, net, { variables }); // torch.save(net.state_dict(), 'mlp.params')
+    await Effect.runPromise(saveCheckpoint(path, { params: variables.params }, { model: net })); // torch.save(net.state_dict(), 'mlp.params')
     const clone = mlp(); // clone = MLP()
-    const { variables: cloneVars } = await nn.readCheckpoint(path, clone); // clone.load_state_dict(torch.load("mlp.params"))
+    const { variables: cloneVars } = await Effect.runPromise(loadCheckpoint(path, { model: clone })); // clone.load_state_dict(torch.load("mlp.params"))
     expect(String(clone)).toBe(String(net)); // print(clone.eval())
     const Yclone = clone.forward(cloneVars.params, X); // eval mode is forward's default
     expect(Yclone.eq(Y).tolist()).toEqual([Array(10).fill(true), Array(10).fill(true)]);
@@ -121,7 +122,7 @@ describe("the curriculum's 读写文件", () => {
   it("PyTorch's own MLP state_dict (written by torch) loads into an nn model and gives torch's output", async () => {
     const fx = JSON.parse(readFileSync(fixturePath("safetensors.json"), "utf8")) as { mlp: { x: TensorJson; y: TensorJson } };
     const model = mlp(4, 8, 3);
-    const { variables } = await nn.readCheckpoint(fixturePath("safetensors/mlp.safetensors"), model);
+    const { variables } = await Effect.runPromise(loadCheckpoint(fixturePath("safetensors/mlp.safetensors"), { model }));
     expectClose(model.forward(variables.params, fromJson(fx.mlp.x)), fx.mlp.y, { atol: 1e-6, rtol: 1e-5 }, "mlp");
   });
 
@@ -143,52 +144,65 @@ describe("checkpoint errors name what is wrong", () => {
   it("an optimizer state that does not match the given template (another model's), naming the paths", async () => {
     const { model, variables, opt, optState } = trained();
     const path = join(dir, "opt.safetensors");
-    await nn.writeCheckpoint(path, model, { variables, optState });
+    await Effect.runPromise(saveCheckpoint(path, { params: variables.params, modelState: variables.state, optState }, { model }));
     const other = nn.zoo.lenetBatchNorm({ numClasses: 5 }).init(key(0)).params;
-    const e = await failure(nn.loadCheckpoint(path, model, { optState: opt.init(other) }));
+    const e = await failure(loadCheckpoint(path, { model, optState: opt.init(other) }));
     expect(e).toMatchObject({ _tag: "CheckpointError", file: path });
-    expect((e as Error).message).toContain(`"optimizer.1.momentumBuffer.15.weight" is [10, 84] in the file, [5, 84] in the given optState`);
+    expect((e as Error).message).toContain(`"optState.1.momentumBuffer.15.weight" is [10, 84] in the file, [5, 84] in the given optState`);
     const plain = join(dir, "plain.safetensors");
-    await nn.writeCheckpoint(plain, model, { variables });
-    expect((await failure(nn.loadCheckpoint(plain, model, { optState: opt.init(variables.params) })) as Error).message).toContain("has no optimizer state");
+    await Effect.runPromise(saveCheckpoint(plain, { params: variables.params, modelState: variables.state }, { model }));
+    expect((await failure(loadCheckpoint(plain, { model, optState: opt.init(variables.params) })) as Error).message).toContain("has no optimizer state");
   });
 
-  it("optimizer tensors without their description, or a description naming absent tensors", () => {
+  it("a header naming absent tensors, bad JSON, bad counters; tensors nothing refers to", () => {
     const model = mlp(3, 4, 2);
     const variables = model.init(key(0));
-    const packed = nn.packCheckpoint(model, { variables, optState: { count: 2, m: { a: zeros([2]) } } });
-    const { "rivulet.optimizer": _d, ...noDescription } = packed.metadata;
-    expect(() => nn.unpackCheckpoint(model, { ...packed, metadata: noDescription })).toThrow(/optimizer tensors \("optimizer.m.a"\) but no "rivulet.optimizer" metadata/);
-    const { "optimizer.m.a": _t, ...noTensor } = packed.tensors;
-    expect(() => nn.unpackCheckpoint(model, { ...packed, tensors: noTensor })).toThrow(/needs tensor "optimizer.m.a", which the file lacks/);
-    expect(() => nn.unpackCheckpoint(model, { ...packed, metadata: { ...packed.metadata, "rivulet.optimizer": "{oops" } })).toThrow(/"rivulet.optimizer" is not valid JSON/);
-    expect(() => nn.unpackCheckpoint(model, { ...packed, metadata: { ...packed.metadata, "rivulet.step": "-1" } })).toThrow(/"rivulet.step" must be a non-negative integer/);
+    const packed = packCheckpoint({ params: variables.params, optState: { count: 2, m: { a: zeros([2]) } }, step: 3 }, { model });
+    const { "optState.m.a": _t, ...noTensor } = packed.tensors;
+    // Without its optimizer tensor the model part has every entry, so the header's reference is what fails.
+    expect(() => unpackCheckpoint({ ...packed, tensors: noTensor }, { model }, "m.safetensors")).toThrow('m.safetensors: field state.optState.m.a: refers to tensor "optState.m.a", which the file does not hold');
+    expect(() => unpackCheckpoint({ ...packed, metadata: { ...packed.metadata, "rivulet.checkpoint": "{oops" } }, { model })).toThrow(/"rivulet.checkpoint" is not valid JSON/);
+    const header = JSON.parse(packed.metadata["rivulet.checkpoint"]!);
+    const withHeader = (h: unknown) => ({ ...packed, metadata: { ...packed.metadata, "rivulet.checkpoint": JSON.stringify(h) } });
+    expect(() => unpackCheckpoint(withHeader({ ...header, version: 2 }), { model }, "m.safetensors")).toThrow('m.safetensors: metadata "rivulet.checkpoint": field version: expected 1, got 2');
+    expect(() => unpackCheckpoint(withHeader({ ...header, state: { $r: { step: -1 } } }), { model }, "m.safetensors")).toThrow("field state.step: expected a non-negative integer, got -1");
+    // Without the model, the state_dict tensors are what nothing in the header refers to.
+    expect(() => unpackCheckpoint(packed, {}, "m.safetensors")).toThrow("holds a model's state_dict (saved with { model }); pass { model } to load it");
   });
 
-  it("what cannot be saved: reserved metadata, a model entry under optimizer., a string in the optimizer state, a bad step", async () => {
+  it("what cannot be saved: reserved metadata, a Map in the state, a bad step; a failed save writes nothing", async () => {
     const model = mlp(3, 4, 2);
     const variables = model.init(key(0));
-    expect(() => nn.packCheckpoint(model, { variables, metadata: { format: "np" } })).toThrow(/metadata field "format" is reserved/);
-    expect(() => nn.packCheckpoint(model, { variables, optState: { mode: "fast" } })).toThrow(/optimizer state at mode is string/);
-    expect(() => nn.packCheckpoint(model, { variables, step: 1.5 })).toThrow(/step must be a non-negative integer/);
-    const clash = nn.defineModule({ kind: "Net", children: { optimizer: nn.linear({ inFeatures: 2, outFeatures: 2 }) }, forward: ({ children }, x: Tensor) => children.optimizer(x) });
-    const path = join(dir, "clash.safetensors");
-    const e = await failure(nn.saveCheckpoint(path, clash, { variables: clash.init(key(0)) }));
+    expect(() => packCheckpoint({ params: variables.params }, { model, metadata: { format: "np" } })).toThrow(/metadata field "format" is reserved/);
+    expect(() => packCheckpoint({ params: variables.params, optState: { mode: new Map() } }, { model })).toThrow(/cannot save optState.mode: Map/);
+    expect(() => packCheckpoint({ params: variables.params, step: 1.5 }, { model })).toThrow(/step must be a non-negative integer/);
+    const path = join(dir, "bad.safetensors");
+    const e = await failure(saveCheckpoint(path, { params: variables.params, extra: new Set() } as never, { model }));
     expect(e).toMatchObject({ _tag: "CheckpointError", file: path });
-    expect((e as Error).message).toContain(`"optimizer.weight", "optimizer.bias" start with "optimizer."`);
     expect(() => readFileSync(path)).toThrow(/ENOENT/);
+  });
+
+  it("a model entry named like a state field is kept apart from it", () => {
+    const clash = nn.defineModule({ kind: "Net", children: { optState: nn.linear({ inFeatures: 2, outFeatures: 2 }) }, forward: ({ children }, x: Tensor) => children.optState(x) });
+    const variables = clash.init(key(0));
+    const optState = { weight: zeros([2, 2]) };
+    const packed = packCheckpoint({ params: variables.params, optState }, { model: clash });
+    expect(Object.keys(packed.tensors)).toEqual(["optState.weight", "optState.bias", "optState.weight~2"]);
+    const back = unpackCheckpoint(packed, { model: clash });
+    expect(exact(back.variables)).toEqual(exact(variables));
+    expect(exact(back.state.optState)).toEqual(exact(optState));
   });
 
   it("missing, unexpected and wrong-shape model entries, together; strict: false initialises the missing from the key", () => {
     const model = mlp(3, 4, 2);
     const variables = model.init(key(0));
-    const { tensors } = nn.packCheckpoint(model, { variables });
+    const { tensors } = packCheckpoint({ params: variables.params }, { model });
     const { "output.bias": _b, ...rest } = tensors;
     const bad = { ...rest, "hidden.weight": tensor([[1, 2, 3]]), "extra.x": zeros([1]) };
-    expect(() => nn.unpackCheckpoint(model, { tensors: bad, metadata: {} }, {}, "m.safetensors")).toThrow(
+    expect(() => unpackCheckpoint({ tensors: bad, metadata: {} }, { model }, "m.safetensors")).toThrow(
       `loadCheckpoint: m.safetensors does not fit MLP: missing key(s) "output.bias"; unexpected key(s) "extra.x"; wrong shape(s): "hidden.weight" is [1, 3] in the file, [4, 3] in the model`,
     );
-    const loose = nn.unpackCheckpoint(model, { tensors: { ...rest, "extra.x": zeros([1]) }, metadata: {} }, { strict: false, key: key(9) });
+    const loose = unpackCheckpoint({ tensors: { ...rest, "extra.x": zeros([1]) }, metadata: {} }, { model, strict: false, key: key(9) });
     expect([loose.missingKeys, loose.unexpectedKeys]).toEqual([["output.bias"], ["extra.x"]]);
     expect(exact(nn.stateDict(model, loose.variables)["output.bias"])).toEqual(exact(nn.stateDict(model, model.init(key(9)))["output.bias"]));
     expect(exact(nn.stateDict(model, loose.variables)["hidden.weight"])).toEqual(exact(tensors["hidden.weight"]));
