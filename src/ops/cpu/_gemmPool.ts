@@ -1,4 +1,5 @@
-// Worker threads for large GEMMs on the shared WebAssembly arena, driven synchronously with Atomics.wait/notify (Node only).
+// Worker threads for the WebAssembly kernels (GEMM, im2col, col2im, unary) on the shared arena, driven synchronously
+// with Atomics.wait/notify (Node only).
 //
 // Every worker instantiates the kernels module on the arena's shared memory, so operands staged once by the
 // caller are read by all threads without copies. The caller publishes a job (a grid of output blocks), claims
@@ -19,8 +20,9 @@ function gemmProtocol() {
   const DONE = 2; // blocks finished in the current job (notified on)
   const ERR = 3; //  set when a block threw
   const JOB = 4; //  the job the parameters belong to; -1 while they are being written (a seqlock)
-  const P = 5; //    parameters: m k n transA transB blocks parts splitN aOff aStride bOff bStride cOff (float offsets)
-  const NP = 13;
+  const P = 5; //    parameters: kind, blocks, then the kind's own (see workBlocks)
+  const NP = 20;
+  const GEMM = 0, UNFOLD = 1, FOLD = 2, UNARY = 3; // job kinds
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
@@ -29,18 +31,15 @@ function gemmProtocol() {
   const blockStep = (dim: number, parts: number): number => Math.ceil(Math.ceil(dim / parts) / 8) * 8;
 
   /** Computes blocks of job `job` until none is left to claim (the same code runs in every thread); returns how many. */
-  function workBlocks(ctl: Int32Array, gemm: KernelExports["gemm_block"], scratch: number, job: number): number {
+  function workBlocks(ctl: Int32Array, x: KernelExports, scratch: number, job: number): number {
     let did = 0;
     if (Atomics.load(ctl, JOB) !== job) return did;
-    const p: number[] = [];
-    for (let i = 0; i < NP; i++) p.push(Atomics.load(ctl, P + i));
+    const q: number[] = [];
+    for (let i = 0; i < NP; i++) q.push(Atomics.load(ctl, P + i));
     // Parameters rewritten while we read them mean this job is over: take no block.
     if (Atomics.load(ctl, JOB) !== job) return did;
-    const [m, k, n, transA, transB, blocks, parts, splitN, aOff, aStride, bOff, bStride, cOff] = p as
-      [number, number, number, number, number, number, number, number, number, number, number, number, number];
+    const kind = q[0]!, blocks = q[1]!;
     const tag = job & TAG_MASK;
-    const dim = splitN ? n : m;
-    const step = blockStep(dim, parts);
     for (;;) {
       const cur = Atomics.load(ctl, NEXT);
       const idx = cur & ((1 << TAG_SHIFT) - 1);
@@ -53,13 +52,34 @@ function gemmProtocol() {
         Atomics.notify(ctl, DONE);
         return did;
       }
-      const bi = Math.floor(idx / parts);
-      const lo = Math.min(dim, (idx - bi * parts) * step), hi = Math.min(dim, lo + step);
       try {
-        gemm(
-          (aOff + bi * aStride) * 4, transA, (bOff + bi * bStride) * 4, transB, (cOff + bi * m * n) * 4,
-          m, k, n, splitN ? 0 : lo, splitN ? m : hi, splitN ? lo : 0, splitN ? hi : n, scratch,
-        );
+        if (kind === GEMM) {
+          // m k n transA transB parts splitN aOff aStride bOff bStride cOff (float offsets): a slab of one batch entry's C
+          const [, , m, k, n, transA, transB, parts, splitN, aOff, aStride, bOff, bStride, cOff] = q as
+            [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+          const dim = splitN ? n : m;
+          const step = blockStep(dim, parts);
+          const bi = Math.floor(idx / parts);
+          const lo = Math.min(dim, (idx - bi * parts) * step), hi = Math.min(dim, lo + step);
+          x.gemm_block(
+            (aOff + bi * aStride) * 4, transA, (bOff + bi * bStride) * 4, transB, (cOff + bi * m * n) * 4,
+            m, k, n, splitN ? 0 : lo, splitN ? m : hi, splitN ? lo : 0, splitN ? hi : n, scratch,
+          );
+        } else if (kind === UNFOLD || kind === FOLD) {
+          // src dst planes h w kh kw sh sw dh dw pt pl oh ow valueBits per (byte pointers): a run of `per` planes
+          const [, , src, dst, planes, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, bits, per] = q as
+            [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+          const lo = idx * per, cnt = Math.min(per, planes - lo);
+          const cols = lo * kh * kw * oh * ow * 4, img = lo * h * w * 4;
+          if (kind === UNFOLD)
+            x.unfold(src + img, dst + cols, cnt, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, new Float32Array(new Int32Array([bits]).buffer)[0]!);
+          else x.fold(src + cols, dst + img, cnt, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow);
+        } else {
+          // op src dst n per (byte pointers): a run of `per` elements
+          const [, , op, src, dst, n, per] = q as [number, number, number, number, number, number, number];
+          const lo = idx * per;
+          x.unary(op, src + lo * 4, dst + lo * 4, Math.min(per, n - lo));
+        }
       } catch {
         Atomics.store(ctl, ERR, 1);
       }
@@ -70,16 +90,16 @@ function gemmProtocol() {
   }
 
   /** A worker's life: sleep until a job is published, work, repeat. */
-  function workerLoop(ctl: Int32Array, gemm: KernelExports["gemm_block"], scratch: number): void {
+  function workerLoop(ctl: Int32Array, x: KernelExports, scratch: number): void {
     let seen = Atomics.load(ctl, SEQ);
     for (;;) {
       Atomics.wait(ctl, SEQ, seen);
       seen = Atomics.load(ctl, SEQ);
-      workBlocks(ctl, gemm, scratch, seen);
+      workBlocks(ctl, x, scratch, seen);
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -113,7 +133,7 @@ const startPool = (arena: Arena): Pool | null => {
 const __name = (f) => f;
 const { workerData: d } = require("node:worker_threads");
 const x = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
-(${gemmProtocol.toString()})().workerLoop(new Int32Array(d.ctl), x.gemm_block, d.scratch);`;
+(${gemmProtocol.toString()})().workerLoop(new Int32Array(d.ctl), x, d.scratch);`;
   const pl: Pool = { ctl, workers, job: 0, broken: false, workerBlocks: 0 };
   for (let i = 1; i <= workers; i++) {
     const w = new wt.Worker(source, {
@@ -154,6 +174,29 @@ const getPool = (arena: Arena): Pool | null => {
   return pool === null || pool.broken ? null : pool;
 };
 
+/** Publishes a job of `blocks` blocks, works on it alongside the workers and waits; false when the pool failed. */
+const runJob = (arena: Arena, pl: Pool, params: readonly number[], blocks: number, macs: number): boolean => {
+  const { ctl } = pl;
+  const job = publish(pl, params);
+  const mine = proto.workBlocks(ctl, arena.exports, arena.scratch(0), job);
+  // Wait for the blocks the workers claimed; one that makes no progress for STALL_MS retires the pool.
+  const stallMs = STALL_MS + macs / blocks / 1e6;
+  let done = Atomics.load(ctl, proto.DONE), last = performance.now();
+  while (done < blocks) {
+    Atomics.wait(ctl, proto.DONE, done, 100);
+    const now = Atomics.load(ctl, proto.DONE);
+    if (now !== done) (done = now), (last = performance.now());
+    else if (performance.now() - last > stallMs) pl.broken = true;
+    if (pl.broken) return false;
+  }
+  pl.workerBlocks += blocks - mine;
+  if (Atomics.load(ctl, proto.ERR) !== 0) {
+    pl.broken = true;
+    return false;
+  }
+  return true;
+};
+
 /**
  * C[batch×m×n] = op(A) · op(B) on every thread, for operands already staged in the arena at float offsets aOff
  * and bOff (A holds `aBatch` matrices, B `bBatch`, 1 meaning broadcast), the result at cOff. Returns false,
@@ -175,27 +218,39 @@ export const runGemmJob = (
   const parts = Math.ceil(dim / proto.blockStep(dim, want));
   const blocks = batch * parts;
   if (blocks >= 1 << proto.TAG_SHIFT) return false;
-  const { ctl } = pl;
-  const job = publish(pl, [m, k, n, transA ? 1 : 0, transB ? 1 : 0, blocks, parts, splitN ? 1 : 0,
-    aOff, aBatch === 1 ? 0 : m * k, bOff, bBatch === 1 ? 0 : k * n, cOff]);
-  const mine = proto.workBlocks(ctl, arena.exports.gemm_block, arena.scratch(0), job);
+  return runJob(arena, pl, [proto.GEMM, blocks, m, k, n, transA ? 1 : 0, transB ? 1 : 0, parts, splitN ? 1 : 0,
+    aOff, aBatch === 1 ? 0 : m * k, bOff, bBatch === 1 ? 0 : k * n, cOff], blocks, batch * m * n * k);
+};
 
-  // Wait for the blocks the workers claimed; one that makes no progress for STALL_MS retires the pool.
-  const stallMs = STALL_MS + (batch * m * n * k) / blocks / 1e6;
-  let done = Atomics.load(ctl, proto.DONE), last = performance.now();
-  while (done < blocks) {
-    Atomics.wait(ctl, proto.DONE, done, 100);
-    const now = Atomics.load(ctl, proto.DONE);
-    if (now !== done) (done = now), (last = performance.now());
-    else if (performance.now() - last > stallMs) pl.broken = true;
-    if (pl.broken) return false;
-  }
-  pl.workerBlocks += blocks - mine;
-  if (Atomics.load(ctl, proto.ERR) !== 0) {
-    pl.broken = true;
-    return false;
-  }
-  return true;
+/** Blocks per thread for the memory-bound kernels: a few, so that a preempted thread holds up little. */
+const BLOCKS_PER_THREAD = 4;
+
+/**
+ * im2col (`fold` false) or col2im (`fold` true) over `planes` NCHW planes on every thread, between byte pointers
+ * src and dst in the arena (col2im's dst already zeroed): planes are independent, so each block is a run of them.
+ * False when threads are unavailable or failed: the caller then runs the kernel alone (re-zeroing col2im's dst).
+ */
+export const runWindowJob = (
+  arena: Arena, fold: boolean, src: number, dst: number, planes: number,
+  h: number, w: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
+  pt: number, pl: number, oh: number, ow: number, value: number,
+): boolean => {
+  const pool = getPool(arena);
+  if (pool === null || planes < 2) return false;
+  const per = Math.ceil(planes / Math.min(planes, BLOCKS_PER_THREAD * (pool.workers + 1)));
+  const blocks = Math.ceil(planes / per);
+  const bits = new Int32Array(new Float32Array([value]).buffer)[0]!;
+  return runJob(arena, pool, [fold ? proto.FOLD : proto.UNFOLD, blocks, src, dst, planes, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, bits, per],
+    blocks, planes * kh * kw * oh * ow);
+};
+
+/** dst = f(src) elementwise over n floats on every thread (op as the `unary` export); false when threads are unavailable. */
+export const runUnaryJob = (arena: Arena, op: number, src: number, dst: number, n: number): boolean => {
+  const pool = getPool(arena);
+  if (pool === null) return false;
+  const per = Math.ceil(n / (BLOCKS_PER_THREAD * (pool.workers + 1)) / 4) * 4;
+  const blocks = Math.ceil(n / per);
+  return runJob(arena, pool, [proto.UNARY, blocks, op, src, dst, n, per], blocks, n);
 };
 
 /** The state of the thread pool: threads in all (1 when single-threaded), blocks done by workers, failure. */

@@ -25,6 +25,16 @@ export interface KernelExports {
     a: number, transA: number, b: number, transB: number, c: number,
     m: number, k: number, n: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
   ) => void;
+  readonly unfold: (
+    src: number, dst: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
+    dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, value: number,
+  ) => void;
+  readonly fold: (
+    src: number, dst: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
+    dh: number, dw: number, pt: number, pl: number, oh: number, ow: number,
+  ) => void;
+  /** op 0: exp, 1: sigmoid. */
+  readonly unary: (op: number, src: number, dst: number, n: number) => void;
 }
 
 export interface Arena {

@@ -270,8 +270,11 @@ static v128_t exp4(v128_t x) {
 }
 
 static v128_t unary4(int op, v128_t x) {
-  const v128_t one = wasm_f32x4_splat(1.0f);
-  return op == 0 ? exp4(x) : wasm_f32x4_div(one, wasm_f32x4_add(one, exp4(wasm_f32x4_neg(x))));
+  if (op == 0) return exp4(x);
+  // sigmoid from t = e^−|x| (never overflows): 1/(1 + t) for x ≥ 0, t/(1 + t) below, accurate into the subnormals
+  v128_t t = exp4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+  v128_t s = wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_splat(1.0f), t));
+  return wasm_v128_bitselect(s, wasm_f32x4_mul(t, s), wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f)));
 }
 
 /** dst[i] = f(src[i]) for i < n: op 0 = exp, 1 = sigmoid 1/(1 + e^−x). */
