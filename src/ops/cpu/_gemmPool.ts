@@ -1,16 +1,17 @@
-// Worker threads for large GEMMs, driven synchronously: shared memory plus Atomics.wait/notify (Node only).
+// Worker threads for the WebAssembly kernels (GEMM, im2col, col2im, unary) on the shared arena, driven synchronously
+// with Atomics.wait/notify (Node only).
 //
-// The calling thread copies A and B into one SharedArrayBuffer, publishes a job (a grid of output blocks),
-// claims blocks alongside the workers, and waits until all are done. Blocks are claimed dynamically, so a worker
-// that is slow to wake (or never starts) only means the caller does more of the work itself. Workers are
-// unref()ed and idle in Atomics.wait, so they never keep the process alive. Where worker_threads is missing
-// (browsers, Node < 20.16) or a worker fails, `parallelGemm` returns false and the caller runs single-threaded.
-import type { MessagePort } from "node:worker_threads";
-import { makeGemm, type GemmBlock } from "./_gemmKernel.js";
+// Every worker instantiates the kernels module on the arena's shared memory, so operands staged once by the
+// caller are read by all threads without copies. The caller publishes a job (a grid of output blocks), claims
+// blocks alongside the workers, and waits until all are done. Blocks are claimed dynamically, so a worker that is
+// slow to wake (or never starts) only means the caller does more of the work itself. Workers are unref()ed and idle
+// in Atomics.wait, so they never keep the process alive. Where worker_threads is missing (browsers, Node < 20.16)
+// or a worker fails, `runGemmJob` returns false and the caller computes every block itself.
+import type { Arena, KernelExports } from "./_wasmArena.js";
 
 /**
- * The job protocol shared by the caller and the workers. Like `makeGemm` it references nothing outside its body,
- * because workers rebuild it from its source text.
+ * The job protocol shared by the caller and the workers. It references nothing outside its body, because workers
+ * rebuild it from its source text.
  */
 function gemmProtocol() {
   // Control words (Int32Array over a SharedArrayBuffer).
@@ -19,28 +20,26 @@ function gemmProtocol() {
   const DONE = 2; // blocks finished in the current job (notified on)
   const ERR = 3; //  set when a block threw
   const JOB = 4; //  the job the parameters belong to; -1 while they are being written (a seqlock)
-  const P = 5; //    parameters: m k n transA transB blocks parts splitN aOff aStride bOff bStride cOff gen
-  const GEN = P + 13;
+  const P = 5; //    parameters: kind, blocks, then the kind's own (see workBlocks)
+  const NP = 20;
+  const GEMM = 0, UNFOLD = 1, FOLD = 2, UNARY = 3; // job kinds
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
 
-  /** Rows (or columns) per block when `dim` is cut into `parts` blocks, a multiple of the 4×4 micro-tile. */
-  const blockStep = (dim: number, parts: number): number => Math.ceil(Math.ceil(dim / parts) / 4) * 4;
+  /** Rows (or columns) per block when `dim` is cut into `parts` blocks, a multiple of the 8-wide micro-tile. */
+  const blockStep = (dim: number, parts: number): number => Math.ceil(Math.ceil(dim / parts) / 8) * 8;
 
   /** Computes blocks of job `job` until none is left to claim (the same code runs in every thread); returns how many. */
-  function workBlocks(ctl: Int32Array, data: Float32Array, gemm: GemmBlock, job: number): number {
+  function workBlocks(ctl: Int32Array, x: KernelExports, scratch: number, job: number): number {
     let did = 0;
     if (Atomics.load(ctl, JOB) !== job) return did;
-    const p: number[] = [];
-    for (let i = 0; i < 13; i++) p.push(Atomics.load(ctl, P + i));
+    const q: number[] = [];
+    for (let i = 0; i < NP; i++) q.push(Atomics.load(ctl, P + i));
     // Parameters rewritten while we read them mean this job is over: take no block.
     if (Atomics.load(ctl, JOB) !== job) return did;
-    const [m, k, n, transA, transB, blocks, parts, splitN, aOff, aStride, bOff, bStride, cOff] = p as
-      [number, number, number, number, number, number, number, number, number, number, number, number, number];
+    const kind = q[0]!, blocks = q[1]!;
     const tag = job & TAG_MASK;
-    const dim = splitN ? n : m;
-    const step = blockStep(dim, parts);
     for (;;) {
       const cur = Atomics.load(ctl, NEXT);
       const idx = cur & ((1 << TAG_SHIFT) - 1);
@@ -53,13 +52,34 @@ function gemmProtocol() {
         Atomics.notify(ctl, DONE);
         return did;
       }
-      const bi = Math.floor(idx / parts);
-      const lo = Math.min(dim, (idx - bi * parts) * step), hi = Math.min(dim, lo + step);
       try {
-        gemm(
-          data, aOff + bi * aStride, transA === 1, data, bOff + bi * bStride, transB === 1, data, cOff + bi * m * n,
-          m, k, n, splitN ? 0 : lo, splitN ? m : hi, splitN ? lo : 0, splitN ? hi : n,
-        );
+        if (kind === GEMM) {
+          // m k n transA transB parts splitN aOff aStride bOff bStride cOff (float offsets): a slab of one batch entry's C
+          const [, , m, k, n, transA, transB, parts, splitN, aOff, aStride, bOff, bStride, cOff] = q as
+            [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+          const dim = splitN ? n : m;
+          const step = blockStep(dim, parts);
+          const bi = Math.floor(idx / parts);
+          const lo = Math.min(dim, (idx - bi * parts) * step), hi = Math.min(dim, lo + step);
+          x.gemm_block(
+            (aOff + bi * aStride) * 4, transA, (bOff + bi * bStride) * 4, transB, (cOff + bi * m * n) * 4,
+            m, k, n, splitN ? 0 : lo, splitN ? m : hi, splitN ? lo : 0, splitN ? hi : n, scratch,
+          );
+        } else if (kind === UNFOLD || kind === FOLD) {
+          // src dst planes h w kh kw sh sw dh dw pt pl oh ow valueBits per (byte pointers): a run of `per` planes
+          const [, , src, dst, planes, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, bits, per] = q as
+            [number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number, number];
+          const lo = idx * per, cnt = Math.min(per, planes - lo);
+          const cols = lo * kh * kw * oh * ow * 4, img = lo * h * w * 4;
+          if (kind === UNFOLD)
+            x.unfold(src + img, dst + cols, cnt, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, new Float32Array(new Int32Array([bits]).buffer)[0]!);
+          else x.fold(src + cols, dst + img, cnt, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow);
+        } else {
+          // op src dst n per (byte pointers): a run of `per` elements
+          const [, , op, src, dst, n, per] = q as [number, number, number, number, number, number, number];
+          const lo = idx * per;
+          x.unary(op, src + lo * 4, dst + lo * 4, Math.min(per, n - lo));
+        }
       } catch {
         Atomics.store(ctl, ERR, 1);
       }
@@ -69,45 +89,28 @@ function gemmProtocol() {
     }
   }
 
-  /** A worker's life: sleep until a job is published, take new shared data if any, work, repeat. */
-  function workerLoop(ctl: Int32Array, port: MessagePort, receive: (port: MessagePort) => { message: unknown } | undefined, gemm: GemmBlock): void {
-    let data: Float32Array = new Float32Array(0), gen = 0, seen = Atomics.load(ctl, SEQ);
+  /** A worker's life: sleep until a job is published, work, repeat. */
+  function workerLoop(ctl: Int32Array, x: KernelExports, scratch: number): void {
+    let seen = Atomics.load(ctl, SEQ);
     for (;;) {
       Atomics.wait(ctl, SEQ, seen);
       seen = Atomics.load(ctl, SEQ);
-      const want = Atomics.load(ctl, GEN);
-      // Shared data is posted before the job that uses it; receive it synchronously (this event loop never runs).
-      while (gen !== want) {
-        const msg = receive(port);
-        if (msg === undefined) break;
-        const { gen: g, buf } = msg.message as { gen: number; buf: SharedArrayBuffer | null };
-        gen = g;
-        data = buf === null ? new Float32Array(0) : new Float32Array(buf);
-      }
-      if (gen === want) workBlocks(ctl, data, gemm, seen);
+      workBlocks(ctl, x, scratch, seen);
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, GEN, WORDS, TAG_SHIFT, TAG_MASK, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
 
-/** Products smaller than this many multiply-adds are not worth waking a worker for. */
-const PARALLEL_MIN_MACS = 1 << 20;
-/** The shared buffer never grows past this many floats (256 MiB); larger products run single-threaded. */
-const MAX_SHARED_FLOATS = 1 << 26;
-/** Shared buffers larger than this many floats (64 MiB) are released after the call that needed them. */
-const KEEP_FLOATS = 1 << 24;
 /** Give up on the workers when no block finishes for this long (a worker that died mid-block), plus 1 ms per
- * million multiply-adds in a block (5× slower than this kernel on one core). */
+ * million multiply-adds in a block (far slower than this kernel on one core). */
 const STALL_MS = 10_000;
 
 interface Pool {
   readonly ctl: Int32Array;
-  readonly ports: readonly MessagePort[];
-  data: Float32Array;
-  gen: number;
+  readonly workers: number;
   job: number;
   broken: boolean;
   /** Blocks computed by workers rather than the caller, since the start (for tests and benchmarks). */
@@ -116,45 +119,32 @@ interface Pool {
 
 let pool: Pool | null | undefined; // undefined: not started yet; null: unavailable
 
-/** Threads in all: RIVULET_CPU_THREADS if set (1 turns workers off), else one per core, at most 8. */
-const threadCount = (cores: number): number => {
-  const env = Number(globalThis.process?.env?.["RIVULET_CPU_THREADS"] || "");
-  return Number.isInteger(env) && env >= 1 ? Math.min(env, 64) : Math.min(cores, 8);
-};
-
-const startPool = (): Pool | null => {
+const startPool = (arena: Arena): Pool | null => {
   const proc = globalThis.process;
-  if (typeof proc?.getBuiltinModule !== "function" || typeof SharedArrayBuffer === "undefined") return null;
+  if (typeof proc?.getBuiltinModule !== "function") return null;
   const wt = proc.getBuiltinModule("node:worker_threads");
-  const os = proc.getBuiltinModule("node:os");
-  if (wt === undefined || os === undefined) return null;
-  const workers = threadCount(os.availableParallelism()) - 1;
+  if (wt === undefined) return null;
+  const workers = arena.threads - 1;
   if (workers < 1) return null;
   const ctl = new Int32Array(new SharedArrayBuffer(proto.WORDS * 4));
   Atomics.store(ctl, proto.JOB, -1);
   // tsx and other esbuild-based loaders wrap functions in `__name(fn, "name")` (keepNames): provide it.
   const source = `"use strict";
 const __name = (f) => f;
-const { workerData, receiveMessageOnPort } = require("node:worker_threads");
-(${gemmProtocol.toString()})().workerLoop(new Int32Array(workerData.ctl), workerData.port, receiveMessageOnPort, (${makeGemm.toString()})());`;
-  const ports: MessagePort[] = [];
-  const pl: Pool = { ctl, ports, data: new Float32Array(0), gen: 0, job: 0, broken: false, workerBlocks: 0 };
-  for (let i = 0; i < workers; i++) {
-    const { port1, port2 } = new wt.MessageChannel();
-    port1.unref();
-    const w = new wt.Worker(source, { eval: true, workerData: { ctl: ctl.buffer, port: port2 }, transferList: [port2] });
+const { workerData: d } = require("node:worker_threads");
+const x = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
+(${gemmProtocol.toString()})().workerLoop(new Int32Array(d.ctl), x, d.scratch);`;
+  const pl: Pool = { ctl, workers, job: 0, broken: false, workerBlocks: 0 };
+  for (let i = 1; i <= workers; i++) {
+    const w = new wt.Worker(source, {
+      eval: true,
+      workerData: { ctl: ctl.buffer, module: arena.module, memory: arena.memory, scratch: arena.scratch(i) },
+    });
     w.unref();
     // Only seen when the event loop runs; a block that throws mid-job is reported through ERR instead.
     w.on("error", () => { pl.broken = true; });
-    ports.push(port1);
   }
   return pl;
-};
-
-/** Makes `buf` (or nothing) the workers' shared data from the next job on. */
-const share = (pl: Pool, buf: SharedArrayBuffer | null): void => {
-  pl.gen = (pl.gen + 1) | 0;
-  for (const port of pl.ports) port.postMessage({ gen: pl.gen, buf });
 };
 
 /** Writes the parameters of a new job and wakes the workers; returns the job number. */
@@ -163,7 +153,6 @@ const publish = (pl: Pool, params: readonly number[]): number => {
   const job = (pl.job = (pl.job + 1) & 0x3fffffff);
   Atomics.store(ctl, proto.JOB, -1);
   for (let i = 0; i < params.length; i++) Atomics.store(ctl, proto.P + i, params[i]!);
-  Atomics.store(ctl, proto.GEN, pl.gen);
   Atomics.store(ctl, proto.DONE, 0);
   Atomics.store(ctl, proto.ERR, 0);
   Atomics.store(ctl, proto.NEXT, (job & proto.TAG_MASK) << proto.TAG_SHIFT);
@@ -173,53 +162,25 @@ const publish = (pl: Pool, params: readonly number[]): number => {
   return job;
 };
 
-/**
- * C[batch×m×n] = op(A) · op(B) on every thread, where A (B) holds `aBatch` (`bBatch`) matrices, 1 meaning
- * broadcast; the calling thread does its share with `gemm`. Returns false, leaving C untouched, when threads
- * are unavailable, failed, or not worth it.
- */
-export const parallelGemm = (
-  gemm: GemmBlock,
-  A: Float32Array, aBatch: number, transA: boolean,
-  B: Float32Array, bBatch: number, transB: boolean,
-  C: Float32Array, batch: number, m: number, k: number, n: number,
-): boolean => {
-  if (batch * m * n * k < PARALLEL_MIN_MACS) return false;
+/** The pool for this arena, started on first use; null where threads are unavailable or broken. */
+const getPool = (arena: Arena): Pool | null => {
   if (pool === undefined) {
     try {
-      pool = startPool();
+      pool = startPool(arena);
     } catch {
       pool = null; // e.g. the process may not start threads
     }
   }
-  const pl = pool;
-  if (pl === null || pl.broken) return false;
-  const aLen = aBatch * m * k, bLen = bBatch * k * n, cLen = batch * m * n;
-  const need = aLen + bLen + cLen;
-  if (need > MAX_SHARED_FLOATS) return false;
+  return pool === null || pool.broken ? null : pool;
+};
 
-  // About 8 blocks per thread, each at least 32 rows or columns, cut along the longer side of C: small enough
-  // that a thread the OS preempts holds up little, large enough that repacking A (or B) per block stays cheap.
-  const splitN = n >= m;
-  const dim = splitN ? n : m;
-  const want = Math.max(1, Math.min(Math.ceil((8 * (pl.ports.length + 1)) / batch), Math.floor(dim / 32)));
-  const parts = Math.ceil(dim / proto.blockStep(dim, want));
-  const blocks = batch * parts;
-  if (blocks >= 1 << proto.TAG_SHIFT) return false;
-
-  if (pl.data.length < need) {
-    pl.data = new Float32Array(new SharedArrayBuffer(4 * Math.min(MAX_SHARED_FLOATS, 2 ** Math.ceil(Math.log2(need)))));
-    share(pl, pl.data.buffer as SharedArrayBuffer);
-  }
-  const { data, ctl } = pl;
-  data.set(A.length === aLen ? A : A.subarray(0, aLen), 0);
-  data.set(B.length === bLen ? B : B.subarray(0, bLen), aLen);
-  const job = publish(pl, [m, k, n, transA ? 1 : 0, transB ? 1 : 0, blocks, parts, splitN ? 1 : 0,
-    0, aBatch === 1 ? 0 : m * k, aLen, bBatch === 1 ? 0 : k * n, aLen + bLen]);
-  const mine = proto.workBlocks(ctl, data, gemm, job);
-
+/** Publishes a job of `blocks` blocks, works on it alongside the workers and waits; false when the pool failed. */
+const runJob = (arena: Arena, pl: Pool, params: readonly number[], blocks: number, macs: number): boolean => {
+  const { ctl } = pl;
+  const job = publish(pl, params);
+  const mine = proto.workBlocks(ctl, arena.exports, arena.scratch(0), job);
   // Wait for the blocks the workers claimed; one that makes no progress for STALL_MS retires the pool.
-  const stallMs = STALL_MS + (batch * m * n * k) / blocks / 1e6;
+  const stallMs = STALL_MS + macs / blocks / 1e6;
   let done = Atomics.load(ctl, proto.DONE), last = performance.now();
   while (done < blocks) {
     Atomics.wait(ctl, proto.DONE, done, 100);
@@ -229,18 +190,69 @@ export const parallelGemm = (
     if (pl.broken) return false;
   }
   pl.workerBlocks += blocks - mine;
-  const ok = Atomics.load(ctl, proto.ERR) === 0;
-  if (ok) C.set(data.subarray(aLen + bLen, aLen + bLen + cLen));
-  else pl.broken = true;
-  if (data.length > KEEP_FLOATS) {
-    // Do not hold a huge buffer between calls: drop ours, and wake the workers with an empty job to drop theirs.
-    pl.data = new Float32Array(0);
-    share(pl, null);
-    publish(pl, [0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+  if (Atomics.load(ctl, proto.ERR) !== 0) {
+    pl.broken = true;
+    return false;
   }
-  return ok;
+  return true;
+};
+
+/**
+ * C[batch×m×n] = op(A) · op(B) on every thread, for operands already staged in the arena at float offsets aOff
+ * and bOff (A holds `aBatch` matrices, B `bBatch`, 1 meaning broadcast), the result at cOff. Returns false,
+ * having computed nothing for certain, when threads are unavailable or failed; the caller then runs alone.
+ */
+export const runGemmJob = (
+  arena: Arena,
+  aOff: number, aBatch: number, transA: boolean,
+  bOff: number, bBatch: number, transB: boolean,
+  cOff: number, batch: number, m: number, k: number, n: number,
+): boolean => {
+  const pl = getPool(arena);
+  if (pl === null) return false;
+  // About 4 blocks per thread, each at least 32 rows or columns, cut along the longer side of C: small enough
+  // that a thread the OS preempts holds up little, large enough that repacking A (or B) per block stays cheap.
+  const splitN = n >= m;
+  const dim = splitN ? n : m;
+  const want = Math.max(1, Math.min(Math.ceil((4 * (pl.workers + 1)) / batch), Math.floor(dim / 32)));
+  const parts = Math.ceil(dim / proto.blockStep(dim, want));
+  const blocks = batch * parts;
+  if (blocks >= 1 << proto.TAG_SHIFT) return false;
+  return runJob(arena, pl, [proto.GEMM, blocks, m, k, n, transA ? 1 : 0, transB ? 1 : 0, parts, splitN ? 1 : 0,
+    aOff, aBatch === 1 ? 0 : m * k, bOff, bBatch === 1 ? 0 : k * n, cOff], blocks, batch * m * n * k);
+};
+
+/** Blocks per thread for the memory-bound kernels: a few, so that a preempted thread holds up little. */
+const BLOCKS_PER_THREAD = 4;
+
+/**
+ * im2col (`fold` false) or col2im (`fold` true) over `planes` NCHW planes on every thread, between byte pointers
+ * src and dst in the arena (col2im's dst already zeroed): planes are independent, so each block is a run of them.
+ * False when threads are unavailable or failed: the caller then runs the kernel alone (re-zeroing col2im's dst).
+ */
+export const runWindowJob = (
+  arena: Arena, fold: boolean, src: number, dst: number, planes: number,
+  h: number, w: number, kh: number, kw: number, sh: number, sw: number, dh: number, dw: number,
+  pt: number, pl: number, oh: number, ow: number, value: number,
+): boolean => {
+  const pool = getPool(arena);
+  if (pool === null || planes < 2) return false;
+  const per = Math.ceil(planes / Math.min(planes, BLOCKS_PER_THREAD * (pool.workers + 1)));
+  const blocks = Math.ceil(planes / per);
+  const bits = new Int32Array(new Float32Array([value]).buffer)[0]!;
+  return runJob(arena, pool, [fold ? proto.FOLD : proto.UNFOLD, blocks, src, dst, planes, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, bits, per],
+    blocks, planes * kh * kw * oh * ow);
+};
+
+/** dst = f(src) elementwise over n floats on every thread (op as the `unary` export); false when threads are unavailable. */
+export const runUnaryJob = (arena: Arena, op: number, src: number, dst: number, n: number): boolean => {
+  const pool = getPool(arena);
+  if (pool === null) return false;
+  const per = Math.ceil(n / (BLOCKS_PER_THREAD * (pool.workers + 1)) / 4) * 4;
+  const blocks = Math.ceil(n / per);
+  return runJob(arena, pool, [proto.UNARY, blocks, op, src, dst, n, per], blocks, n);
 };
 
 /** The state of the thread pool: threads in all (1 when single-threaded), blocks done by workers, failure. */
 export const gemmPoolStats = (): { threads: number; workerBlocks: number; broken: boolean } =>
-  pool ? { threads: pool.ports.length + 1, workerBlocks: pool.workerBlocks, broken: pool.broken } : { threads: 1, workerBlocks: 0, broken: false };
+  pool ? { threads: pool.workers + 1, workerBlocks: pool.workerBlocks, broken: pool.broken } : { threads: 1, workerBlocks: 0, broken: false };

@@ -4,6 +4,8 @@ import { allocFor, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
 import { erf, remainder, roundHalfEven } from "./_scalar.js";
+import { getArena } from "./_wasmArena.js";
+import { runUnaryJob } from "./_gemmPool.js";
 
 type Arr = AnyTypedArray;
 
@@ -73,7 +75,33 @@ const makeBinary = (expr: string): BinaryLoop =>
     };`,
   )(helpers);
 
-export const unary: Kernel<Arr, "unary"> = ([x], { op }, out) => {
+/** The unary ops with a WebAssembly SIMD kernel (float32), by their op code there. */
+const wasmUnary: Partial<Record<UnaryOp, number>> = { exp: 0, sigmoid: 1 };
+/** Below this many elements staging into the arena costs more than the SIMD kernel saves. */
+const WASM_UNARY_MIN = 1024;
+/** From this many elements the worker threads share the work. */
+const PARALLEL_MIN = 1 << 16;
+
+/** Unary ops: exp and sigmoid of float32 through the WebAssembly SIMD kernel, the rest through the reference. */
+export const unary: Kernel<Arr, "unary"> = (inputs, params, out) => {
+  const code = wasmUnary[params.op], src = inputs[0]!.data;
+  if (code !== undefined && src instanceof Float32Array && out.dtype === "float32" && src.length >= WASM_UNARY_MIN) {
+    const arena = getArena();
+    const len = src.length;
+    const base = arena?.stage(2 * len) ?? null;
+    if (arena && base !== null) {
+      const mem = arena.f32();
+      mem.set(src, base);
+      if (len < PARALLEL_MIN || !runUnaryJob(arena, code, base * 4, (base + len) * 4, len))
+        arena.exports.unary(code, base * 4, (base + len) * 4, len);
+      return mem.slice(base + len, base + 2 * len);
+    }
+  }
+  return unaryReference(inputs, params, out);
+};
+
+/** The TypeScript reference unary kernel. */
+export const unaryReference: Kernel<Arr, "unary"> = ([x], { op }, out) => {
   let loop = unaryLoops.get(op);
   if (!loop) unaryLoops.set(op, (loop = makeUnary(op)));
   const o = allocFor(out.dtype, x!.data.length);

@@ -1,15 +1,19 @@
-// CPU batched matmul: [B|1, M, K] × [B|1, K, N] float32 through a packed, register-blocked GEMM (threaded when large).
+// CPU batched matmul: [B|1, M, K] × [B|1, K, N] float32 through the WebAssembly SIMD GEMM on every thread.
 // Results do not depend on the thread count (each element is summed in the same order by exactly one thread);
-// RIVULET_CPU_THREADS=1 keeps everything on the calling thread. Scratch buffers are reused across calls.
+// RIVULET_CPU_THREADS=1 keeps everything on the calling thread. Without shared WebAssembly memory (or with
+// RIVULET_CPU_WASM=0) the TypeScript reference GEMM runs instead.
 import type { Kernel } from "../backend.js";
 import type { AnyTypedArray } from "../dtype.js";
 import { makeGemm, type GemmBlock } from "./_gemmKernel.js";
-import { parallelGemm } from "./_gemmPool.js";
+import { runGemmJob } from "./_gemmPool.js";
+import { getArena } from "./_wasmArena.js";
 
 type Arr = AnyTypedArray;
 
 /** Below this many multiply-adds (or for a single row or column) packing costs more than it saves. */
 const PACKED_MIN_MACS = 4096;
+/** Products smaller than this many multiply-adds are not worth waking a worker for. */
+const PARALLEL_MIN_MACS = 1 << 18;
 
 let packed: GemmBlock | undefined;
 let rowScratch = new Float64Array(256);
@@ -33,14 +37,44 @@ const gemmSmall = (
   }
 };
 
-/** C[m×n] = op(A)[m×k] · op(B)[k×n] for row-major float32 blocks at the given offsets (C is overwritten). */
-export const gemm = (
+/** The TypeScript reference GEMM: C[m×n] = op(A)[m×k] · op(B)[k×n] at the given offsets (C is overwritten). */
+export const gemmReference = (
   A: Float32Array, aOff: number, transA: boolean,
   B: Float32Array, bOff: number, transB: boolean,
   C: Float32Array, cOff: number, m: number, k: number, n: number,
 ): void => {
   if (m === 1 || n === 1 || m * n * k < PACKED_MIN_MACS) gemmSmall(A, aOff, transA, B, bOff, transB, C, cOff, m, k, n);
   else (packed ??= makeGemm())(A, aOff, transA, B, bOff, transB, C, cOff, m, k, n, 0, m, 0, n);
+};
+
+/**
+ * C[batch×m×n] = op(A)·op(B) with the WebAssembly kernels (A holds aBatch matrices, B bBatch, 1 = broadcast):
+ * operands staged into the shared arena, computed on every thread when large (`threads: false` keeps it on the
+ * calling thread), the result copied out. Null where the arena is unavailable or the operands do not fit it.
+ */
+export const gemmWasm = (
+  A: Float32Array, aBatch: number, transA: boolean,
+  B: Float32Array, bBatch: number, transB: boolean,
+  batch: number, m: number, k: number, n: number, threads = true,
+): Float32Array | null => {
+  const arena = getArena();
+  if (arena === null) return null;
+  const aLen = aBatch * m * k, bLen = bBatch * k * n, cLen = batch * m * n;
+  const base = arena.stage(aLen + bLen + cLen);
+  if (base === null) return null;
+  const mem = arena.f32();
+  mem.set(A.length === aLen ? A : A.subarray(0, aLen), base);
+  mem.set(B.length === bLen ? B : B.subarray(0, bLen), base + aLen);
+  const aOff = base, bOff = base + aLen, cOff = base + aLen + bLen;
+  const parallel = threads && batch * m * n * k >= PARALLEL_MIN_MACS &&
+    runGemmJob(arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n);
+  if (!parallel) {
+    const gemm = arena.exports.gemm_block, scratch = arena.scratch(0);
+    for (let i = 0; i < batch; i++)
+      gemm((aOff + (aBatch === 1 ? 0 : i * m * k)) * 4, transA ? 1 : 0, (bOff + (bBatch === 1 ? 0 : i * k * n)) * 4, transB ? 1 : 0,
+        (cOff + i * m * n) * 4, m, k, n, 0, m, 0, n, scratch);
+  }
+  return mem.slice(cOff, cOff + cLen);
 };
 
 export const matmul: Kernel<Arr, "matmul"> = ([a, b], { transA, transB }, out) => {
@@ -51,11 +85,12 @@ export const matmul: Kernel<Arr, "matmul"> = ([a, b], { transA, transB }, out) =
   const n = transB ? rb : cb;
   const batch = Math.max(ba, bb);
   const A = a!.data as Float32Array, B = b!.data as Float32Array;
-  const C = new Float32Array(batch * m * n);
-  const small = m === 1 || n === 1 || m * n * k < PACKED_MIN_MACS;
-  if (small || !parallelGemm((packed ??= makeGemm()), A, ba, transA, B, bb, transB, C, batch, m, k, n))
-    for (let i = 0; i < batch; i++)
-      gemm(A, ba === 1 ? 0 : i * m * k, transA, B, bb === 1 ? 0 : i * k * n, transB, C, i * m * n, m, k, n);
   void out;
+  const small = m === 1 || n === 1 || m * n * k < PACKED_MIN_MACS;
+  const fast = small ? null : gemmWasm(A, ba, transA, B, bb, transB, batch, m, k, n);
+  if (fast !== null) return fast;
+  const C = new Float32Array(batch * m * n);
+  for (let i = 0; i < batch; i++)
+    gemmReference(A, ba === 1 ? 0 : i * m * k, transA, B, bb === 1 ? 0 : i * k * n, transB, C, i * m * n, m, k, n);
   return C;
 };

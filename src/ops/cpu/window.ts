@@ -3,6 +3,11 @@ import type { Kernel } from "../backend.js";
 import type { WindowParams } from "../primitive.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import { numel, windowCount } from "../_shape.js";
+import { getArena } from "./_wasmArena.js";
+import { runWindowJob } from "./_gemmPool.js";
+
+/** Outputs smaller than this many floats are not worth waking the worker threads for. */
+const PARALLEL_MIN = 1 << 16;
 
 type Arr = AnyTypedArray;
 
@@ -38,7 +43,8 @@ const layout = (h: number, w: number, p: WindowParams): Layout => {
   return { oh, ow, colOff, lo, hi };
 };
 
-export const unfold: Kernel<Arr, "unfold"> = ([x], p, out) => {
+/** The TypeScript reference im2col. */
+export const unfoldReference: Kernel<Arr, "unfold"> = ([x], p, out) => {
   const [n, c, h, w] = x!.shape as [number, number, number, number];
   const [kh, kw] = p.kernel;
   const sh = p.stride[0];
@@ -80,7 +86,8 @@ export const unfold: Kernel<Arr, "unfold"> = ([x], p, out) => {
   return dst;
 };
 
-export const fold: Kernel<Arr, "fold"> = ([col], p, out) => {
+/** The TypeScript reference col2im. */
+export const foldReference: Kernel<Arr, "fold"> = ([col], p, out) => {
   const [n, c, h, w] = out.shape as [number, number, number, number];
   const [kh, kw] = p.kernel;
   const sh = p.stride[0];
@@ -112,4 +119,50 @@ export const fold: Kernel<Arr, "fold"> = ([col], p, out) => {
       }
   }
   return dst;
+};
+
+/** im2col: the WebAssembly SIMD kernel for float32 (the input staged into the arena, the columns copied out), else the reference. */
+export const unfold: Kernel<Arr, "unfold"> = (inputs, p, out) => {
+  const x = inputs[0]!, src = x.data;
+  if (src instanceof Float32Array && out.dtype === "float32") {
+    const [n, c, h, w] = x.shape as [number, number, number, number];
+    const { oh, ow } = layout(h, w, p);
+    const arena = getArena();
+    const inLen = n * c * h * w, outLen = numel(out.shape);
+    const base = arena?.stage(inLen + outLen) ?? null;
+    if (arena && base !== null) {
+      const mem = arena.f32();
+      mem.set(src.length === inLen ? src : src.subarray(0, inLen), base);
+      const args = [base * 4, (base + inLen) * 4, n * c, h, w, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
+        p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], oh, ow] as const;
+      if (outLen < PARALLEL_MIN || !runWindowJob(arena, false, ...args, p.value)) arena.exports.unfold(...args, p.value);
+      return mem.slice(base + inLen, base + inLen + outLen);
+    }
+  }
+  return unfoldReference(inputs, p, out);
+};
+
+/** col2im: the WebAssembly SIMD kernel for float32, else the reference. */
+export const fold: Kernel<Arr, "fold"> = (inputs, p, out) => {
+  const src = inputs[0]!.data;
+  if (src instanceof Float32Array && out.dtype === "float32") {
+    const [n, c, h, w] = out.shape as [number, number, number, number];
+    const { oh, ow } = layout(h, w, p);
+    const arena = getArena();
+    const inLen = n * c * p.kernel[0] * p.kernel[1] * oh * ow, outLen = n * c * h * w;
+    const base = arena?.stage(inLen + outLen) ?? null;
+    if (arena && base !== null) {
+      const mem = arena.f32();
+      mem.set(src.length === inLen ? src : src.subarray(0, inLen), base);
+      mem.fill(0, base + inLen, base + inLen + outLen);
+      const args = [base * 4, (base + inLen) * 4, n * c, h, w, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
+        p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], oh, ow] as const;
+      if (inLen < PARALLEL_MIN || !runWindowJob(arena, true, ...args, 0)) {
+        mem.fill(0, base + inLen, base + inLen + outLen); // a failed threaded run may have added some planes
+        arena.exports.fold(...args);
+      }
+      return mem.slice(base + inLen, base + inLen + outLen);
+    }
+  }
+  return foldReference(inputs, p, out);
 };

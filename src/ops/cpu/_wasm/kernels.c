@@ -1,0 +1,286 @@
+// rivulet's WebAssembly SIMD (128-bit) CPU kernels: a packed, register-blocked float32 GEMM (BLIS loop nest).
+//
+// Built by scripts/build-wasm.sh with Debian's clang 14 into src/ops/cpu/_wasm/kernelsWasm.ts. The module
+// imports one shared memory and uses no stack and no static data, so every thread instantiates it on the same
+// memory; each thread passes its own packing scratch. Multiply and add stay separate (no FMA), so results match
+// any 128-bit SIMD machine bit for bit.
+#include <wasm_simd128.h>
+
+#ifndef MR
+#define MR 4
+#endif
+#define NR 8
+#define KC 256
+#define MC (128 / MR * MR)
+#define NC 2048
+
+/** Floats of scratch one thread needs: packed A (MC×KC), packed B (KC×NC) and one edge tile (MR×NR). */
+__attribute__((export_name("scratch_floats"))) int scratch_floats(void) { return MC * KC + KC * NC + MR * NR; }
+
+// Ap holds mc×kc of op(A) as row panels of MR: Ap[ir*kc + p*MR + i] = op(A)[ic+ir+i, pc+p]; rows past the end are 0.
+__attribute__((noinline)) static void pack_a(const float *A, int transA, int m, int k, int ic, int mc, int pc, int kc, float *Ap) {
+  for (int ir = 0; ir < mc; ir += MR) {
+    int mr = mc - ir < MR ? mc - ir : MR;
+    int row = ic + ir;
+    float *o = Ap + ir * kc;
+    if (transA) {
+      const float *s = A + (long)pc * m + row;
+      if (mr == MR && MR == 4)
+        for (int p = 0; p < kc; p++, s += m, o += MR) wasm_v128_store(o, wasm_v128_load(s));
+      else
+        for (int p = 0; p < kc; p++, s += m, o += MR)
+          for (int i = 0; i < MR; i++) o[i] = i < mr ? s[i] : 0.0f;
+    } else {
+      const float *s0 = A + (long)row * k + pc;
+      if (mr == MR && MR == 4) {
+        const float *s1 = s0 + k, *s2 = s1 + k, *s3 = s2 + k;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4, o += 4 * MR) {
+          // four rows of four: transpose in registers
+          v128_t r0 = wasm_v128_load(s0 + p), r1 = wasm_v128_load(s1 + p);
+          v128_t r2 = wasm_v128_load(s2 + p), r3 = wasm_v128_load(s3 + p);
+          v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+          v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          wasm_v128_store(o, wasm_i64x2_shuffle(t0, t2, 0, 2));
+          wasm_v128_store(o + 4, wasm_i64x2_shuffle(t0, t2, 1, 3));
+          wasm_v128_store(o + 8, wasm_i64x2_shuffle(t1, t3, 0, 2));
+          wasm_v128_store(o + 12, wasm_i64x2_shuffle(t1, t3, 1, 3));
+        }
+        for (; p < kc; p++, o += MR) {
+          o[0] = s0[p]; o[1] = s1[p]; o[2] = s2[p]; o[3] = s3[p];
+        }
+      } else
+        for (int p = 0; p < kc; p++, o += MR)
+          for (int i = 0; i < MR; i++) o[i] = i < mr ? s0[(long)i * k + p] : 0.0f;
+    }
+  }
+}
+
+// Bp holds kc×nc of op(B) as column panels of NR: Bp[jr*kc + p*NR + j] = op(B)[pc+p, jc+jr+j]; columns past the end are 0.
+__attribute__((noinline)) static void pack_b(const float *B, int transB, int k, int n, int jc, int nc, int pc, int kc, float *Bp) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR;
+    int col = jc + jr;
+    float *o = Bp + jr * kc;
+    if (transB) {
+      const float *s = B + (long)col * k + pc;
+      if (nr == NR) {
+        int p = 0;
+        for (; p + 4 <= kc; p += 4, o += 4 * NR) {
+          for (int h = 0; h < NR; h += 4) {
+            const float *q = s + (long)h * k + p;
+            v128_t r0 = wasm_v128_load(q), r1 = wasm_v128_load(q + k);
+            v128_t r2 = wasm_v128_load(q + 2 * k), r3 = wasm_v128_load(q + 3 * k);
+            v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+            v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+            wasm_v128_store(o + h, wasm_i64x2_shuffle(t0, t2, 0, 2));
+            wasm_v128_store(o + NR + h, wasm_i64x2_shuffle(t0, t2, 1, 3));
+            wasm_v128_store(o + 2 * NR + h, wasm_i64x2_shuffle(t1, t3, 0, 2));
+            wasm_v128_store(o + 3 * NR + h, wasm_i64x2_shuffle(t1, t3, 1, 3));
+          }
+        }
+        for (; p < kc; p++, o += NR)
+          for (int j = 0; j < NR; j++) o[j] = s[(long)j * k + p];
+      } else
+        for (int p = 0; p < kc; p++, o += NR)
+          for (int j = 0; j < NR; j++) o[j] = j < nr ? s[(long)j * k + p] : 0.0f;
+    } else {
+      const float *s = B + (long)pc * n + col;
+      if (nr == NR)
+        for (int p = 0; p < kc; p++, s += n, o += NR) {
+          wasm_v128_store(o, wasm_v128_load(s));
+          wasm_v128_store(o + 4, wasm_v128_load(s + 4));
+        }
+      else
+        for (int p = 0; p < kc; p++, s += n, o += NR)
+          for (int j = 0; j < NR; j++) o[j] = j < nr ? s[j] : 0.0f;
+    }
+  }
+}
+
+// One MR×NR tile: C (first ? = : +=) Ap panel · Bp panel over kc, at c with row stride ldc. The constant-bound
+// loops unroll fully and the accumulator array lives in registers (MR·2 of them, plus 2 of B and 1 of A).
+__attribute__((noinline)) static void micro(int kc, const float *a, const float *b, float *c, int ldc, int first) {
+  v128_t acc[MR][2];
+  for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = wasm_f32x4_splat(0);
+  for (int p = 0; p < kc; p++, a += MR, b += NR) {
+    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    for (int i = 0; i < MR; i++) {
+      v128_t ai = wasm_v128_load32_splat(a + i);
+      acc[i][0] = wasm_f32x4_add(acc[i][0], wasm_f32x4_mul(ai, b0));
+      acc[i][1] = wasm_f32x4_add(acc[i][1], wasm_f32x4_mul(ai, b1));
+    }
+  }
+  for (int i = 0; i < MR; i++, c += ldc) {
+    if (!first) {
+      acc[i][0] = wasm_f32x4_add(acc[i][0], wasm_v128_load(c));
+      acc[i][1] = wasm_f32x4_add(acc[i][1], wasm_v128_load(c + 4));
+    }
+    wasm_v128_store(c, acc[i][0]);
+    wasm_v128_store(c + 4, acc[i][1]);
+  }
+}
+
+/**
+ * C[i0:i1, j0:j1] of C[m×n] = op(A)[m×k] · op(B)[k×n] for row-major float32 operands; transA means A is stored
+ * [k×m], transB that B is stored [n×k]. The block of C is overwritten. `scratch` holds scratch_floats() floats.
+ */
+__attribute__((export_name("gemm_block")))
+void gemm_block(const float *A, int transA, const float *B, int transB, float *C, int m, int k, int n,
+                int i0, int i1, int j0, int j1, float *scratch) {
+  float *Ap = scratch, *Bp = scratch + MC * KC, *tile = Bp + KC * NC;
+  if (k == 0) {
+    for (int i = i0; i < i1; i++)
+      for (int j = j0; j < j1; j++) C[(long)i * n + j] = 0.0f;
+    return;
+  }
+  for (int jc = j0; jc < j1; jc += NC) {
+    int nc = j1 - jc < NC ? j1 - jc : NC;
+    for (int pc = 0; pc < k; pc += KC) {
+      int kc = k - pc < KC ? k - pc : KC;
+      int first = pc == 0;
+      pack_b(B, transB, k, n, jc, nc, pc, kc, Bp);
+      for (int ic = i0; ic < i1; ic += MC) {
+        int mc = i1 - ic < MC ? i1 - ic : MC;
+        pack_a(A, transA, m, k, ic, mc, pc, kc, Ap);
+        for (int jr = 0; jr < nc; jr += NR) {
+          int nr = nc - jr < NR ? nc - jr : NR;
+          for (int ir = 0; ir < mc; ir += MR) {
+            int mr = mc - ir < MR ? mc - ir : MR;
+            float *c = C + (long)(ic + ir) * n + jc + jr;
+            if (mr == MR && nr == NR) micro(kc, Ap + ir * kc, Bp + jr * kc, c, n, first);
+            else {
+              // edge tile: compute the whole tile aside, keep only its mr×nr corner
+              micro(kc, Ap + ir * kc, Bp + jr * kc, tile, NR, 1);
+              for (int i = 0; i < mr; i++)
+                for (int j = 0; j < nr; j++) c[(long)i * n + j] = first ? tile[i * NR + j] : c[(long)i * n + j] + tile[i * NR + j];
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+// ---- im2col (unfold) and col2im (fold) over NCHW planes, as src/ops/cpu/window.ts computes them ----
+
+static int ceil_div(int x, int y) { return x >= 0 ? (x + y - 1) / y : -((-x) / y); }
+
+static void fill(float *d, int n, float v) {
+  v128_t vv = wasm_f32x4_splat(v);
+  int q = 0;
+  for (; q + 4 <= n; q += 4) wasm_v128_store(d + q, vv);
+  for (; q < n; q++) d[q] = v;
+}
+
+/**
+ * dst[plane, i, j, y, x] = src[plane, y·sh − pt + i·dh, x·sw − pl + j·dw], or `value` where that is outside the
+ * input; `planes` = N·C input planes of h×w, windows kh×kw, output oh×ow positions.
+ */
+__attribute__((export_name("unfold")))
+void unfold(const float *src, float *dst, int planes, int h, int w, int kh, int kw, int sh, int sw, int dh, int dw,
+            int pt, int pl, int oh, int ow, float value) {
+  int L = oh * ow, plane = h * w;
+  for (int pc = 0; pc < planes; pc++) {
+    const float *sp = src + (long)pc * plane;
+    for (int i = 0; i < kh; i++)
+      for (int j = 0; j < kw; j++) {
+        float *row = dst + ((long)(pc * kh + i) * kw + j) * L;
+        int off = j * dw - pl;
+        int a = ceil_div(-off, sw);
+        a = a < 0 ? 0 : a > ow ? ow : a;
+        int b = ceil_div(w - off, sw);
+        b = b > ow ? ow : b;
+        b = b < a ? a : b;
+        for (int y = 0; y < oh; y++) {
+          float *d = row + (long)y * ow;
+          int ih = y * sh - pt + i * dh;
+          if (ih < 0 || ih >= h) {
+            fill(d, ow, value);
+            continue;
+          }
+          fill(d, a, value);
+          fill(d + b, ow - b, value);
+          const float *s = sp + (long)ih * w + off;
+          if (sw == 1) {
+            int q = a;
+            for (; q + 4 <= b; q += 4) wasm_v128_store(d + q, wasm_v128_load(s + q));
+            for (; q < b; q++) d[q] = s[q];
+          } else
+            for (int q = a; q < b; q++) d[q] = s[q * sw];
+        }
+      }
+  }
+}
+
+/** The adjoint of unfold: dst (zeroed by the caller) += each window column back at its input position; padding drops. */
+__attribute__((export_name("fold")))
+void fold(const float *src, float *dst, int planes, int h, int w, int kh, int kw, int sh, int sw, int dh, int dw,
+          int pt, int pl, int oh, int ow) {
+  int L = oh * ow, plane = h * w;
+  for (int pc = 0; pc < planes; pc++) {
+    float *dp = dst + (long)pc * plane;
+    for (int i = 0; i < kh; i++)
+      for (int j = 0; j < kw; j++) {
+        const float *row = src + ((long)(pc * kh + i) * kw + j) * L;
+        int off = j * dw - pl;
+        int a = ceil_div(-off, sw);
+        a = a < 0 ? 0 : a > ow ? ow : a;
+        int b = ceil_div(w - off, sw);
+        b = b > ow ? ow : b;
+        b = b < a ? a : b;
+        for (int y = 0; y < oh; y++) {
+          int ih = y * sh - pt + i * dh;
+          if (ih < 0 || ih >= h) continue;
+          const float *s = row + (long)y * ow;
+          float *d = dp + (long)ih * w + off;
+          if (sw == 1) {
+            int q = a;
+            for (; q + 4 <= b; q += 4) wasm_v128_store(d + q, wasm_f32x4_add(wasm_v128_load(d + q), wasm_v128_load(s + q)));
+            for (; q < b; q++) d[q] += s[q];
+          } else
+            for (int q = a; q < b; q++) d[q * sw] += s[q];
+        }
+      }
+  }
+}
+
+// ---- elementwise ----
+
+// e^x for f32x4 (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, a degree-5 polynomial for e^r, then 2^n applied as two
+// normal powers of two so that results overflow to +Inf and underflow through the subnormals to 0); NaN stays NaN.
+static v128_t exp4(v128_t x) {
+  v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-104.0f)), wasm_f32x4_splat(89.0f));
+  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xc, wasm_f32x4_splat(1.44269504088896341f)));
+  v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
+  v128_t p = wasm_f32x4_splat(1.9875691500E-4f);
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507E-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073E-3f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894E-2f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459E-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201E-1f));
+  p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), wasm_f32x4_add(r, wasm_f32x4_splat(1.0f)));
+  // n in [-150, 129] as n1 + n2, each in [-75, 65]: 2^ni = (ni + 127) << 23
+  v128_t ni = wasm_i32x4_trunc_sat_f32x4(n);
+  v128_t n1 = wasm_i32x4_shr(ni, 1), n2 = wasm_i32x4_sub(ni, n1);
+  v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, wasm_i32x4_splat(127)), 23);
+  v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(n2, wasm_i32x4_splat(127)), 23);
+  return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
+}
+
+static v128_t unary4(int op, v128_t x) {
+  if (op == 0) return exp4(x);
+  // sigmoid from t = e^−|x| (never overflows): 1/(1 + t) for x ≥ 0, t/(1 + t) below, accurate into the subnormals
+  v128_t t = exp4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+  v128_t s = wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_splat(1.0f), t));
+  return wasm_v128_bitselect(s, wasm_f32x4_mul(t, s), wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f)));
+}
+
+/** dst[i] = f(src[i]) for i < n: op 0 = exp, 1 = sigmoid 1/(1 + e^−x). */
+__attribute__((export_name("unary")))
+void unary(int op, const float *src, float *dst, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, unary4(op, wasm_v128_load(src + i)));
+  for (; i < n; i++) dst[i] = wasm_f32x4_extract_lane(unary4(op, wasm_f32x4_splat(src[i])), 0);
+}

@@ -1,0 +1,117 @@
+// The shared WebAssembly memory the SIMD kernels run in: operand staging, per-thread scratch, one instance per thread.
+//
+// Memory design (docs/cpu-performance.md): tensors keep their own garbage-collected typed arrays, so immutable
+// tensors are freed by the JS garbage collector as before. A kernel call copies its operands into this arena, runs
+// on every thread over the same shared memory (no per-thread copies), and copies the result out: O(n²) copies
+// around an O(n³) kernel. The arena grows to the largest call seen and is then reused; it never shrinks
+// (WebAssembly memories cannot), and is capped at 2 GiB.
+import { kernelsWasm } from "./_wasm/kernelsWasm.js";
+
+// The few WebAssembly JS API members used here (the project's `lib` has no DOM types, Node's have none).
+/** A shared WebAssembly.Memory. */
+export interface WasmMemory { readonly buffer: ArrayBuffer | SharedArrayBuffer; grow(pages: number): number }
+/** A compiled WebAssembly.Module (opaque; posted to workers). */
+export interface WasmModule { readonly __wasmModule?: never }
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  Instance: new (m: WasmModule, imports: object) => { exports: object };
+}
+
+/** The exports of the kernels module (pointers are byte offsets into the arena). */
+export interface KernelExports {
+  readonly scratch_floats: () => number;
+  readonly gemm_block: (
+    a: number, transA: number, b: number, transB: number, c: number,
+    m: number, k: number, n: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
+  ) => void;
+  readonly unfold: (
+    src: number, dst: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
+    dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, value: number,
+  ) => void;
+  readonly fold: (
+    src: number, dst: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
+    dh: number, dw: number, pt: number, pl: number, oh: number, ow: number,
+  ) => void;
+  /** op 0: exp, 1: sigmoid. */
+  readonly unary: (op: number, src: number, dst: number, n: number) => void;
+}
+
+export interface Arena {
+  readonly memory: WasmMemory;
+  readonly module: WasmModule;
+  /** The calling thread's instance. */
+  readonly exports: KernelExports;
+  /** Threads the arena has scratch for (the caller is thread 0). */
+  readonly threads: number;
+  /** Byte offset of thread t's packing scratch. */
+  readonly scratch: (t: number) => number;
+  /** Float offset of a staging area of `floats` floats (grown on demand); the same for every call. */
+  readonly stage: (floats: number) => number | null;
+  /** A float32 view of the whole arena (take it after `stage`, which may grow the memory). */
+  readonly f32: () => Float32Array<ArrayBufferLike>;
+}
+
+const PAGE = 65536;
+/** Bytes below this belong to the module itself (its unused stack pointer and nothing else). */
+const RESERVED = 1 << 20;
+const MAX_PAGES = 32768; // 2 GiB, as linked (--max-memory)
+
+/** Threads in all: RIVULET_CPU_THREADS if set (1 turns workers off), else one per core, at most 32. */
+export const threadCount = (): number => {
+  const env = Number(globalThis.process?.env?.["RIVULET_CPU_THREADS"] || "");
+  if (Number.isInteger(env) && env >= 1) return Math.min(env, 64);
+  const os = globalThis.process?.getBuiltinModule?.("node:os");
+  const cores = os?.availableParallelism?.() ?? (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
+  return Math.max(1, Math.min(cores, 32));
+};
+
+const decode = (b64: string): Uint8Array => {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+};
+
+const create = (): Arena | null => {
+  const WebAssembly = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+  if (WebAssembly === undefined || typeof SharedArrayBuffer === "undefined") return null;
+  if (globalThis.process?.env?.["RIVULET_CPU_WASM"] === "0") return null;
+  const module = new WebAssembly.Module(decode(kernelsWasm));
+  const threads = threadCount();
+  const memory = new WebAssembly.Memory({ initial: RESERVED / PAGE, maximum: MAX_PAGES, shared: true });
+  const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+  const scratchBytes = Math.ceil((exports.scratch_floats() * 4) / PAGE) * PAGE;
+  const base = RESERVED + threads * scratchBytes;
+  let view: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  const stage = (floats: number): number | null => {
+    const end = base + floats * 4;
+    if (end > MAX_PAGES * PAGE) return null;
+    const have = memory.buffer.byteLength;
+    if (end > have) {
+      // grow to the next power of two, so that a slowly growing workload does not grow the memory every call
+      const want = Math.min(MAX_PAGES, Math.max(Math.ceil(end / PAGE), 2 ** Math.ceil(Math.log2(end / PAGE))));
+      memory.grow(want - have / PAGE);
+    }
+    return base / 4;
+  };
+  const f32 = (): Float32Array<ArrayBufferLike> => {
+    if (view.byteLength !== memory.buffer.byteLength) view = new Float32Array(memory.buffer);
+    return view;
+  };
+  return { memory, module, exports, threads, scratch: (t) => RESERVED + t * scratchBytes, stage, f32 };
+};
+
+let arena: Arena | null | undefined;
+
+/** The arena, created on first use; null where shared WebAssembly memory is unavailable (then the TypeScript kernels run). */
+export const getArena = (): Arena | null => {
+  if (arena === undefined) {
+    try {
+      arena = create();
+    } catch {
+      arena = null; // no SIMD, no threads support in this engine, or the memory could not be reserved
+    }
+  }
+  return arena;
+};
