@@ -6,6 +6,8 @@ import { loadTfjs, useBackend, wasmFeatures } from "./_tfjs.js";
 import { measure, measureAsync, type MeasureOptions } from "./_measure.js";
 import { workloads } from "./workloads/index.js";
 import type { Row, Task, Tf, TfBackend, Workload } from "./workload.js";
+import { loadJax, jaxVersion, type Jax } from "./_jax.js";
+import { externalPeer, type ExternalPeer } from "./_externalPeer.js";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -69,10 +71,19 @@ const timeAsync = async (w: Workload, who: string, task: Task | string, notes: s
   }
 };
 
+/** `time` for a task whose `run` may return a promise (jax-js reads back asynchronously): the first run tells which. */
+const timeAny = async (w: Workload, who: string, task: Task | string, notes: string[]): Promise<number | null> => {
+  if (typeof task === "string") return time(w, who, task, notes);
+  const probe = task.run();
+  if (!(probe instanceof Promise)) return time(w, who, task, notes);
+  await probe;
+  return timeAsync(w, who, task, notes);
+};
+
 /** Rows left out, with why (no WebGPU adapter; too slow on a software one). */
 const skipped: { workload: string; reason: string }[] = [];
 
-const bench = async (tf: Tf, started: ReadonlySet<TfBackend>): Promise<Row[]> => {
+const bench = async (tf: Tf, started: ReadonlySet<TfBackend>, jax: Jax | string): Promise<Row[]> => {
   const rows: Row[] = [];
   for (const w of workloads.filter((w) => !only || w.name.includes(only))) {
     const reason = await w.skip?.();
@@ -99,6 +110,8 @@ const bench = async (tf: Tf, started: ReadonlySet<TfBackend>): Promise<Row[]> =>
       }
       measured[p.name] = time(w, p.name, w.tfjs?.(tf, p.backend) ?? "no tfjs version of this workload", notes);
     }
+    measured["jax-js"] = typeof jax === "string" ? (notes.push(`jax-js: n/a (${jax})`), null)
+      : await timeAny(w, "jax-js", w.jax?.(jax) ?? "no jax-js version of this workload", notes);
     rows.push({ workload: w.name, unit: w.unit, higherIsBetter: w.higherIsBetter, rivulet, peers: measured, ...(notes.length ? { notes } : {}), ...(w.group ? { group: w.group() } : {}) });
   }
   return rows;
@@ -150,9 +163,23 @@ const main = async () => {
     tfjsWasm: started.has("wasm") ? (await useBackend(tf, "wasm"), wasmFeatures(tf)) : null,
   };
   progress(`machine: ${JSON.stringify(machine)}`);
-  const rows = await bench(tf, started);
+  const jax = await loadJax(1).catch((e: unknown) => `jax-js did not start: ${e instanceof Error ? e.message : String(e)}`);
+  const measuredRows = await bench(tf, started, jax);
+  // The peers that run in a process of their own (jax-js with worker threads, PyTorch), joined to the CPU rows.
+  const cpuRows = measuredRows.filter((r) => r.group === undefined).map((r) => r.workload);
+  const jaxRows = cpuRows.filter((n) => workloads.find((w) => w.name === n)?.jax);
+  const external: ExternalPeer[] = [
+    externalPeer("jax-js-shim", "node", ["--import", "tsx", "bench/jaxPeer.ts", `--threads=${machine.rivuletThreads}`, `--rows=${jaxRows.join(",")}`], jaxRows.length > 0, progress),
+    externalPeer("pytorch", "/usr/bin/python3", ["bench/pytorch_bench.py", `--threads=${machine.rivuletThreads}`, `--rows=${cpuRows.join(",")}`], cpuRows.length > 0, progress),
+  ];
+  const rows = measuredRows.map((r) => (r.group !== undefined ? r : external.reduce((row, p) => p.join(row), r)));
+  Object.assign(machine, {
+    jaxJs: typeof jax === "string" ? null : jaxVersion(),
+    ...Object.fromEntries(external.map((p) => [p.name === "pytorch" ? "pytorch" : "jaxJsShim", p.info ?? null])),
+  });
   if (json) out(JSON.stringify({ machine, rows, ...(skipped.length ? { skipped } : {}) }) + "\n");
-  else out(`machine: ${machine.cpus} cpus (${machine.model}), node ${machine.node}, rivulet threads ${machine.rivuletThreads}, tfjs ${machine.tfjs}, wasm ${JSON.stringify(machine.tfjsWasm)}\n\n${tables(rows)}\n`);
+  else out(`machine: ${machine.cpus} cpus (${machine.model}), node ${machine.node}, rivulet threads ${machine.rivuletThreads}, tfjs ${machine.tfjs}, wasm ${JSON.stringify(machine.tfjsWasm)}\n` +
+    `peers: ${[`jax-js ${typeof jax === "string" ? `n/a (${jax})` : jaxVersion()} (stock Node: 1 thread)`, ...external.map((p) => p.describe())].join("; ")}\n\n${tables(rows)}\n`);
 };
 
 await main();
