@@ -33,7 +33,7 @@ export const externalPeer = (name: string, command: string, args: readonly strin
     progress(`${name}: not available (${reason})`);
     return { name, reason, join: (row) => row, describe: () => `${name}: not available (${reason})` };
   };
-  if (!wanted) return unavailable("no row of it selected");
+  if (!wanted) return unavailable("not run: no row of it selected");
   progress(`${name}: ${command} ${args.join(" ")}`);
   const child = spawnSync(command, args, { stdio: ["ignore", "pipe", "inherit"], encoding: "utf8", maxBuffer: 1 << 24 });
   if (child.error) return unavailable(`${command} did not start: ${child.error.message}`);

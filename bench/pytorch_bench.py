@@ -1,6 +1,6 @@
 """The PyTorch peer of `npm run bench`: times the same workloads with PyTorch on the CPU and prints one JSON object.
 
-Run by bench/run.ts as `/usr/bin/python3 bench/pytorch_bench.py --threads=2 --rows=matmul-256,mlp-train` (Debian's
+Run by bench/run.ts as `/usr/bin/python3 bench/pytorch_bench.py --threads=2 --rows=matmul-256,mlp-train [--quick]` (Debian's
 python3-torch). Output: {"version", "threads", "rows": {workload: {"value": figure in the row's unit}}}, or
 {"unavailable": reason} when torch cannot be imported. Progress goes to stderr. Timing follows bench/_measure.ts:
 warm up for 0.5 s, then the median of 3 to 15 runs within 2.5 s (a run slower than 4 s: its warm-up is the only sample).
@@ -13,6 +13,7 @@ import time
 parser = argparse.ArgumentParser()
 parser.add_argument("--threads", type=int, default=2)
 parser.add_argument("--rows", default="")
+parser.add_argument("--quick", action="store_true", help="one warm-up and one timed run (tests of the harness)")
 args = parser.parse_args()
 
 try:
@@ -131,7 +132,7 @@ WORKLOADS = {
 rows = {}
 for name in [r for r in args.rows.split(",") if r in WORKLOADS]:
     run, score = WORKLOADS[name]()
-    seconds, samples = measure(run)
+    seconds, samples = measure(run, budget=0, min_reps=1, max_reps=1, warm=0) if args.quick else measure(run)
     value = float(f"{score(seconds):.4g}")
     print(f"  {name} pytorch: {value} (median of {samples}, {seconds * 1e3:.1f} ms/run)", file=sys.stderr)
     rows[name] = {"value": value} if samples > 1 else {"value": value, "note": f"a single run ({seconds:.1f} s)"}

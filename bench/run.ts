@@ -1,6 +1,6 @@
 // Side-by-side benchmarks: every workload on rivulet and on the peers (tfjs cpu, tfjs wasm) in one process; WebGPU rows
 // compare rivulet on WebGPU with rivulet on the CPU and with tfjs-backend-webgpu on the same adapter.
-// Usage: npm run bench [-- --json] [-- --only=matmul]   (see bench/README.md)
+// Usage: npm run bench [-- --json] [-- --only=matmul] [-- --only=mlp-train,simd128] [-- --quick]   (see bench/README.md)
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { loadTfjs, useBackend, wasmFeatures } from "./_tfjs.js";
 import { measure, measureAsync, type MeasureOptions } from "./_measure.js";
@@ -12,6 +12,10 @@ import { externalPeer, type ExternalPeer } from "./_externalPeer.js";
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const only = args.find((a) => a.startsWith("--only="))?.slice("--only=".length);
+/** --only=a,b: the workloads whose name contains any of the comma-separated parts. */
+const selected = (name: string): boolean => !only || only.split(",").some((part) => part !== "" && name.includes(part));
+/** --quick: one untimed and one timed run per column, for tests of the harness (the figures mean nothing). */
+const quick = args.includes("--quick");
 
 // stdout carries only the result (the table, or with --json exactly one JSON object): progress and whatever
 // the peers print (tfjs's notices) go to stderr.
@@ -26,7 +30,7 @@ const peers: readonly { readonly name: string; readonly backend: TfBackend }[] =
 ];
 
 // Slow peers get few repetitions so the whole run stays within a few minutes.
-const budget: MeasureOptions = { budgetMs: 2500, minReps: 3, maxReps: 15, slowMs: 4000 };
+const budget: MeasureOptions = quick ? { budgetMs: 0, minReps: 1, maxReps: 1, slowMs: 0, warmMs: 0 } : { budgetMs: 2500, minReps: 3, maxReps: 15, slowMs: 4000 };
 
 const time = (w: Workload, who: string, task: Task | string, notes: string[]): number | null => {
   if (typeof task === "string") {
@@ -57,7 +61,7 @@ const timeAsync = async (w: Workload, who: string, task: Task | string, notes: s
     return null;
   }
   try {
-    const m = await measureAsync(() => task.run(), w.budget?.() ?? budget);
+    const m = await measureAsync(() => task.run(), (quick ? budget : w.budget?.() ?? budget));
     const v = Number(w.score(m.medianMs).toPrecision(4));
     if (m.samples === 1) notes.push(`${who}: a single timed run (${(m.medianMs / 1000).toFixed(1)} s)`);
     progress(`${w.name} ${who}: ${v.toPrecision(4)} ${w.unit} (median of ${m.samples}, ${m.medianMs.toFixed(1)} ms/run)`);
@@ -85,7 +89,7 @@ const skipped: { workload: string; reason: string }[] = [];
 
 const bench = async (tf: Tf, started: ReadonlySet<TfBackend>, jax: Jax | string): Promise<Row[]> => {
   const rows: Row[] = [];
-  for (const w of workloads.filter((w) => !only || w.name.includes(only))) {
+  for (const w of workloads.filter((w) => selected(w.name))) {
     const reason = await w.skip?.();
     if (reason !== undefined) {
       skipped.push({ workload: w.name, reason });
@@ -169,8 +173,8 @@ const main = async () => {
   const cpuRows = measuredRows.filter((r) => r.group === undefined).map((r) => r.workload);
   const jaxRows = cpuRows.filter((n) => workloads.find((w) => w.name === n)?.jax);
   const external: ExternalPeer[] = [
-    externalPeer("jax-js-shim", "node", ["--import", "tsx", "bench/jaxPeer.ts", `--threads=${machine.rivuletThreads}`, `--rows=${jaxRows.join(",")}`], jaxRows.length > 0, progress),
-    externalPeer("pytorch", "/usr/bin/python3", ["bench/pytorch_bench.py", `--threads=${machine.rivuletThreads}`, `--rows=${cpuRows.join(",")}`], cpuRows.length > 0, progress),
+    externalPeer("jax-js-shim", "node", ["--import", "tsx", "bench/jaxPeer.ts", `--threads=${machine.rivuletThreads}`, `--rows=${jaxRows.join(",")}`, ...(quick ? ["--quick"] : [])], jaxRows.length > 0, progress),
+    externalPeer("pytorch", "/usr/bin/python3", ["bench/pytorch_bench.py", `--threads=${machine.rivuletThreads}`, `--rows=${cpuRows.join(",")}`, ...(quick ? ["--quick"] : [])], cpuRows.length > 0, progress),
   ];
   const rows = measuredRows.map((r) => (r.group !== undefined ? r : external.reduce((row, p) => p.join(row), r)));
   Object.assign(machine, {
