@@ -1,5 +1,6 @@
 // Side-by-side benchmarks: every workload on rivulet and on the peers (tfjs cpu, tfjs wasm) in one process; WebGPU rows
-// compare rivulet on WebGPU with rivulet on the CPU and with tfjs-backend-webgpu on the same adapter.
+// compare rivulet on WebGPU with rivulet on the CPU and with tfjs-backend-webgpu on the same adapter. Peers jax-js (in
+// process), jax-js-shim and pytorch (child processes, joined to the same rows) are described in bench/README.md.
 // Usage: npm run bench [-- --json] [-- --only=matmul] [-- --only=mlp-train,simd128] [-- --quick]   (see bench/README.md)
 import { availableParallelism, cpus, totalmem } from "node:os";
 import { loadTfjs, useBackend, wasmFeatures } from "./_tfjs.js";
@@ -8,6 +9,7 @@ import { workloads } from "./workloads/index.js";
 import type { Row, Task, Tf, TfBackend, Workload } from "./workload.js";
 import { loadJax, jaxVersion, type Jax } from "./_jax.js";
 import { externalPeer, type ExternalPeer } from "./_externalPeer.js";
+import { fileURLToPath } from "node:url";
 
 const args = process.argv.slice(2);
 const json = args.includes("--json");
@@ -173,8 +175,8 @@ const main = async () => {
   const cpuRows = measuredRows.filter((r) => r.group === undefined).map((r) => r.workload);
   const jaxRows = cpuRows.filter((n) => workloads.find((w) => w.name === n)?.jax);
   const external: ExternalPeer[] = [
-    externalPeer("jax-js-shim", "node", ["--import", "tsx", "bench/jaxPeer.ts", `--threads=${machine.rivuletThreads}`, `--rows=${jaxRows.join(",")}`, ...(quick ? ["--quick"] : [])], jaxRows.length > 0, progress),
-    externalPeer("pytorch", "/usr/bin/python3", ["bench/pytorch_bench.py", `--threads=${machine.rivuletThreads}`, `--rows=${cpuRows.join(",")}`, ...(quick ? ["--quick"] : [])], cpuRows.length > 0, progress),
+    externalPeer("jax-js-shim", process.execPath, ["--import", "tsx", fileURLToPath(new URL("jaxPeer.ts", import.meta.url)), `--threads=${machine.rivuletThreads}`, `--rows=${jaxRows.join(",")}`, ...(quick ? ["--quick"] : [])], jaxRows.length > 0, progress),
+    externalPeer("pytorch", "/usr/bin/python3", [fileURLToPath(new URL("pytorch_bench.py", import.meta.url)), `--threads=${machine.rivuletThreads}`, `--rows=${cpuRows.join(",")}`, ...(quick ? ["--quick"] : [])], cpuRows.length > 0, progress),
   ];
   const rows = measuredRows.map((r) => (r.group !== undefined ? r : external.reduce((row, p) => p.join(row), r)));
   Object.assign(machine, {
