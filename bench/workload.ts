@@ -1,6 +1,7 @@
 // What a benchmark row is: one workload timed on rivulet and on each peer, in the same process.
 import type * as TfNamespace from "@tensorflow/tfjs";
 import type { MeasureOptions } from "./_measure.js";
+import type { Jax } from "./_jax.js";
 
 export type Tf = typeof TfNamespace;
 
@@ -29,6 +30,8 @@ export interface Workload {
   rivulet(): Promise<Task | string>;
   /** The same arithmetic on a tfjs peer (cpu, wasm); a workload with `compare` has its own columns instead. */
   tfjs?(tf: Tf, backend: TfBackend): Task | string;
+  /** The same workload on jax-js's Wasm device (peers `jax-js` in process, `jax-js-2thr` in a child process). */
+  jax?(jax: Jax): Task | string;
   /**
    * Columns of its own instead of the tfjs peers (the WebGPU rows: rivulet on the CPU, tfjs-backend-webgpu); tasks
    * may then be asynchronous, and each runner's first run is an untimed warm-up (pipeline compilation).

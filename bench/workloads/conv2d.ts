@@ -3,6 +3,7 @@
 import { conv2d, grad, key, randn, split, type Tensor } from "../../src/index.js";
 import type { GradSaveFunc, Tensor as TfTensor, Tensor4D } from "@tensorflow/tfjs";
 import type { Tf, Workload } from "../workload.js";
+import { jnormal, type Jax } from "../_jax.js";
 
 const [N, C, H, W, F, K, PAD] = [64, 3, 32, 32, 32, 5, 2] as const;
 
@@ -42,6 +43,10 @@ export const wasmConv2d = (tf: Tf): ((x: TfTensor, w: TfTensor) => TfTensor) =>
     };
   }) as (x: TfTensor, w: TfTensor) => TfTensor;
 
+/** jax-js inputs in rivulet's layout (NCHW, OIHW: jax-js's `lax.conv` takes the same). */
+const jaxInputs = (jax: Jax) => ({ x: jnormal(jax, [N, C, H, W], 1), w: jnormal(jax, [F, C, K, K], 2), g: jnormal(jax, [N, F, H, W], 3) });
+const jaxPad: [number, number][] = [[PAD, PAD], [PAD, PAD]];
+
 export const conv2dForward: Workload = {
   name: "conv2d-forward",
   unit: "ms",
@@ -60,6 +65,14 @@ export const conv2dForward: Workload = {
         y.dispose();
       },
       dispose: () => tf.dispose([x, w, g]),
+    };
+  },
+  jax: (jax) => {
+    const { x, w, g } = jaxInputs(jax);
+    g.dispose();
+    return {
+      run: async () => void (await jax.lax.conv(x.ref, w.ref, [1, 1], jaxPad).data()),
+      dispose: () => { x.dispose(); w.dispose(); },
     };
   },
 };
@@ -92,6 +105,18 @@ export const conv2dBackward: Workload = {
         tf.dispose([dx!, dw!]);
       },
       dispose: () => tf.dispose([x, w, g]),
+    };
+  },
+  jax: (jax) => {
+    const { x, w, g } = jaxInputs(jax);
+    type J = typeof x;
+    const step = jax.jit(jax.grad((p: { x: J; w: J }, gg: J) => jax.lax.conv(p.x, p.w, [1, 1], jaxPad).mul(gg).sum()));
+    return {
+      run: async () => {
+        const d = step({ x: x.ref, w: w.ref }, g.ref) as { x: J; w: J };
+        await Promise.all([d.x.data(), d.w.data()]);
+      },
+      dispose: () => { x.dispose(); w.dispose(); g.dispose(); },
     };
   },
 };

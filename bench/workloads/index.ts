@@ -4,5 +4,9 @@ import { conv2dWorkloads } from "./conv2d.js";
 import { lenetWorkloads } from "./lenet.js";
 import { matmulWorkloads } from "./matmul.js";
 import { webgpuWorkloads } from "./webgpu.js";
+import { mlpWorkloads } from "./mlp.js";
+import { cifarWorkloads } from "./cifar.js";
+import { simd128Workloads } from "./simd128.js";
+import { trainLoopWorkloads } from "./trainLoop.js";
 
-export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...webgpuWorkloads];
+export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...mlpWorkloads, ...cifarWorkloads, ...trainLoopWorkloads, ...simd128Workloads, ...webgpuWorkloads];

@@ -1,6 +1,7 @@
 // matmul-N: an N×N by N×N float32 product, read back, in GFLOP/s (2·N³ floating-point operations).
 import { key, matmul, rand, split } from "../../src/index.js";
 import type { Workload } from "../workload.js";
+import { jnormal } from "../_jax.js";
 
 const square = (n: number): Workload => ({
   name: `matmul-${n}`,
@@ -21,6 +22,13 @@ const square = (n: number): Workload => ({
         c.dispose();
       },
       dispose: () => tf.dispose([a, b]),
+    };
+  },
+  jax: (jax) => {
+    const a = jnormal(jax, [n, n], 1), b = jnormal(jax, [n, n], 2);
+    return {
+      run: async () => void (await jax.numpy.matmul(a.ref, b.ref).data()),
+      dispose: () => { a.dispose(); b.dispose(); },
     };
   },
 });

@@ -9,6 +9,7 @@ import {
 import type { LayersModel, Tensor as TfTensor, Tensor4D } from "@tensorflow/tfjs";
 import type { MeasureOptions } from "../_measure.js";
 import type { Runner, Task, Tf, Workload } from "../workload.js";
+import { tfjsLenet, tfjsTudui } from "../_tfjsNets.js";
 
 interface Gpu {
   readonly device: WebGpuBackend;
@@ -238,18 +239,7 @@ const lenetNet: Net = {
   batch: 256, // d2l's LeNet chapter
   softwareBatch: 64,
   sample: [1, 28, 28],
-  tfjs: (tf) => tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [28, 28, 1], filters: 6, kernelSize: 5, padding: "same", activation: "sigmoid" }),
-      tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 5, activation: "sigmoid" }),
-      tf.layers.averagePooling2d({ poolSize: 2, strides: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 120, activation: "sigmoid" }),
-      tf.layers.dense({ units: 84, activation: "sigmoid" }),
-      tf.layers.dense({ units: 10 }),
-    ],
-  }),
+  tfjs: tfjsLenet,
 };
 
 const tuduiNet: Net = {
@@ -258,19 +248,7 @@ const tuduiNet: Net = {
   batch: 64, // the notes' CIFAR-10 DataLoader
   softwareBatch: 16,
   sample: [3, 32, 32],
-  tfjs: (tf) => tf.sequential({
-    layers: [
-      tf.layers.conv2d({ inputShape: [32, 32, 3], filters: 32, kernelSize: 5, padding: "same" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 32, kernelSize: 5, padding: "same" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 64, kernelSize: 5, padding: "same" }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 64 }),
-      tf.layers.dense({ units: 10 }),
-    ],
-  }),
+  tfjs: tfjsTudui,
 };
 
 const LR = 0.01;

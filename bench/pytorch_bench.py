@@ -1,0 +1,154 @@
+"""The PyTorch peer of `npm run bench`: times the same workloads with PyTorch on the CPU and prints one JSON object.
+
+Run by bench/run.ts as `/usr/bin/python3 bench/pytorch_bench.py --threads=2 --rows=matmul-256,mlp-train [--quick]` (Debian's
+python3-torch). Output: {"version", "threads", "rows": {workload: {"value": figure in the row's unit}}}, or
+{"unavailable": reason} when torch cannot be imported. Progress goes to stderr. Timing follows bench/_measure.ts:
+warm up for 0.5 s, then the median of 3 to 15 runs within 2.5 s (a run slower than 4 s: its warm-up is the only sample).
+"""
+import argparse
+import json
+import sys
+import time
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--threads", type=int, default=2)
+parser.add_argument("--rows", default="")
+parser.add_argument("--quick", action="store_true", help="one warm-up and one timed run (tests of the harness)")
+args = parser.parse_args()
+
+try:
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+except ImportError as e:  # no python3-torch: bench/run.ts shows the reason and leaves the column out
+    print(json.dumps({"unavailable": f"PyTorch is not importable ({e}); install Debian's python3-torch"}))
+    sys.exit(0)
+
+torch.set_num_threads(args.threads)
+torch.manual_seed(0)
+
+
+def measure(run, budget=2.5, min_reps=3, max_reps=15, slow=4.0, warm=0.5):
+    """Median seconds per call of `run`, and the number of timed samples."""
+    t = time.perf_counter()
+    run()
+    first = time.perf_counter() - t
+    if first > slow:
+        return first, 1
+    w = 1
+    while w < 50 and time.perf_counter() - t < warm:
+        run()
+        w += 1
+    times = []
+    start = time.perf_counter()
+    while len(times) < max_reps and (len(times) < min_reps or time.perf_counter() - start < budget):
+        t = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - t)
+    times.sort()
+    h = len(times) // 2
+    return (times[h] if len(times) % 2 else (times[h - 1] + times[h]) / 2), len(times)
+
+
+def lenet():
+    """The curriculum's LeNet: sigmoid activations, average pooling."""
+    return nn.Sequential(
+        nn.Conv2d(1, 6, 5, padding=2), nn.Sigmoid(), nn.AvgPool2d(2, 2),
+        nn.Conv2d(6, 16, 5), nn.Sigmoid(), nn.AvgPool2d(2, 2), nn.Flatten(),
+        nn.Linear(400, 120), nn.Sigmoid(), nn.Linear(120, 84), nn.Sigmoid(), nn.Linear(84, 10))
+
+
+def tudui():
+    """The notes' CIFAR-10 network (nn.zoo.tudui)."""
+    return nn.Sequential(
+        nn.Conv2d(3, 32, 5, padding=2), nn.MaxPool2d(2), nn.Conv2d(32, 32, 5, padding=2), nn.MaxPool2d(2),
+        nn.Conv2d(32, 64, 5, padding=2), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(1024, 64), nn.Linear(64, 10))
+
+
+def mlp():
+    """d2l's MLP 784-256-10."""
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
+
+
+def matmul(n):
+    a, b = torch.rand(n, n), torch.rand(n, n)
+    return lambda: torch.matmul(a, b), lambda s: 2 * n ** 3 / s / 1e9
+
+
+def conv_forward():
+    x, w = torch.randn(64, 3, 32, 32), torch.randn(32, 3, 5, 5)
+
+    def run():
+        with torch.no_grad():
+            F.conv2d(x, w, padding=2)
+    return run, lambda s: s * 1e3
+
+
+def conv_backward():
+    x = torch.randn(64, 3, 32, 32, requires_grad=True)
+    w = torch.randn(32, 3, 5, 5, requires_grad=True)
+    g = torch.randn(64, 32, 32, 32)
+
+    def run():
+        dx, dw = torch.autograd.grad((F.conv2d(x, w, padding=2) * g).sum(), (x, w))
+    return run, lambda s: s * 1e3
+
+
+def train(model, sample, batch, lr):
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    x, y = torch.randn(batch, *sample), torch.randint(0, 10, (batch,))
+
+    def run():
+        opt.zero_grad()
+        loss = F.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+        loss.item()
+    return run, lambda s: batch / s
+
+
+def infer(model, sample, batch):
+    model.eval()
+    x = torch.randn(batch, *sample)
+
+    def run():
+        with torch.no_grad():
+            model(x)
+    return run, lambda s: batch / s
+
+
+WORKLOADS = {
+    "matmul-256": lambda: matmul(256),
+    "matmul-512": lambda: matmul(512),
+    "matmul-1024": lambda: matmul(1024),
+    "conv2d-forward": conv_forward,
+    "conv2d-backward": conv_backward,
+    "lenet-train-step": lambda: train(lenet(), (1, 28, 28), 256, 0.9),
+    "lenet-infer": lambda: infer(lenet(), (1, 28, 28), 256),
+    "mlp-train": lambda: train(mlp(), (784,), 256, 0.1),
+    "cifar-train": lambda: train(tudui(), (3, 32, 32), 64, 0.01),
+}
+
+rows = {}
+for name in [r for r in args.rows.split(",") if r in WORKLOADS]:
+    run, score = WORKLOADS[name]()
+    seconds, samples = measure(run, budget=0, min_reps=1, max_reps=1, warm=0) if args.quick else measure(run)
+    value = float(f"{score(seconds):.4g}")
+    print(f"  {name} pytorch: {value} (median of {samples}, {seconds * 1e3:.1f} ms/run)", file=sys.stderr)
+    rows[name] = {"value": value} if samples > 1 else {"value": value, "note": f"a single run ({seconds:.1f} s)"}
+
+
+def blas():
+    """The BLAS library torch's matmul loaded: Debian's torch is built with BLAS_INFO=generic, so it is whatever
+    libblas.so.3 points to, and the reference (netlib) BLAS makes every GEMM-bound figure many times slower."""
+    torch.matmul(torch.rand(4, 4), torch.rand(4, 4))
+    try:
+        with open("/proc/self/maps") as maps:
+            libs = sorted({line.split()[-1] for line in maps if "blas" in line.split()[-1].lower()})
+    except OSError:
+        return "unknown"
+    import os
+    return ", ".join(os.path.realpath(lib) for lib in libs) or "none loaded"
+
+
+print(json.dumps({"version": torch.__version__, "threads": torch.get_num_threads(), "blas": blas(), "rows": rows}))
