@@ -62,3 +62,11 @@ export const randomString = (seed: number, length: number): string => {
   }
   return s;
 };
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/** The string with each lone surrogate replaced by U+FFFD (String.prototype.toWellFormed, which the TS lib lacks). */
+export const wellFormed = (s: string): string => s.replace(LONE_SURROGATE, "\ufffd");
+
+/** Whether the string has no lone surrogates. */
+export const isWellFormed = (s: string): boolean => !new RegExp(LONE_SURROGATE.source).test(s);
