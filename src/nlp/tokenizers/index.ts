@@ -11,3 +11,5 @@ export { tiktokenModel, parseTiktokenRanks, TIKTOKEN_ENCODINGS, type TiktokenEnc
 export { tokenizerJsonModel, toTokenizerJson } from "./tokenizerJson.js";
 export { loadTokenizer, readUtf8File, BUILTIN_TOKENIZERS } from "./loadTokenizer.js";
 export { TokenizerError } from "./TokenizerError.js";
+export { countWords, type CountWordsOptions } from "./countWords.js";
+export { trainBpe, type TrainBpeOptions, type TrainedBpe } from "./trainBpe.js";
