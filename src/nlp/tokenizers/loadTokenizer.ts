@@ -27,22 +27,22 @@ export const readUtf8File = (file: string): string => {
   }
 };
 
-/** The offset of the first byte that does not belong to a valid UTF-8 sequence. */
+/** The offset of the first byte that does not start or continue a valid UTF-8 sequence (RFC 3629). */
 const firstInvalidUtf8 = (b: Uint8Array): number => {
-  const fatal = new TextDecoder("utf-8", { fatal: true });
-  let lo = 0;
-  let hi = b.length;
-  // Binary search on the longest valid prefix (a prefix may end inside a character, so allow 3 bytes of slack).
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    try {
-      fatal.decode(b.subarray(0, mid), { stream: true });
-      lo = mid;
-    } catch {
-      hi = mid - 1;
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    // [length, lowest and highest allowed second byte] by lead byte (excludes overlongs, surrogates, > U+10FFFF)
+    const [n, lo, hi] = c < 0x80 ? [1, 0, 0] : c >= 0xc2 && c <= 0xdf ? [2, 0x80, 0xbf] : c === 0xe0 ? [3, 0xa0, 0xbf] : c === 0xed ? [3, 0x80, 0x9f]
+      : c >= 0xe1 && c <= 0xef ? [3, 0x80, 0xbf] : c === 0xf0 ? [4, 0x90, 0xbf] : c >= 0xf1 && c <= 0xf3 ? [4, 0x80, 0xbf] : c === 0xf4 ? [4, 0x80, 0x8f] : [0, 0, 0];
+    if (n === 0) return i;
+    for (let k = 1; k < n; k++) {
+      const d = b[i + k];
+      if (d === undefined || (k === 1 ? d < lo || d > hi : d < 0x80 || d > 0xbf)) return i;
     }
+    i += n;
   }
-  return Math.min(lo, b.length - 1);
+  return b.length - 1;
 };
 
 /** Where the `gpt-tokenizer` package keeps tiktoken's rank files (`data/*.tiktoken`). */
