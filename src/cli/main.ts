@@ -9,6 +9,7 @@ import { evaluate } from "./eval.js";
 import { predict } from "./predict.js";
 import { summary } from "./summary.js";
 import { info } from "./info.js";
+import { tokenizer } from "./tokenizer.js";
 
 /** A sub-command: its one-line description and how it runs. */
 interface Command {
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   predict: { about: "class names and probabilities for image files (the curriculum's model validation)", run: predict },
   summary: { about: "a model's layers with output shapes and parameter counts", run: summary },
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: info },
+  tokenizer: { about: "train, encode and decode byte-level BPE tokenizers (GPT-2, tiktoken, tokenizer.json)", run: tokenizer },
 };
 
 /** `rivulet --help`. */
@@ -31,7 +33,7 @@ export const MAIN_HELP = [
   "Machine learning for TypeScript, from the command line.",
   "",
   "commands:",
-  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)}${c.about}`),
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)}${c.about}`),
   "",
   "`rivulet <command> --help` lists a command's options. `npm start` runs `rivulet train` with the main job's defaults.",
 ].join("\n");
