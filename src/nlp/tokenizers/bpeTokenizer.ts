@@ -1,6 +1,7 @@
 // Byte-level BPE as GPT-2, tiktoken and Hugging Face do it: pre-tokenise with a regex, merge each piece's bytes by rank, split out special tokens.
 import { bytesToUnicode, unicodeToBytes } from "./byteToUnicode.js";
-import { pretokenizeRegExp } from "./pretokenizePatterns.js";
+import { gpt2Pieces } from "./_gpt2Pretokenize.js";
+import { GPT2_PATTERN, pretokenizeRegExp } from "./pretokenizePatterns.js";
 import { TokenizerError } from "./TokenizerError.js";
 
 /** Everything a byte-level BPE tokenizer is: the data of vocab.json + merges.txt, a tiktoken rank file or a tokenizer.json. */
@@ -153,6 +154,8 @@ export const bpeTokenizer = (model: BpeModel): Tokenizer => {
     if (segment === "") return;
     const text = model.addPrefixSpace && !segment.startsWith(" ") ? " " + segment : segment;
     if (regex === null) return encodePiece(text, out);
+    // GPT-2's regex has a hand-written scanner (same pieces, tested against the regex), the others run as RegExps.
+    if (model.pattern === GPT2_PATTERN) return gpt2Pieces(text, (start, end) => encodePiece(text.slice(start, end), out));
     for (const m of text.matchAll(regex)) encodePiece(m[0], out);
   };
 
