@@ -1,4 +1,5 @@
 // Word counting for BPE training: pre-tokenise text (GPT-2's regex for byte-level BPE, whitespace for classic BPE) and count each piece.
+import { gpt2Pieces } from "./_gpt2Pretokenize.js";
 import { GPT2_PATTERN, pretokenizeRegExp } from "./pretokenizePatterns.js";
 
 /** Options of {@link countWords}. */
@@ -17,7 +18,12 @@ export interface CountWordsOptions {
 export const countWords = (texts: Iterable<string>, options: CountWordsOptions = {}, into = new Map<string, number>()): Map<string, number> => {
   const { mode = "byte-level", pattern = GPT2_PATTERN } = options;
   const regex = mode === "classic" ? /\S+/gu : pretokenizeRegExp(pattern);
+  const add = (w: string) => into.set(w, (into.get(w) ?? 0) + 1);
   for (const text of texts) {
+    if (mode === "byte-level" && pattern === GPT2_PATTERN) {
+      gpt2Pieces(text, (start, end) => add(text.slice(start, end)));
+      continue;
+    }
     for (const m of text.matchAll(regex)) {
       const w = m[0];
       into.set(w, (into.get(w) ?? 0) + 1);

@@ -30,7 +30,6 @@ export interface TrainedBpe {
   readonly model?: BpeModel;
 }
 
-const PAIR = 2 ** 21; // ids stay below 2^21, so a pair packs into one number: a * PAIR + b
 const MAX_OFFSET = 2 ** 20;
 const utf8 = new TextEncoder();
 
@@ -46,7 +45,8 @@ const utf8 = new TextEncoder();
 export const trainBpe = (wordCounts: ReadonlyMap<string, number>, options: TrainBpeOptions): TrainedBpe => {
   const { vocabSize, mode = "byte-level", minFrequency = 2, specialTokens = [], maxMerges = Infinity, pattern = GPT2_PATTERN } = options;
   if (!(Number.isInteger(vocabSize) && vocabSize > 0)) throw new TokenizerError({ message: `trainBpe: vocabSize must be a positive integer, got ${vocabSize}` });
-  if (vocabSize >= PAIR) throw new TokenizerError({ message: `trainBpe: vocabSize must be below ${PAIR}, got ${vocabSize}` });
+  if (vocabSize > 2 ** 21) throw new TokenizerError({ message: `trainBpe: vocabSize must be at most ${2 ** 21}, got ${vocabSize}` });
+  const oldKeys: number[] = [];
   // Vocabulary: special tokens first, then the initial symbols, then one token per merge.
   const vocabulary: string[] = [...specialTokens];
   const idOf = new Map<string, number>(vocabulary.map((t, i) => [t, i]));
@@ -75,11 +75,15 @@ export const trainBpe = (wordCounts: ReadonlyMap<string, number>, options: Train
     freqs.push(freq);
   }
 
+  // A pair of ids packs into one number, a * pair + b; below 2^30 it is a small integer, V8's fastest Map key.
+  const maxIds = Math.max(vocabSize, vocabulary.length);
+  if (maxIds > 2 ** 21) throw new TokenizerError({ message: `trainBpe: more than ${2 ** 21} symbols (${vocabulary.length} distinct characters)` });
+  const pair = maxIds <= 2 ** 15 ? 2 ** 15 : 2 ** 21;
   const counts = new Map<number, number>();
   const where = new Map<number, Set<number>>();
   symbols.forEach((s, w) => {
     for (let i = 0; i + 1 < s.length; i++) {
-      const key = s[i]! * PAIR + s[i + 1]!;
+      const key = s[i]! * pair + s[i + 1]!;
       counts.set(key, (counts.get(key) ?? 0) + freqs[w]!);
       let set = where.get(key);
       if (set === undefined) where.set(key, (set = new Set()));
@@ -92,8 +96,8 @@ export const trainBpe = (wordCounts: ReadonlyMap<string, number>, options: Train
     for (const x of where.get(key) ?? []) if (x < w) w = x;
     if (w === Infinity) return Infinity;
     const s = symbols[w]!;
-    const a = Math.floor(key / PAIR);
-    const b = key % PAIR;
+    const a = Math.floor(key / pair);
+    const b = key % pair;
     for (let i = 0; i + 1 < s.length; i++) if (s[i] === a && s[i + 1] === b) return w * MAX_OFFSET + offsets[w]![i]!;
     return Infinity;
   };
@@ -117,43 +121,50 @@ export const trainBpe = (wordCounts: ReadonlyMap<string, number>, options: Train
       continue;
     }
     if (count < minFrequency) break;
-    const a = Math.floor(top.key / PAIR);
-    const b = top.key % PAIR;
+    const a = Math.floor(top.key / pair);
+    const b = top.key % pair;
     const merged = addToken(vocabulary[a]! + vocabulary[b]!);
     merges.push([vocabulary[a]!, vocabulary[b]!]);
 
     const touched = new Set<number>();
-    for (const w of [...where.get(top.key)!]) {
-      const s = symbols[w]!;
-      const o = offsets[w]!;
+    for (const w of where.get(top.key)!) {
+      const sym = symbols[w]!;
+      const off = offsets[w]!;
       const freq = freqs[w]!;
-      for (let i = 0; i + 1 < s.length; i++) {
-        const key = s[i]! * PAIR + s[i + 1]!;
+      let len = sym.length;
+      let has = false;
+      for (let i = 0; i + 1 < len; i++) if (sym[i] === a && sym[i + 1] === b) has = true;
+      if (!has) continue;
+      // Take the word's pairs out, merge in place (left to right, no overlaps), put its pairs back in.
+      oldKeys.length = 0;
+      for (let i = 0; i + 1 < len; i++) {
+        const key = sym[i]! * pair + sym[i + 1]!;
         counts.set(key, counts.get(key)! - freq);
-        where.get(key)!.delete(w);
+        oldKeys.push(key);
       }
-      const ns: number[] = [];
-      const no: number[] = [];
-      for (let i = 0; i < s.length; i++) {
-        if (i + 1 < s.length && s[i] === a && s[i + 1] === b) {
-          ns.push(merged);
-          no.push(o[i]!);
+      let out = 0;
+      for (let i = 0; i < len; i++, out++) {
+        off[out] = off[i]!;
+        if (i + 1 < len && sym[i] === a && sym[i + 1] === b) {
+          sym[out] = merged;
           i++;
-        } else {
-          ns.push(s[i]!);
-          no.push(o[i]!);
-        }
+        } else sym[out] = sym[i]!;
       }
-      symbols[w] = ns;
-      offsets[w] = no;
-      for (let i = 0; i + 1 < ns.length; i++) {
-        const key = ns[i]! * PAIR + ns[i + 1]!;
-        const before = counts.get(key) ?? 0;
-        counts.set(key, before + freq);
+      sym.length = off.length = len = out;
+      for (let i = 0; i + 1 < len; i++) {
+        const key = sym[i]! * pair + sym[i + 1]!;
+        counts.set(key, (counts.get(key) ?? 0) + freq);
         let set = where.get(key);
         if (set === undefined) where.set(key, (set = new Set()));
         set.add(w);
-        if (ns[i] === merged || ns[i + 1] === merged) touched.add(key);
+        if (sym[i] === merged || sym[i + 1] === merged) touched.add(key);
+      }
+      // Pairs the word no longer has leave the index (words are short: a linear search is cheapest).
+      for (const key of oldKeys) {
+        if (key === top.key) continue;
+        let still = false;
+        for (let i = 0; i + 1 < len && !still; i++) still = sym[i]! * pair + sym[i + 1]! === key;
+        if (!still) where.get(key)?.delete(w);
       }
     }
     counts.delete(top.key);
