@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   predict: { about: "class names and probabilities for image files (the curriculum's model validation)", run: async (a, io) => (await import("./predict.js")).predict(a, io) },
   summary: { about: "a model's layers with output shapes and parameter counts", run: async (a, io) => (await import("./summary.js")).summary(a, io) },
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: async (a, io) => (await import("./info.js")).info(a, io) },
+  tokenizer: { about: "train, encode and decode byte-level BPE tokenizers (GPT-2, tiktoken, tokenizer.json)", run: async (a, io) => (await import("./tokenizer.js")).tokenizer(a, io) },
 };
 
 /** `rivulet --help`. */
@@ -27,7 +28,7 @@ export const MAIN_HELP = [
   "Machine learning for TypeScript, from the command line.",
   "",
   "commands:",
-  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)}${c.about}`),
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)}${c.about}`),
   "",
   "`rivulet <command> --help` lists a command's options. `npm start` runs `rivulet train` with the main job's defaults.",
 ].join("\n");

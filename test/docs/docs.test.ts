@@ -9,6 +9,7 @@ import * as rivulet from "../../src/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const pages = ["docs/getting-started.md", "docs/coming-from-pytorch.md", "docs/resource-model.md"];
+pages.push("docs/tokenizers.md", "docs/text.md"); // the tokenizer and text-stream pages
 const run = promisify(execFile);
 
 interface Block {
