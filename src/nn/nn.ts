@@ -31,3 +31,4 @@ export * as zoo from "./zoo/index.js";
 export {
   crossEntropyLoss, nllLoss, mseLoss, l1Loss, smoothL1Loss, huberLoss, bceLoss, bceWithLogitsLoss, klDivLoss, type Loss,
 } from "./losses.js";
+export { rnn, lstm, gru, type RecurrentOptions, type RnnOptions, type RecurrentInput, type RecurrentOutput } from "./recurrent.js";
