@@ -37,3 +37,4 @@ export {
   transformerEncoderLayer, transformerDecoderLayer, transformerEncoder, transformerDecoder, transformer, generateSquareSubsequentMask,
   type TransformerLayerOptions, type TransformerOptions, type StackOptions, type EncoderInput, type DecoderInput, type TransformerInput,
 } from "./transformer.js";
+export { moduleList, type ModuleListCall } from "./moduleList.js";

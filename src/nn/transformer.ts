@@ -7,7 +7,8 @@ import { triu } from "../ops/triangular.js";
 import { gelu as geluOp } from "../ops/activation.js";
 import { relu as reluOp } from "../ops/elementwise.js";
 import { shapeStr } from "../ops/_shape.js";
-import { defineModule, type AnyModule, type Children, type Module, type Params } from "./Module.js";
+import { defineModule, type Module, type Params } from "./Module.js";
+import { moduleList } from "./moduleList.js";
 import { linear } from "./linear.js";
 import { dropout as dropoutLayer } from "./dropout.js";
 import { layerNorm } from "./normalization.js";
@@ -173,24 +174,6 @@ export const transformerDecoderLayer = (options: TransformerLayerOptions): Modul
     },
   });
 };
-
-/** A call of one member of a ModuleList. */
-interface Member<I> {
-  readonly index: number;
-  readonly input: I;
-}
-
-/** PyTorch's ModuleList (numbered children, state_dict `layers.0.…`); its parent calls member `index` through it. */
-const moduleList = <I, O>(mods: readonly Module<I, O>[]): Module<Member<I>, O> =>
-  defineModule<Member<I>, O, Children>({
-    kind: "ModuleList",
-    children: Object.fromEntries(mods.map((m, i) => [String(i), m as unknown as AnyModule])),
-    forward: ({ children, fail }, { index, input }) => {
-      const f = (children as unknown as Record<string, ((x: I) => O) | undefined>)[String(index)];
-      if (!f) return fail(`has no member ${index} (it has ${mods.length})`);
-      return f(input);
-    },
-  });
 
 export interface StackOptions {
   /** How many layers (each a fresh copy with its own parameters). */
