@@ -19,6 +19,7 @@ import { moduleList } from "../../nn/moduleList.js";
 import { normal, zeros } from "../../nn/init.js";
 import { loadStateDict } from "../../nn/stateDict.js";
 import { applyRotary } from "./positionalEncoding.js";
+import { tiedEmbedding } from "./_tiedEmbedding.js";
 import { key } from "../../ops/random.js";
 
 /** GPT-2's hyper-parameters under Hugging Face's names in camelCase (GPT2Config). */
@@ -148,22 +149,6 @@ const block = (c: Required<GptConfig>): Module<BlockInput, BlockOutput> => {
   });
 };
 
-/** GPT-2's token table: looks up ids, and (tied LM head) maps hidden states [..., E] to logits [..., vocab] by its transpose. */
-const tiedEmbedding = (vocab: number, e: number): Module<Tensor | { readonly attend: Tensor }, Tensor> =>
-  defineModule({
-    kind: "Embedding",
-    config: { numEmbeddings: vocab, embeddingDim: e },
-    extraRepr: `${vocab}, ${e}`,
-    params: { weight: { shape: [vocab, e], init: normal({ std: 0.02 }) } },
-    forward: ({ params }, x: Tensor | { readonly attend: Tensor }) => {
-      if (x instanceof Tensor) return embeddingOp(params.weight, x);
-      const h = x.attend;
-      const n = h.size / e;
-      const y = applyPrim("matmul", [reshape(h, [1, n, e]), reshape(params.weight, [1, vocab, e])], { transA: false, transB: true });
-      return reshape(y, [...h.shape.slice(0, -1), vocab]);
-    },
-  });
-
 const resolve = (config: GptConfig): Required<GptConfig> => {
   const c: Required<GptConfig> = { layerNormEpsilon: 1e-5, embdPdrop: 0.1, attnPdrop: 0.1, residPdrop: 0.1, positional: "learned", ...config };
   for (const k of ["vocabSize", "nPositions", "nEmbd", "nLayer", "nHead"] as const)
@@ -195,7 +180,7 @@ export const gpt = (config: GptConfig): Module<GptInput, GptOutput> => {
     config: { ...c },
     params: {},
     children: {
-      wte: tiedEmbedding(c.vocabSize, c.nEmbd),
+      wte: tiedEmbedding(c.vocabSize, c.nEmbd, 0.02),
       ...(learned
         ? { wpe: defineModule({ kind: "Embedding", extraRepr: `${c.nPositions}, ${c.nEmbd}`, params: { weight: { shape: [c.nPositions, c.nEmbd], init: normal({ std: 0.01 }) } }, forward: ({ params }, pos: Tensor) => embeddingOp(params.weight, pos) }) }
         : {}),

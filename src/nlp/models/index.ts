@@ -3,3 +3,4 @@ export {
   sinusoidalPositionalEncoding, positionalEncoding, learnedPositionalEmbedding, applyRotary, type PositionalEncodingOptions,
 } from "./positionalEncoding.js";
 export { gpt, loadGpt2StateDict, type GptConfig, type GptInput, type GptOutput, type KvCache } from "./gpt.js";
+export { bert, loadBertStateDict, type BertConfig, type BertInput, type BertOutput } from "./bert.js";
