@@ -7,7 +7,7 @@
 // and a softmax over the vocabulary that predicts the next word.
 //
 //   npx tsx examples/nnlm.ts           # 600 steps on ~1 MB of the Python docs
-//   npx tsx examples/nnlm.ts --quick   # 15 steps on ~150 kB: the loss only has to fall
+//   npx tsx examples/nnlm.ts --quick   # 8 steps on ~100 kB: the loss only has to fall
 import {
   nn, key, split, foldIn, oneHot, tensor, matmul, cast, reshape, narrow, crossEntropy, tanh, randint, valueAndGrad, adam, applyUpdates,
   norm, div, sum, mul, exp, type Tensor,
@@ -40,7 +40,7 @@ if (Array.from(viaMatmul.dataSync()).some((v, i) => Math.abs(v - viaLookup.dataS
 const N = 4; // predict word t from words t-3, t-2, t-1
 const M = 32; // embedding size m
 const H = 64; // hidden units
-const sentences = loadSentences(quick ? 150_000 : 1_000_000);
+const sentences = loadSentences(quick ? 100_000 : 1_000_000);
 const { words, index } = buildVocab(sentences, 2000);
 const V = words.length;
 // Every window of N words (unknown words map to <unk> = 0).
@@ -67,7 +67,7 @@ const opt = adam({ lr: 3e-3 });
 let state = opt.init(params);
 const lossOf = (p: typeof params, b: Tensor): Tensor => crossEntropy(model.forward(p, narrow(b, 1, 0, N - 1)), reshape(narrow(b, 1, N - 1, 1), [b.shape[0]!]));
 const step = valueAndGrad(lossOf);
-const steps = quick ? 15 : 600;
+const steps = quick ? 8 : 600;
 const losses: number[] = [];
 for (let s = 0; s < steps; s++) {
   const pick = randint(foldIn(kData!, s), 0, all.shape[0]!, [256]);

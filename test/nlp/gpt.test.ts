@@ -2,8 +2,8 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { nn, key, grad, crossEntropy, decodeSafetensors, reshape, narrow, cat, tensor, randint, zeros } from "../../src/index.js";
-import { gpt, loadGpt2StateDict } from "../../src/nlp/models/index.js";
+import { nn, key, grad, crossEntropy, decodeSafetensors, encodeSafetensors, reshape, narrow, cat, tensor, randint, zeros } from "../../src/index.js";
+import { gpt, loadGpt2StateDict, type GptConfig } from "../../src/nlp/models/index.js";
 import { expectClose, fromJson, type TensorJson } from "../_harness.js";
 
 const here = (p: string): string => fileURLToPath(new URL(p, import.meta.url));
@@ -67,6 +67,14 @@ describe("GPT loads a GPT-2 state_dict and computes what PyTorch computes", () =
     const a = model.forward(variables.params, { ids: padded, attentionMask: mask }).logits;
     const b = model.forward(variables.params, narrow(row, 1, 0, 7)).logits;
     expectClose(narrow(a, 1, 3, 7), b, { atol: 1e-5, rtol: 1e-4 }, "padded logits");
+  });
+
+  it("a checkpoint carries the config beside the weights, so the model can be rebuilt from the file alone", () => {
+    const packed = nn.packCheckpoint(model, { variables, metadata: { "gpt.config": JSON.stringify(model.config) } });
+    const file2 = decodeSafetensors(encodeSafetensors(packed.tensors, packed.metadata));
+    const rebuilt = gpt(JSON.parse(file2.metadata["gpt.config"]!) as GptConfig);
+    const { variables: v2 } = nn.unpackCheckpoint(rebuilt, file2);
+    expectClose(rebuilt.forward(v2.params, ids).logits, fx.logits, tol, "logits after the round trip");
   });
 
   it("errors name what was wrong", () => {
