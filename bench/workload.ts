@@ -23,7 +23,7 @@ export interface Runner {
 /** A benchmark workload. A factory returns a string instead of a task when that side cannot run it (shown as n/a). */
 export interface Workload {
   readonly name: string;
-  readonly unit: "GFLOP/s" | "ms" | "samples/s";
+  readonly unit: "GFLOP/s" | "ms" | "samples/s" | "tokens/s";
   readonly higherIsBetter: boolean;
   /** The reported figure for a median time per run of `ms` milliseconds. */
   score(ms: number): number;

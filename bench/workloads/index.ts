@@ -8,5 +8,6 @@ import { mlpWorkloads } from "./mlp.js";
 import { cifarWorkloads } from "./cifar.js";
 import { simd128Workloads } from "./simd128.js";
 import { trainLoopWorkloads } from "./trainLoop.js";
+import { gptWorkloads } from "./gpt.js";
 
-export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...mlpWorkloads, ...cifarWorkloads, ...trainLoopWorkloads, ...simd128Workloads, ...webgpuWorkloads];
+export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...mlpWorkloads, ...cifarWorkloads, ...trainLoopWorkloads, ...simd128Workloads, ...webgpuWorkloads, ...gptWorkloads];

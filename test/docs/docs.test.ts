@@ -1,4 +1,4 @@
-// The guides' code runs as written: every ```ts block of the getting-started, coming-from-PyTorch and resource-model pages is type-checked and run, and its output checked.
+// The guides run as written: every ```ts block of the pages listed below (getting started, coming from PyTorch, the resource model, tokenizers, text streams, language models) is type-checked and run, and its output checked.
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -10,6 +10,7 @@ import * as rivulet from "../../src/index.js";
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const pages = ["docs/getting-started.md", "docs/coming-from-pytorch.md", "docs/resource-model.md"];
 pages.push("docs/tokenizers.md", "docs/text.md"); // the tokenizer and text-stream pages
+pages.push("docs/language-models.md");
 const run = promisify(execFile);
 
 interface Block {
