@@ -10,3 +10,4 @@ export { frameStack } from "./wrappers/frameStack.js";
 export { clipAction } from "./wrappers/clipAction.js";
 export { runningMeanStd, updateRunningMeanStd, type RunningMeanStd } from "./RunningMeanStd.js";
 export { vectorEnv, type VectorEnv, type VectorStep } from "./VectorEnv.js";
+export { discountedReturns, gae, normalizeAdvantages, type Trajectories, type AdvantageInputs } from "./advantages.js";
