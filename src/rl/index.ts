@@ -11,3 +11,8 @@ export { clipAction } from "./wrappers/clipAction.js";
 export { runningMeanStd, updateRunningMeanStd, type RunningMeanStd } from "./RunningMeanStd.js";
 export { vectorEnv, type VectorEnv, type VectorStep } from "./VectorEnv.js";
 export { discountedReturns, gae, normalizeAdvantages, type Trajectories, type AdvantageInputs } from "./advantages.js";
+export { actorCritic, distribution, logProbOf, entropyOf, valueOf, type ActorCritic, type ActorCriticOptions, type AgentParams, type Distribution } from "./policies.js";
+export { actingPolicy, act, policyValues, mlpForward, type ActingPolicy, type Acted } from "./ActingPolicy.js";
+export { rollouts, collectRollout, type Rollout, type RolloutCursor, type RolloutsOptions } from "./rollouts.js";
+export { withAdvantages, ppoUpdate, ppoUpdateStep, ppoLoss, ppoLearner, ppoOptimizer, explainedVariance, type PpoHyperparameters, type AdvantagedRollout, type LearnerState, type PpoLosses } from "./ppoUpdate.js";
+export { ppo, ppoDefaults, type PpoOptions, type PpoMetrics } from "./ppo.js";
