@@ -16,3 +16,4 @@ export { actingPolicy, act, policyValues, mlpForward, type ActingPolicy, type Ac
 export { rollouts, collectRollout, type Rollout, type RolloutCursor, type RolloutsOptions } from "./rollouts.js";
 export { withAdvantages, ppoUpdate, ppoUpdateStep, ppoLoss, ppoLearner, ppoOptimizer, explainedVariance, type PpoHyperparameters, type AdvantagedRollout, type LearnerState, type PpoLosses } from "./ppoUpdate.js";
 export { ppo, ppoDefaults, type PpoOptions, type PpoMetrics } from "./ppo.js";
+export { qLearning, greedyAction, type QLearningOptions, type QLearningEpisode } from "./qLearning.js";
