@@ -9,6 +9,7 @@ import { evaluate } from "./eval.js";
 import { predict } from "./predict.js";
 import { summary } from "./summary.js";
 import { info } from "./info.js";
+import { rl } from "./rl.js";
 
 /** A sub-command: its one-line description and how it runs. */
 interface Command {
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   predict: { about: "class names and probabilities for image files (the curriculum's model validation)", run: predict },
   summary: { about: "a model's layers with output shapes and parameter counts", run: summary },
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: info },
+  rl: { about: "train a reinforcement-learning agent (PPO on CartPole, Pendulum, ...); `rl eval` plays a saved one", run: rl },
 };
 
 /** `rivulet --help`. */

@@ -15,7 +15,7 @@ export interface StepInfo {
 }
 
 /** What one step returns. */
-export interface StepResult<O = Float32Array> {
+export interface EnvStepResult<O = Float32Array> {
   readonly observation: O;
   readonly reward: number;
   /** The episode ended in a terminal state of the task (the pole fell): nothing follows it. */
@@ -41,7 +41,7 @@ export interface Env<O = Float32Array, A extends Action = Action> {
   /** The time limit applied to episodes (Gymnasium's max_episode_steps), when there is one. */
   readonly maxEpisodeSteps?: number;
   reset(key: Key): O;
-  step(action: A): StepResult<O>;
+  step(action: A): EnvStepResult<O>;
 }
 
 /** Pure dynamics: a start-state sampler and a transition function, from which `defineEnv` makes an Env. */

@@ -1,6 +1,6 @@
 // Public face of src/rl: environments, wrappers, vectorised envs, rollouts, advantages and the RL algorithms.
 export { discrete, box, contains, checkAction, describeSpace, flatSize, type Discrete, type Box, type Space, type Action } from "./spaces.js";
-export { defineEnv, uniforms, type Env, type Dynamics, type StepResult, type StepInfo, type EpisodeStats } from "./Env.js";
+export { defineEnv, uniforms, type Env, type Dynamics, type EnvStepResult, type StepInfo, type EpisodeStats } from "./Env.js";
 export * from "./envs/index.js";
 export { timeLimit } from "./wrappers/timeLimit.js";
 export { recordEpisodeStatistics } from "./wrappers/recordEpisodeStatistics.js";
@@ -17,3 +17,5 @@ export { rollouts, collectRollout, type Rollout, type RolloutCursor, type Rollou
 export { withAdvantages, ppoUpdate, ppoUpdateStep, ppoLoss, ppoLearner, ppoOptimizer, explainedVariance, type PpoHyperparameters, type AdvantagedRollout, type LearnerState, type PpoLosses } from "./ppoUpdate.js";
 export { ppo, ppoDefaults, type PpoOptions, type PpoMetrics } from "./ppo.js";
 export { qLearning, greedyAction, type QLearningOptions, type QLearningEpisode } from "./qLearning.js";
+export { agentModule, agentVariables, fromAgentVariables, saveAgent, loadAgent } from "./agentCheckpoint.js";
+export { ppoEnvs, type PpoEnvs } from "./ppoEnvs.js";

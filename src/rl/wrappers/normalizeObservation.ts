@@ -7,6 +7,10 @@ export interface NormalizeObservationOptions {
   /** Clip normalised observations to [−clip, clip] (CleanRL clips to 10); no clipping by default. */
   readonly clip?: number;
   readonly epsilon?: number;
+  /** Start from these statistics (e.g. saved with a trained policy). */
+  readonly statistics?: RunningMeanStd;
+  /** Keep updating the statistics with each observation (default true; false to evaluate with frozen ones). */
+  readonly update?: boolean;
 }
 
 /** An Env whose running statistics can be read (to save them with a policy). */
@@ -19,11 +23,13 @@ export interface NormalizedEnv<O, A extends Action> extends Env<O, A> {
  * @example
  * const env = normalizeObservation(pendulum(), { clip: 10 });
  */
-export const normalizeObservation = <A extends Action>(env: Env<Float32Array, A>, { clip = Infinity, epsilon = 1e-8 }: NormalizeObservationOptions = {}): NormalizedEnv<Float32Array, A> => {
+export const normalizeObservation = <A extends Action>(env: Env<Float32Array, A>, { clip = Infinity, epsilon = 1e-8, statistics, update = true }: NormalizeObservationOptions = {}): NormalizedEnv<Float32Array, A> => {
   if (env.observationSpace.kind !== "box") throw new Error(`normalizeObservation: ${env.id} has a ${env.observationSpace.kind} observation space; only Box observations can be normalised`);
-  let stats = runningMeanStd(env.observationSpace.low.length);
+  const size = env.observationSpace.low.length;
+  if (statistics && statistics.mean.length !== size) throw new Error(`normalizeObservation: statistics of ${statistics.mean.length} numbers for ${env.id}'s observations of ${size}`);
+  let stats = statistics ?? runningMeanStd(size);
   const normalize = (obs: Float32Array): Float32Array => {
-    stats = updateRunningMeanStd(stats, obs);
+    if (update) stats = updateRunningMeanStd(stats, obs);
     return obs.map((x, i) => Math.min(clip, Math.max(-clip, (x - stats.mean[i]!) / Math.sqrt(stats.var[i]! + epsilon))));
   };
   return {
