@@ -3,7 +3,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { lastValueFrom, concatMap } from "rxjs";
 import {
-  key, openSummaryWriter, decodeSafetensors, ppo, ppoDefaults, ppoEnvs, makeEnv, actorCritic, actingPolicy, act, saveAgent, loadAgent, recordEpisodeStatistics,
+  key, openSummaryWriter, decodeSafetensors, dqn, qNetwork, mlpForward, denseLayers, nn, type DqnMetrics, ppo, ppoDefaults, ppoEnvs, makeEnv, actorCritic, actingPolicy, act, saveAgent, loadAgent, recordEpisodeStatistics,
   clipAction, normalizeObservation, foldIn, ENV_IDS, type Env, type Action, type PpoMetrics, type SummaryWriter, type RunningMeanStd,
 } from "../index.js";
 import { parseArgv } from "./argv.js";
@@ -17,7 +17,7 @@ const ENV_NAMES = ["cartpole", "acrobot", "mountaincar", "pendulum"] as const;
 /** `rivulet rl`'s options. */
 export const RL_OPTIONS = {
   env: value(withDefault(oneOf("environment", ENV_NAMES), "cartpole"), "NAME", `cartpole (default, CartPole-v1), acrobot, mountaincar or pendulum (Pendulum-v1, continuous)`),
-  algo: value(withDefault(oneOf("algorithm", ["ppo"] as const), "ppo"), "NAME", "ppo (default; CleanRL's ppo.py, or ppo_continuous_action.py for pendulum)"),
+  algo: value(withDefault(oneOf("algorithm", ["ppo", "dqn"] as const), "ppo"), "NAME", "ppo (default; CleanRL's ppo.py, or ppo_continuous_action.py for pendulum) or dqn (CleanRL's dqn.py; discrete actions)"),
   seed: value(withDefault(integer(0), 1), "N", "seed of the initialisation, the environments and the actions (default 1)"),
   totalTimesteps: value(optional(integer(1)), "N", "environment steps in all (default CleanRL's: 500000; 1000000 for pendulum)"),
   numEnvs: value(optional(integer(1)), "N", "environment copies stepped together (default 4; 1 for pendulum)"),
@@ -61,7 +61,52 @@ const logMetrics = async (w: SummaryWriter, m: PpoMetrics): Promise<void> => {
   await w.addScalar("charts/sps", m.sps, m.env_steps);
 };
 
+/** `rivulet rl --algo dqn`: CleanRL's dqn.py on one environment copy. */
+const trainDqn = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void> => {
+  const env = recordEpisodeStatistics(makeEnv(o.env));
+  if (env.actionSpace.kind !== "discrete") throw usage("--algo", `dqn needs discrete actions; ${env.id} has continuous ones (use --algo ppo)`);
+  if (o.numEnvs !== undefined && o.numEnvs !== 1) throw usage("--num-envs", "dqn steps one environment copy");
+  const totalTimesteps = o.totalTimesteps ?? 500_000;
+  const logdir = o.logdir ?? join("runs", `${env.id}__dqn__${o.seed}`);
+  mkdirSync(logdir, { recursive: true });
+  const checkpoint = join(logdir, "agent.safetensors");
+  const writer = await openSummaryWriter(logdir);
+  const returns: number[] = [];
+  let last: DqnMetrics | undefined;
+  const t0 = performance.now();
+  const logEvery = Math.max(1, Math.min(10_000, Math.floor(totalTimesteps / 10)));
+  try {
+    await lastValueFrom(dqn({ env: env as Env<Float32Array, number>, key: key(o.seed), totalTimesteps, logEvery, ...(totalTimesteps < 50_000 ? { learningStarts: Math.floor(totalTimesteps / 5) } : {}) }).pipe(
+      concatMap(async (m) => {
+        last = m;
+        for (const e of m.episodes) {
+          returns.push(e.return);
+          await writer.addScalar("charts/episodic_return", e.return, m.env_steps);
+          await writer.addScalar("charts/episodic_length", e.length, m.env_steps);
+        }
+        if (Number.isFinite(m.td_loss)) {
+          await writer.addScalar("losses/td_loss", m.td_loss, m.env_steps);
+          await writer.addScalar("losses/q_values", m.q_values, m.env_steps);
+        }
+        await writer.addScalar("charts/epsilon", m.epsilon, m.env_steps);
+        await writer.addScalar("charts/sps", m.sps, m.env_steps);
+        io.err.write(`${env.id} dqn  steps ${m.env_steps}/${totalTimesteps}  return(last 20) ${mean(returns.slice(-20)).toFixed(1)}  epsilon ${m.epsilon.toFixed(3)}  sps ${m.sps.toFixed(0)}\n`);
+        return m;
+      }),
+    ));
+  } finally {
+    await writer.close();
+  }
+  if (!last) throw new RunFailure({ message: "rl: the run made no step" });
+  await nn.writeCheckpoint(checkpoint, last.qNetwork, { variables: { params: last.params, state: {} }, metadata: { "rl.env": env.id, "rl.algo": "dqn", "rl.seed": String(o.seed), "rl.env_steps": String(last.env_steps) } });
+  const wall = (performance.now() - t0) / 1000;
+  const summary = { env: env.id, algo: "dqn", seed: o.seed, mean_return: mean(returns.slice(-20)), episodes: returns.length, env_steps: last.env_steps, wall_s: Math.round(wall * 10) / 10, sps: Math.round(last.env_steps / wall), logdir, checkpoint };
+  if (o.json) io.out(JSON.stringify(summary));
+  else io.out(`${env.id}: mean return ${summary.mean_return.toFixed(1)} over the last 20 of ${summary.episodes} episodes, ${summary.env_steps} steps in ${summary.wall_s} s (${summary.sps} steps/s); saved ${checkpoint}`);
+};
+
 const train = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void> => {
+  if (o.algo === "dqn") return trainDqn(o, io);
   const id = makeEnv(o.env).id;
   const continuous = o.env === "pendulum";
   const d = ppoDefaults(continuous);
@@ -109,6 +154,7 @@ const evaluate = async (o: Decoded<typeof RL_EVAL_OPTIONS>, io: CliIo): Promise<
   const id = probe["rl.env"];
   if (id === undefined) throw new RunFailure({ message: `rl eval: ${o.checkpoint} has no "rl.env" metadata; was it written by \`rivulet rl\`?` });
   let env: Env<Float32Array, Action> = recordEpisodeStatistics(makeEnv(id));
+  if (probe["rl.algo"] === "dqn") return evaluateDqn(o, io, env, id);
   const hidden = (probe["rl.hidden"] ?? "64,64").split(",").map(Number);
   const agent = actorCritic({ observationSpace: env.observationSpace, actionSpace: env.actionSpace, hidden });
   const { params, metadata } = await loadAgent(o.checkpoint, agent);
@@ -124,6 +170,29 @@ const evaluate = async (o: Decoded<typeof RL_EVAL_OPTIONS>, io: CliIo): Promise<
     for (let t = 0; ; t++) {
       const a = act(policy, obs, foldIn(k, t + 1), { greedy: !o.sample });
       const r = env.step(a.actions[0]! as Action);
+      obs = r.observation;
+      if (r.info.episode) {
+        returns.push(r.info.episode.return);
+        if (!o.json) io.out(`episode ${ep + 1}: return ${r.info.episode.return.toFixed(1)}, length ${r.info.episode.length}`);
+        break;
+      }
+    }
+  }
+  if (o.json) io.out(JSON.stringify({ env: id, checkpoint: o.checkpoint, episodes: returns.length, mean_return: mean(returns), returns }));
+  else io.out(`${id}: mean return ${mean(returns).toFixed(1)} over ${returns.length} episodes`);
+};
+
+/** `rl eval` of a DQN agent: the greedy action of the saved Q-network. */
+const evaluateDqn = async (o: Decoded<typeof RL_EVAL_OPTIONS>, io: CliIo, env: Env<Float32Array, Action>, id: string): Promise<void> => {
+  if (env.actionSpace.kind !== "discrete" || env.observationSpace.kind !== "box") throw new RunFailure({ message: `rl eval: ${id} is not a DQN environment` });
+  const net = qNetwork(env.observationSpace.low.length, env.actionSpace.n);
+  const layers = denseLayers((await nn.readCheckpoint(o.checkpoint!, net)).variables.params);
+  const returns: number[] = [];
+  for (let ep = 0; ep < o.episodes; ep++) {
+    let obs = env.reset(foldIn(key(o.seed), ep));
+    for (;;) {
+      const q = mlpForward(layers, obs, 1, "relu");
+      const r = env.step(q.indexOf(Math.max(...q)));
       obs = r.observation;
       if (r.info.episode) {
         returns.push(r.info.episode.return);

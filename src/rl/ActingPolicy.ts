@@ -6,7 +6,7 @@ import { uniforms } from "./Env.js";
 import type { ActorCritic, AgentParams } from "./policies.js";
 
 /** A dense layer's weights copied out of the tensors: y = W·x + b, W row-major [out, in]. */
-interface DenseLayer {
+export interface DenseLayer {
   readonly weight: Float32Array;
   readonly bias: Float32Array;
   readonly inFeatures: number;
@@ -26,7 +26,8 @@ export interface ActingPolicy {
   readonly logStd?: Float32Array;
 }
 
-const layers = (params: Params): DenseLayer[] => {
+/** The dense layers of a sequential MLP's params (`0.weight`, `0.bias`, `2.weight`, …) as plain arrays, in order. */
+export const denseLayers = (params: Params): DenseLayer[] => {
   const leaves = treeLeavesWithPaths(params);
   const byLayer = new Map<string, { weight?: Float32Array; bias?: Float32Array; shape?: readonly number[] }>();
   for (const { path, tensor } of leaves) {
@@ -53,13 +54,13 @@ export const actingPolicy = (agent: ActorCritic, params: AgentParams): ActingPol
   kind: agent.kind,
   observationSize: agent.observationSize,
   actionSize: agent.actionSize,
-  actor: layers(params.actor),
-  critic: layers(params.critic),
+  actor: denseLayers(params.actor),
+  critic: denseLayers(params.critic),
   ...(params.logStd ? { logStd: Float32Array.from(params.logStd.dataSync()) } : {}),
 });
 
-/** The MLP on a batch of rows: tanh between layers, none after the last (as `actorCritic` builds it). */
-export const mlpForward = (net: readonly DenseLayer[], x: Float32Array, rows: number): Float32Array => {
+/** The MLP on a batch of rows: `activation` (tanh, as `actorCritic` builds it, or relu) between layers, none after the last. */
+export const mlpForward = (net: readonly DenseLayer[], x: Float32Array, rows: number, activation: "tanh" | "relu" = "tanh"): Float32Array => {
   let h = x;
   net.forEach((l, li) => {
     const out = new Float32Array(rows * l.outFeatures);
@@ -70,7 +71,7 @@ export const mlpForward = (net: readonly DenseLayer[], x: Float32Array, rows: nu
         const w = o * l.inFeatures;
         const xi = r * l.inFeatures;
         for (let i = 0; i < l.inFeatures; i++) s += l.weight[w + i]! * h[xi + i]!;
-        out[r * l.outFeatures + o] = last ? s : Math.tanh(s);
+        out[r * l.outFeatures + o] = last ? s : activation === "tanh" ? Math.tanh(s) : Math.max(0, s);
       }
     h = out;
   });

@@ -12,10 +12,12 @@ export { runningMeanStd, updateRunningMeanStd, type RunningMeanStd } from "./Run
 export { vectorEnv, type VectorEnv, type VectorStep } from "./VectorEnv.js";
 export { discountedReturns, gae, normalizeAdvantages, type Trajectories, type AdvantageInputs } from "./advantages.js";
 export { actorCritic, distribution, logProbOf, entropyOf, valueOf, type ActorCritic, type ActorCriticOptions, type AgentParams, type Distribution } from "./policies.js";
-export { actingPolicy, act, policyValues, mlpForward, type ActingPolicy, type Acted } from "./ActingPolicy.js";
+export { actingPolicy, act, policyValues, mlpForward, denseLayers, type ActingPolicy, type Acted, type DenseLayer } from "./ActingPolicy.js";
 export { rollouts, collectRollout, type Rollout, type RolloutCursor, type RolloutsOptions } from "./rollouts.js";
 export { withAdvantages, ppoUpdate, ppoUpdateStep, ppoLoss, ppoLearner, ppoOptimizer, explainedVariance, type PpoHyperparameters, type AdvantagedRollout, type LearnerState, type PpoLosses } from "./ppoUpdate.js";
 export { ppo, ppoDefaults, type PpoOptions, type PpoMetrics } from "./ppo.js";
 export { qLearning, greedyAction, type QLearningOptions, type QLearningEpisode } from "./qLearning.js";
 export { agentModule, agentVariables, fromAgentVariables, saveAgent, loadAgent } from "./agentCheckpoint.js";
 export { ppoEnvs, type PpoEnvs } from "./ppoEnvs.js";
+export { ReplayBuffer, type ReplaySample } from "./ReplayBuffer.js";
+export { dqn, qNetwork, linearSchedule, type DqnOptions, type DqnMetrics } from "./dqn.js";

@@ -54,6 +54,23 @@ describe("rivulet rl", () => {
     for (const x of ev.returns) expect(x).toBeGreaterThanOrEqual(8);
   }, 60_000);
 
+  it("--algo dqn trains CleanRL's Q-network, saves it, and rl eval plays it greedily", async () => {
+    const logdir = join(dir, "dqn");
+    const r = await inProcess(["rl", "--algo", "dqn", "--total-timesteps", "2000", "--logdir", logdir, "--json"]);
+    expect(r.code).toBe(0);
+    const summary = JSON.parse(r.stdout.trim());
+    expect(summary).toMatchObject({ env: "CartPole-v1", algo: "dqn", env_steps: 2000 });
+    const file = decodeSafetensors(readFileSync(summary.checkpoint));
+    expect(file.tensors["0.weight"]!.shape).toEqual([120, 4]);
+    expect(file.tensors["4.weight"]!.shape).toEqual([2, 84]);
+    const tags = new Set(eventFiles(logdir).flatMap(readEvents).flatMap((e) => (e.summary?.value ?? []).map((v: { tag: string }) => v.tag)));
+    for (const t of ["charts/episodic_return", "losses/td_loss", "losses/q_values", "charts/epsilon", "charts/sps"]) expect(tags, t).toContain(t);
+    const e = await inProcess(["rl", "eval", "--checkpoint", summary.checkpoint, "--episodes", "1", "--json"]);
+    expect(JSON.parse(e.stdout.trim())).toMatchObject({ env: "CartPole-v1", episodes: 1 });
+    const bad = await inProcess(["rl", "--algo", "dqn", "--env", "pendulum"]);
+    expect(bad.stderr).toContain("--algo: dqn needs discrete actions; Pendulum-v1 has continuous ones (use --algo ppo)");
+  }, 60_000);
+
   it("names the bad option and what it accepts", async () => {
     const bad = await inProcess(["rl", "--env", "cartpol"]);
     expect(bad.code).toBe(2);
