@@ -21,3 +21,4 @@ export { agentModule, agentVariables, fromAgentVariables, saveAgent, loadAgent }
 export { ppoEnvs, type PpoEnvs } from "./ppoEnvs.js";
 export { ReplayBuffer, type ReplaySample } from "./ReplayBuffer.js";
 export { dqn, qNetwork, linearSchedule, type DqnOptions, type DqnMetrics } from "./dqn.js";
+export { reinforce, type ReinforceOptions, type ReinforceMetrics } from "./reinforce.js";
