@@ -1,7 +1,7 @@
 // `rivulet rl`: trains a reinforcement-learning agent on a built-in environment (PPO, CleanRL's defaults) and `rivulet rl eval` replays a saved one.
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { lastValueFrom, concatMap } from "rxjs";
+import { lastValueFrom, tap } from "rxjs";
 import {
   key, openSummaryWriter, decodeSafetensors, dqn, qNetwork, mlpForward, denseLayers, nn, type DqnMetrics, ppo, ppoDefaults, ppoEnvs, makeEnv, actorCritic, actingPolicy, act, saveAgent, loadAgent, recordEpisodeStatistics,
   clipAction, normalizeObservation, foldIn, ENV_IDS, type Env, type Action, type PpoMetrics, type SummaryWriter, type RunningMeanStd,
@@ -49,16 +49,29 @@ const mean = (xs: readonly number[]): number => (xs.length === 0 ? NaN : xs.redu
 const statsToMeta = (s: RunningMeanStd | undefined): Record<string, string> =>
   s ? { "rl.obs_mean": JSON.stringify(Array.from(s.mean)), "rl.obs_var": JSON.stringify(Array.from(s.var)), "rl.obs_count": String(s.count) } : {};
 
-/** Writes one update's scalars with CleanRL's tags (snake_case), at the global environment step. */
-const logMetrics = async (w: SummaryWriter, m: PpoMetrics): Promise<void> => {
+/**
+ * Queues one update's scalars with CleanRL's tags (snake_case), at the global environment step. The writer keeps the
+ * order of calls, so nothing is awaited here: a training loop that runs in large synchronous chunks would otherwise
+ * lend the writer one event-loop turn per record. `pending` is awaited before the writer closes.
+ */
+const logPpo = (w: SummaryWriter, m: PpoMetrics, pending: Promise<void>[]): void => {
+  const add = (tag: string, v: number) => pending.push(w.addScalar(tag, v, m.env_steps));
   for (const e of m.episodes) {
-    await w.addScalar("charts/episodic_return", e.return, m.env_steps);
-    await w.addScalar("charts/episodic_length", e.length, m.env_steps);
+    add("charts/episodic_return", e.return);
+    add("charts/episodic_length", e.length);
   }
-  await w.addScalar("charts/learning_rate", m.learning_rate, m.env_steps);
+  add("charts/learning_rate", m.learning_rate);
   for (const k of ["value_loss", "policy_loss", "entropy", "old_approx_kl", "approx_kl", "clip_fraction", "explained_variance"] as const)
-    if (Number.isFinite(m[k])) await w.addScalar(`losses/${k}`, m[k], m.env_steps);
-  await w.addScalar("charts/sps", m.sps, m.env_steps);
+    if (Number.isFinite(m[k])) add(`losses/${k}`, m[k]);
+  add("charts/sps", m.sps);
+};
+
+/** Waits for the queued scalars, closes the writer, then reports the first scalar that failed to be written. */
+const closeWriter = async (writer: SummaryWriter, pending: readonly Promise<void>[]): Promise<void> => {
+  const settled = await Promise.allSettled(pending);
+  await writer.close();
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 };
 
 /** `rivulet rl --algo dqn`: CleanRL's dqn.py on one environment copy. */
@@ -71,31 +84,32 @@ const trainDqn = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void>
   mkdirSync(logdir, { recursive: true });
   const checkpoint = join(logdir, "agent.safetensors");
   const writer = await openSummaryWriter(logdir);
+  const pending: Promise<void>[] = [];
   const returns: number[] = [];
   let last: DqnMetrics | undefined;
   const t0 = performance.now();
   const logEvery = Math.max(1, Math.min(10_000, Math.floor(totalTimesteps / 10)));
   try {
     await lastValueFrom(dqn({ env: env as Env<Float32Array, number>, key: key(o.seed), totalTimesteps, logEvery, ...(totalTimesteps < 50_000 ? { learningStarts: Math.floor(totalTimesteps / 5) } : {}) }).pipe(
-      concatMap(async (m) => {
+      tap((m) => {
         last = m;
+        const add = (tag: string, v: number) => pending.push(writer.addScalar(tag, v, m.env_steps));
         for (const e of m.episodes) {
           returns.push(e.return);
-          await writer.addScalar("charts/episodic_return", e.return, m.env_steps);
-          await writer.addScalar("charts/episodic_length", e.length, m.env_steps);
+          add("charts/episodic_return", e.return);
+          add("charts/episodic_length", e.length);
         }
         if (Number.isFinite(m.td_loss)) {
-          await writer.addScalar("losses/td_loss", m.td_loss, m.env_steps);
-          await writer.addScalar("losses/q_values", m.q_values, m.env_steps);
+          add("losses/td_loss", m.td_loss);
+          add("losses/q_values", m.q_values);
         }
-        await writer.addScalar("charts/epsilon", m.epsilon, m.env_steps);
-        await writer.addScalar("charts/sps", m.sps, m.env_steps);
+        add("charts/epsilon", m.epsilon);
+        add("charts/sps", m.sps);
         io.err.write(`${env.id} dqn  steps ${m.env_steps}/${totalTimesteps}  return(last 20) ${mean(returns.slice(-20)).toFixed(1)}  epsilon ${m.epsilon.toFixed(3)}  sps ${m.sps.toFixed(0)}\n`);
-        return m;
       }),
     ));
   } finally {
-    await writer.close();
+    await closeWriter(writer, pending);
   }
   if (!last) throw new RunFailure({ message: "rl: the run made no step" });
   await nn.writeCheckpoint(checkpoint, last.qNetwork, { variables: { params: last.params, state: {} }, metadata: { "rl.env": env.id, "rl.algo": "dqn", "rl.seed": String(o.seed), "rl.env_steps": String(last.env_steps) } });
@@ -118,23 +132,23 @@ const train = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void> =>
   const checkpoint = join(logdir, "agent.safetensors");
   const { envs, observationStatistics } = ppoEnvs(id, { numEnvs, gamma: d.gamma });
   const writer = await openSummaryWriter(logdir);
+  const pending: Promise<void>[] = [];
   const returns: number[] = [];
   let last: PpoMetrics | undefined;
   const t0 = performance.now();
   try {
     await lastValueFrom(ppo({ envs, key: key(o.seed), totalTimesteps }).pipe(
-      concatMap(async (m) => {
+      tap((m) => {
         last = m;
         returns.push(...m.episodes.map((e) => e.return));
-        await logMetrics(writer, m);
+        logPpo(writer, m, pending);
         const every = Math.max(1, Math.round(m.num_iterations / 50));
         if (m.iteration % every === 0 || m.iteration === m.num_iterations)
           io.err.write(`${id} ppo  update ${m.iteration}/${m.num_iterations}  steps ${m.env_steps}  return(last 20) ${mean(returns.slice(-20)).toFixed(1)}  sps ${m.sps.toFixed(0)}\n`);
-        return m;
       }),
     ));
   } finally {
-    await writer.close();
+    await closeWriter(writer, pending);
   }
   if (!last) throw new RunFailure({ message: "rl: the run made no update" });
   await saveAgent(checkpoint, last.agent, last.params, { "rl.env": id, "rl.algo": "ppo", "rl.seed": String(o.seed), "rl.env_steps": String(last.env_steps), ...statsToMeta(observationStatistics()) });
