@@ -22,3 +22,4 @@ export { ppoEnvs, type PpoEnvs } from "./ppoEnvs.js";
 export { ReplayBuffer, type ReplaySample } from "./ReplayBuffer.js";
 export { dqn, qNetwork, linearSchedule, type DqnOptions, type DqnMetrics } from "./dqn.js";
 export { reinforce, type ReinforceOptions, type ReinforceMetrics } from "./reinforce.js";
+export { transitions, type Transition } from "./transitions.js";
