@@ -9,5 +9,6 @@ import { cifarWorkloads } from "./cifar.js";
 import { simd128Workloads } from "./simd128.js";
 import { trainLoopWorkloads } from "./trainLoop.js";
 import { gptWorkloads } from "./gpt.js";
+import { rlWorkloads } from "./rl.js";
 
-export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...mlpWorkloads, ...cifarWorkloads, ...trainLoopWorkloads, ...simd128Workloads, ...webgpuWorkloads, ...gptWorkloads];
+export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...mlpWorkloads, ...cifarWorkloads, ...trainLoopWorkloads, ...simd128Workloads, ...webgpuWorkloads, ...gptWorkloads, ...rlWorkloads];
