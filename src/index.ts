@@ -7,3 +7,4 @@ export * from "./io/index.js";
 export * from "./streams/index.js";
 export * from "./gpu/index.js";
 export * from "./sinks/index.js";
+export * from "./remote/index.js";

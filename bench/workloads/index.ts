@@ -4,5 +4,6 @@ import { conv2dWorkloads } from "./conv2d.js";
 import { lenetWorkloads } from "./lenet.js";
 import { matmulWorkloads } from "./matmul.js";
 import { webgpuWorkloads } from "./webgpu.js";
+import { jetstreamWorkloads } from "./jetstream.js";
 
-export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...webgpuWorkloads];
+export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...webgpuWorkloads, ...jetstreamWorkloads];

@@ -9,6 +9,7 @@ import { evaluate } from "./eval.js";
 import { predict } from "./predict.js";
 import { summary } from "./summary.js";
 import { info } from "./info.js";
+import { worker } from "./worker.js";
 
 /** A sub-command: its one-line description and how it runs. */
 interface Command {
@@ -22,6 +23,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   predict: { about: "class names and probabilities for image files (the curriculum's model validation)", run: predict },
   summary: { about: "a model's layers with output shapes and parameter counts", run: summary },
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: info },
+  worker: { about: "serve distributed data preparation for trainers over NATS JetStream", run: worker },
 };
 
 /** `rivulet --help`. */
