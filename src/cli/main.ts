@@ -10,6 +10,7 @@ import { predict } from "./predict.js";
 import { summary } from "./summary.js";
 import { info } from "./info.js";
 import { worker } from "./worker.js";
+import { actor } from "./actor.js";
 
 /** A sub-command: its one-line description and how it runs. */
 interface Command {
@@ -24,6 +25,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   summary: { about: "a model's layers with output shapes and parameter counts", run: summary },
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: info },
   worker: { about: "serve distributed data preparation for trainers over NATS JetStream", run: worker },
+  actor: { about: "act for a distributed PPO learner over NATS JetStream (rivulet rl --actors N starts these)", run: actor },
 };
 
 /** `rivulet --help`. */
