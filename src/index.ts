@@ -8,3 +8,4 @@ export * from "./streams/index.js";
 export * from "./gpu/index.js";
 export * from "./sinks/index.js";
 export * from "./remote/index.js";
+export * from "./nlp/index.js";

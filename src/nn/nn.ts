@@ -31,3 +31,10 @@ export * as zoo from "./zoo/index.js";
 export {
   crossEntropyLoss, nllLoss, mseLoss, l1Loss, smoothL1Loss, huberLoss, bceLoss, bceWithLogitsLoss, klDivLoss, type Loss,
 } from "./losses.js";
+export { rnn, lstm, gru, type RecurrentOptions, type RnnOptions, type RecurrentInput, type RecurrentOutput } from "./recurrent.js";
+export { multiheadAttention, type MultiheadAttentionOptions, type MultiheadAttentionInput, type MultiheadAttentionOutput } from "./multiheadAttention.js";
+export {
+  transformerEncoderLayer, transformerDecoderLayer, transformerEncoder, transformerDecoder, transformer, generateSquareSubsequentMask,
+  type TransformerLayerOptions, type TransformerOptions, type StackOptions, type EncoderInput, type DecoderInput, type TransformerInput,
+} from "./transformer.js";
+export { moduleList, type ModuleListCall } from "./moduleList.js";

@@ -30,3 +30,4 @@ export * from "./embedding.js";
 export { oneHot } from "./oneHot.js";
 export * from "./loss.js";
 export { formatTensor } from "./format.js";
+export { scaledDotProductAttention, scaledDotProductAttentionWithWeights, type AttentionOptions, type AttentionResult } from "./attention.js";

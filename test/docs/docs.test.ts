@@ -1,4 +1,4 @@
-// The guides' code runs as written: every ```ts block of the getting-started and coming-from-PyTorch pages is type-checked and run, and its output checked.
+// The guides run as written: every ```ts block of the getting-started, coming-from-PyTorch and language-models pages is type-checked and run, and its output checked.
 import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as rivulet from "../../src/index.js";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const pages = ["docs/getting-started.md", "docs/coming-from-pytorch.md"];
+const pages = ["docs/getting-started.md", "docs/coming-from-pytorch.md", "docs/language-models.md"];
 const run = promisify(execFile);
 
 interface Block {
