@@ -11,6 +11,7 @@ import { summary } from "./summary.js";
 import { info } from "./info.js";
 import { worker } from "./worker.js";
 import { actor } from "./actor.js";
+import { tokenizer } from "./tokenizer.js";
 
 /** A sub-command: its one-line description and how it runs. */
 interface Command {
@@ -26,6 +27,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: info },
   worker: { about: "serve distributed data preparation for trainers over NATS JetStream", run: worker },
   actor: { about: "act for a distributed PPO learner over NATS JetStream (rivulet rl --actors N starts these)", run: actor },
+  tokenizer: { about: "train, encode and decode byte-level BPE tokenizers (GPT-2, tiktoken, tokenizer.json)", run: tokenizer },
 };
 
 /** `rivulet --help`. */
@@ -35,7 +37,7 @@ export const MAIN_HELP = [
   "Machine learning for TypeScript, from the command line.",
   "",
   "commands:",
-  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(9)}${c.about}`),
+  ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(11)}${c.about}`),
   "",
   "`rivulet <command> --help` lists a command's options. `npm start` runs `rivulet train` with the main job's defaults.",
 ].join("\n");

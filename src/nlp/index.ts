@@ -1,3 +1,5 @@
-// Public face of src/nlp (language-model half): positional encodings, GPT, BERT and generation as a stream.
+// Public face of src/nlp: tokenizers and text streams; positional encodings, GPT, BERT and generation as a stream.
+export * from "./tokenizers/index.js";
+export * from "./text/index.js";
 export * from "./models/index.js";
 export { generate, generateBatch, type CausalLm, type GenerateOptions } from "./generate.js";
