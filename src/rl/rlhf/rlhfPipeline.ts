@@ -103,6 +103,9 @@ export const rlhfPipeline = (options: RlhfPipelineOptions): Observable<RlhfEvent
       const lines = text.split("\n").filter((l) => l.trim() !== "");
       const tok = bpeTokenizer(trainBpe(countWords(lines), { vocabSize, specialTokens: ["<|endoftext|>"] }).model!);
       const allIds = tok.encode(text).slice(0, maxTokens);
+      // Prompts are the first tokens of corpus lines; checked now, before any training, so a small corpus fails at once.
+      const promptPool = lines.map((l) => tok.encode(l)).filter((ids) => ids.length >= promptTokens).map((ids) => ids.slice(0, promptTokens));
+      if (promptPool.length < pairPrompts + evalPrompts) throw new Error(`rlhf: the corpus has ${promptPool.length} lines of ≥ ${promptTokens} tokens; need ${pairPrompts + evalPrompts} prompts`);
       subscriber.next({ stage: "tokenizer", vocab_size: tok.vocabSize, corpus_tokens: allIds.length });
       const config: GptConfig = { nPositions: 64, nEmbd: 64, nLayer: 2, nHead: 2, ...options.model, vocabSize: tok.vocabSize };
       const lmModule = gpt(config);
@@ -120,8 +123,6 @@ export const rlhfPipeline = (options: RlhfPipelineOptions): Observable<RlhfEvent
       if (stopped || pre === undefined) return;
       const lm: CausalLm = { module: lmModule, params: pre.state.params };
       // ---- Stage 2: preference pairs and the reward model -------------------------------------------------------
-      const promptPool = lines.map((l) => tok.encode(l)).filter((ids) => ids.length >= promptTokens).map((ids) => ids.slice(0, promptTokens));
-      if (promptPool.length < pairPrompts + evalPrompts) throw new Error(`rlhf: the corpus has ${promptPool.length} lines of ≥ ${promptTokens} tokens; need ${pairPrompts + evalPrompts} prompts`);
       const evalSet = promptPool.filter((_, i) => i % 7 === 3).slice(0, evalPrompts);
       const trainPool = promptPool.filter((_, i) => i % 7 !== 3);
       const pairs = await preferencePairs(lm, tok, trainPool.slice(0, pairPrompts), { responseTokens, prefer, key: kPairs });
