@@ -11,6 +11,7 @@ import { summary } from "./summary.js";
 import { info } from "./info.js";
 import { worker } from "./worker.js";
 import { actor } from "./actor.js";
+import { rlhf } from "./rlhf.js";
 import { tokenizer } from "./tokenizer.js";
 
 /** A sub-command: its one-line description and how it runs. */
@@ -26,6 +27,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   summary: { about: "a model's layers with output shapes and parameter counts", run: summary },
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: info },
   worker: { about: "serve distributed data preparation for trainers over NATS JetStream", run: worker },
+  rlhf: { about: "RLHF end to end: pre-train a small GPT, train a reward model on preferences, PPO with a KL penalty, and DPO", run: rlhf },
   actor: { about: "act for a distributed PPO learner over NATS JetStream (rivulet rl --actors N starts these)", run: actor },
   tokenizer: { about: "train, encode and decode byte-level BPE tokenizers (GPT-2, tiktoken, tokenizer.json)", run: tokenizer },
 };

@@ -70,6 +70,8 @@ export type RlhfEvent =
       readonly dpo_reward_after: number; readonly dpo_kl: number; readonly reward_model_accuracy: number;
       readonly samples_before: readonly string[]; readonly samples_after: readonly string[]; readonly samples_dpo: readonly string[];
       readonly tokenizer: Tokenizer;
+      /** The policy after PPO, as a plain LM (its value head dropped). */
+      readonly policy: CausalLm;
     };
 
 const splitKeys = (k: Key, n: number): Key[] => split(k, n) as Key[];
@@ -155,7 +157,7 @@ export const rlhfPipeline = (options: RlhfPipelineOptions): Observable<RlhfEvent
       subscriber.next({
         stage: "result", reward_before: before.reward, reward_after: after.reward, kl: after.kl, kl_target: klTarget,
         dpo_reward_after: dpoAfter.reward, dpo_kl: dpoAfter.kl, reward_model_accuracy: rmDone.val_accuracy ?? Number.NaN,
-        samples_before: show(before.responses), samples_after: show(after.responses), samples_dpo: show(dpoAfter.responses), tokenizer: tok,
+        samples_before: show(before.responses), samples_after: show(after.responses), samples_dpo: show(dpoAfter.responses), tokenizer: tok, policy: tuned,
       });
       subscriber.complete();
     })().catch((e: unknown) => subscriber.error(e));
