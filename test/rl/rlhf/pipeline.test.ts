@@ -104,7 +104,7 @@ describe("labellers", () => {
 
 describe("rlhfPipeline", () => {
   it("runs the three stages and DPO end to end on a corpus slice", async () => {
-    const corpus = fileURLToPath(new URL("../../fixtures/rlhf_corpus.txt", import.meta.url));
+    const corpus = fileURLToPath(new URL("../../fixtures/text/python-docs-slice.txt", import.meta.url));
     const events = await lastValueFrom(
       rlhfPipeline({ corpus, vocabSize: 280, model: { nPositions: 24, nEmbd: 16, nLayer: 1, nHead: 2 }, pretrainEpochs: 1, promptTokens: 4, responseTokens: 6, pairPrompts: 48, evalPrompts: 8, rewardEpochs: 1, ppoSteps: 2, ppoBatchSize: 4, dpoEpochs: 1 }).pipe(toArray()),
     );
@@ -118,7 +118,7 @@ describe("rlhfPipeline", () => {
   }, 120_000);
 
   it("says so when the corpus is too small for the prompts asked for", async () => {
-    const corpus = fileURLToPath(new URL("../../fixtures/rlhf_corpus.txt", import.meta.url));
+    const corpus = fileURLToPath(new URL("../../fixtures/text/python-docs-slice.txt", import.meta.url));
     await expect(lastValueFrom(rlhfPipeline({ corpus, vocabSize: 280, model: { nPositions: 24, nEmbd: 16, nLayer: 1, nHead: 2 }, pretrainEpochs: 1, pairPrompts: 100_000 }))).rejects.toThrow(/need 100064 prompts/);
   }, 60_000);
 });
