@@ -7,5 +7,6 @@ export * from "./io/index.js";
 export * from "./streams/index.js";
 export * from "./gpu/index.js";
 export * from "./sinks/index.js";
+export * from "./remote/index.js";
 export * from "./nlp/index.js";
 export * from "./rl/index.js";

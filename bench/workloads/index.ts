@@ -10,5 +10,6 @@ import { simd128Workloads } from "./simd128.js";
 import { trainLoopWorkloads } from "./trainLoop.js";
 import { gptWorkloads } from "./gpt.js";
 import { rlWorkloads } from "./rl.js";
+import { jetstreamWorkloads } from "./jetstream.js";
 
-export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...mlpWorkloads, ...cifarWorkloads, ...trainLoopWorkloads, ...simd128Workloads, ...webgpuWorkloads, ...gptWorkloads, ...rlWorkloads];
+export const workloads: readonly Workload[] = [...matmulWorkloads, ...conv2dWorkloads, ...lenetWorkloads, ...mlpWorkloads, ...cifarWorkloads, ...trainLoopWorkloads, ...simd128Workloads, ...webgpuWorkloads, ...gptWorkloads, ...rlWorkloads, ...jetstreamWorkloads];

@@ -20,6 +20,9 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: async (a, io) => (await import("./info.js")).info(a, io) },
   tokenizer: { about: "train, encode and decode byte-level BPE tokenizers (GPT-2, tiktoken, tokenizer.json)", run: async (a, io) => (await import("./tokenizer.js")).tokenizer(a, io) },
   rl: { about: "train a reinforcement-learning agent (PPO on CartPole, Pendulum, ...); `rl eval` plays a saved one", run: async (a, io) => (await import("./rl.js")).rl(a, io) },
+  rlhf: { about: "RLHF end to end: pre-train a small GPT, train a reward model on preferences, PPO with a KL penalty, and DPO", run: async (a, io) => (await import("./rlhf.js")).rlhf(a, io) },
+  worker: { about: "serve distributed data preparation for trainers over NATS JetStream", run: async (a, io) => (await import("./worker.js")).worker(a, io) },
+  actor: { about: "act for a distributed PPO learner over NATS JetStream (rivulet rl --actors N starts these)", run: async (a, io) => (await import("./actor.js")).actor(a, io) },
 };
 
 /** `rivulet --help`. */

@@ -58,9 +58,11 @@ export type GptInput =
       readonly attentionMask?: Tensor | undefined;
     };
 
-/** Next-token logits [B, T, vocabSize] and the cache extended by these T positions. */
+/** Next-token logits [B, T, vocabSize], the final hidden states, and the cache extended by these T positions. */
 export interface GptOutput {
   readonly logits: Tensor;
+  /** The last layer's output after `ln_f`, [B, T, nEmbd] (Hugging Face's last hidden state): what value and reward heads read. */
+  readonly hidden: Tensor;
   readonly cache: KvCache;
 }
 
@@ -221,7 +223,8 @@ export const gpt = (config: GptConfig): Module<GptInput, GptOutput> => {
         layers.push({ k: r.k, v: r.v });
       }
       // The LM head is the token table itself (tied weights), so its gradient sums both uses.
-      return { logits: ch.wte({ attend: ch.ln_f(x) }), cache: { layers, length: S } };
+      const hidden = ch.ln_f(x);
+      return { logits: ch.wte({ attend: hidden }), hidden, cache: { layers, length: S } };
     },
   });
   return defineModule({

@@ -4,3 +4,4 @@ export {
 } from "./positionalEncoding.js";
 export { gpt, loadGpt2StateDict, type GptConfig, type GptInput, type GptOutput, type KvCache } from "./gpt.js";
 export { bert, loadBertStateDict, type BertConfig, type BertInput, type BertOutput } from "./bert.js";
+export { causalLmLoss } from "./causalLmLoss.js";

@@ -1,0 +1,83 @@
+// Distributed PPO: `rivulet actor` processes feed one learner over a real nats-server; killing actors slows learning but stops nothing.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { spawn, type ChildProcess } from "node:child_process";
+import { lastValueFrom, tap, toArray } from "rxjs";
+import { jetstream } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { startNatsServer, connectNats, ppoFromActors, key, type NatsServer } from "../../src/index.js";
+
+let server: NatsServer;
+let nc: NatsConnection;
+const children: ChildProcess[] = [];
+
+const startActor = (url: string, run: string, seed: number): ChildProcess => {
+  const child = spawn(process.execPath, ["bin/rivulet.js", "actor", "--nats", url, "--run", run, "--env", "cartpole", "--seed", String(seed), "--num-envs", "2", "--num-steps", "32", "--quiet"], { stdio: ["ignore", "ignore", "pipe"] });
+  children.push(child);
+  return child;
+};
+const exited = (c: ChildProcess): Promise<number | null> => (c.exitCode !== null || c.signalCode !== null ? Promise.resolve(c.exitCode) : new Promise((r) => c.once("exit", (code) => r(code))));
+
+beforeAll(async () => {
+  server = await startNatsServer();
+  nc = await connectNats(server.url);
+}, 20_000);
+afterAll(async () => {
+  for (const c of children) c.kill("SIGKILL");
+  await nc?.close();
+  await server?.close();
+});
+
+describe("ppoFromActors with rivulet actor processes", () => {
+  it("learns from four actors, survives two being killed, and stops the rest when done", async () => {
+    const run = "kill-actors";
+    const actors = [0, 1, 2, 3].map((s) => startActor(server.url, run, s));
+    const seenActors = new Set<string>();
+    let updates = 0;
+    const metrics = await lastValueFrom(
+      ppoFromActors(nc, { run, env: "cartpole", key: key(1), totalTimesteps: 40 * 64, rolloutSize: 64, numMinibatches: 2, updateEpochs: 2, maxPolicyLag: 1 }).pipe(
+        tap((m) => {
+          seenActors.add(m.actor.split("-")[1]!);
+          updates++;
+          // Two actors die mid-run, as a machine might.
+          if (updates === 5) actors[0]!.kill("SIGKILL");
+          if (updates === 10) actors[1]!.kill("SIGKILL");
+        }),
+        toArray(),
+      ),
+    );
+    const last = metrics[metrics.length - 1]!;
+    expect(last.env_steps).toBeGreaterThanOrEqual(40 * 64);
+    expect(metrics.every((m) => m.policy_lag <= 1)).toBe(true);
+    expect(metrics.map((m) => m.iteration)).toEqual(metrics.map((_, i) => i + 1));
+    expect(seenActors.size).toBeGreaterThanOrEqual(2);
+    expect(Number.isFinite(last.policy_loss) && Number.isFinite(last.value_loss)).toBe(true);
+    // The survivors see the run marked done and exit on their own.
+    expect(await exited(actors[2]!)).toBe(0);
+    expect(await exited(actors[3]!)).toBe(0);
+  }, 120_000);
+
+  it("drops a malformed rollout with its subject and sequence number and goes on", async () => {
+    const run = "malformed";
+    const js = jetstream(nc);
+    const { ensureStream } = await import("../../src/index.js");
+    await ensureStream(nc, { name: "RIVULET_ROLLOUTS", subjects: ["rivulet.rl.>"] });
+    await js.publish(`rivulet.rl.${run}.rollouts`, new TextEncoder().encode("garbage"));
+    const errors: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((s: string) => (errors.push(String(s)), true)) as typeof process.stderr.write;
+    try {
+      const actor = startActor(server.url, run, 9);
+      const metrics = await lastValueFrom(ppoFromActors(nc, { run, env: "cartpole", key: key(2), totalTimesteps: 3 * 64, rolloutSize: 64, numMinibatches: 1, updateEpochs: 1 }).pipe(toArray()));
+      expect(metrics.length).toBeGreaterThanOrEqual(3);
+      expect(await exited(actor)).toBe(0);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(errors.join("")).toMatch(/malformed message on rivulet\.rl\.malformed\.rollouts \(stream sequence \d+\)/);
+  }, 60_000);
+
+  it("refuses a run name that cannot be a subject", async () => {
+    const err = lastValueFrom(ppoFromActors(nc, { run: "a.b", env: "cartpole", key: key(0) }));
+    return expect(err).rejects.toThrow(/run must be letters/);
+  });
+});
