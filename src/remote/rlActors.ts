@@ -14,8 +14,7 @@ import { Tensor } from "../ops/Tensor.js";
 import { key as makeKey, foldIn, split, type Key } from "../ops/random.js";
 import type { Action } from "../rl/spaces.js";
 import { makeEnv } from "../rl/envs/makeEnv.js";
-import { recordEpisodeStatistics } from "../rl/wrappers/recordEpisodeStatistics.js";
-import { vectorEnv } from "../rl/VectorEnv.js";
+import { ppoEnvs } from "../rl/ppoEnvs.js";
 import { actorCritic, type ActorCritic, type AgentParams } from "../rl/policies.js";
 import { actingPolicy, type ActingPolicy } from "../rl/ActingPolicy.js";
 import { collectRollout, type Rollout, type RolloutCursor } from "../rl/rollouts.js";
@@ -138,7 +137,8 @@ export const serveActor = async (nc: NatsConnection, options: ActorOptions): Pro
   await ensureStream(nc, { name: ROLLOUTS, subjects: ["rivulet.rl.>"] });
   const kv = await openPolicies(nc);
   const js = jetstream(nc);
-  const envs = vectorEnv(() => recordEpisodeStatistics(makeEnv(env)), numEnvs);
+  // The same wrappers as a single-process run (`ppo`); continuous tasks normalise observations with per-actor statistics.
+  const { envs } = ppoEnvs(env, { numEnvs });
   const k = makeKey(seed);
   let cursor: RolloutCursor = { observations: envs.reset(foldIn(k, 0)), key: foldIn(k, 1), envSteps: 0 };
   for (;;) {

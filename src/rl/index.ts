@@ -23,3 +23,4 @@ export { ReplayBuffer, type ReplaySample } from "./ReplayBuffer.js";
 export { dqn, qNetwork, linearSchedule, type DqnOptions, type DqnMetrics } from "./dqn.js";
 export { reinforce, type ReinforceOptions, type ReinforceMetrics } from "./reinforce.js";
 export { transitions, type Transition } from "./transitions.js";
+export * from "./rlhf/index.js";
