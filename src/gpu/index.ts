@@ -5,7 +5,6 @@ export { Device } from "./Device.js";
 export { makeDeviceRuntime, deviceRuntime, openDevice, type DeviceRuntime, type DeviceHandle } from "./DeviceRuntime.js";
 export { stepScope, hasScopedMemory, type StepScopeOptions, type ScopedMemory } from "./stepScope.js";
 export { adapterName, isSoftwareAdapter, type GpuInfo } from "./gpuInfo.js";
-export { gpuScope, type GpuScopeOptions } from "./gpuScope.js";
 export { runStep } from "./runStep.js";
 export { toDevice } from "./toDevice.js";
 export type { WebGpuBackend, GpuStats } from "./webgpuBackend.js";

@@ -218,7 +218,7 @@ export const makeWebGpuBackend = (device: GPUDevice, info: GpuInfo): WebGpuBacke
     },
     endScope: (frame, keep, donated) => {
       if (scopes[scopes.length - 1] !== frame)
-        throw new Error("gpuScope: scopes on one device must close innermost first (overlapping async steps on one device are not supported)");
+        throw new Error("step scope: scopes on one device must close innermost first (overlapping async steps on one device are not supported)");
       scopes.pop();
       const parent = scopes[scopes.length - 1];
       for (const s of frame.created) {

@@ -144,6 +144,7 @@ export class Tensor {
   max(dim: number, opts?: { keepdim?: boolean }): R.ValuesIndices;
   /** @deprecated An axis list reduces like `amax`; call `amax` for that. */
   max(axes: readonly number[] | undefined, opts?: { keepdim?: boolean }): Tensor;
+  // The two branches call different overloads of R.max (one dim, or an axis list), so the check stays.
   max(axis?: Axes, opts?: { keepdim?: boolean }): Tensor | R.ValuesIndices { return typeof axis === "number" ? R.max(this, axis, opts) : R.max(this, axis, opts); }
   /** torch.min: of all elements, or `{ values, indices }` along one `dim` (an axis list reduces like `amin`). */
   min(): Tensor;

@@ -2,7 +2,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { Effect, Exit } from "effect";
 import {
-  Device, GpuDevice, GpuUnavailable, ShaderCompilationError, GpuKernelError, DeviceLost, cpuDevice, gather, gpuInfo, gpuScope, openDevice, runStep,
+  Device, GpuDevice, GpuUnavailable, ShaderCompilationError, GpuKernelError, DeviceLost, cpuDevice, gather, gpuInfo, deviceRuntime, openDevice, runStep,
   tensor, toDevice, adapterName, type DeviceChoice, type SelectDeviceOptions, type Tensor,
 } from "../../src/index.js";
 import type { WebGpuBackend } from "../../src/gpu/webgpuBackend.js";
@@ -94,12 +94,12 @@ describe.skipIf(!gpu.device)("the WebGPU device", () => {
     expect(err!.message).toMatch(/kernel broken failed to compile at WGSL line 3/);
   });
 
-  it("gpuScope releases temporaries, keeps the result, and refuses tensors used after release", async () => {
+  it("a step scope releases temporaries, keeps the result, and refuses tensors used after release", async () => {
     const dev = gpu.device!;
     const x = tensor([1, 2, 3, 4], { device: dev });
     const live0 = dev.stats().liveBytes;
     let leaked: Tensor | undefined;
-    const y = gpuScope(dev, () => {
+    const y = deviceRuntime(dev).step(() => {
       const t = x.mul(2).add(1).exp();
       leaked = x.sub(1);
       return { y: t.log().reshape([2, 2]) };
@@ -107,7 +107,7 @@ describe.skipIf(!gpu.device)("the WebGPU device", () => {
     expect(dev.stats().liveBytes - live0).toBe(256); // one size class: y (the reshape shares it)
     expect(await y.array()).toEqual([[3, 5], [7, 9]]);
     expect(() => leaked!.add(1)).toThrow(/released when the step scope that created it closed/);
-    expect(gpuScope(cpuDevice, () => 7)).toBe(7);
+    expect(deviceRuntime(cpuDevice).step(() => 7)).toBe(7);
   });
 
   it("runStep scopes a step on the Device service, submitting once", async () => {

@@ -1,7 +1,7 @@
 // The curriculum's LeNet on WebGPU: one training step matches the CPU, and 1,000 steps hold GPU memory flat with no dispose anywhere.
 import { afterAll, describe, expect, it } from "vitest";
 import {
-  treeLeavesWithPaths, scalar, nn, key, randn, randint, crossEntropy, valueAndGrad, sgd, applyUpdates, cpuDevice, toDevice, gpuScope, type Backend, type Tensor,
+  treeLeavesWithPaths, scalar, nn, key, randn, randint, crossEntropy, valueAndGrad, sgd, applyUpdates, cpuDevice, toDevice, deviceRuntime, type Backend, type Tensor,
 } from "../../src/index.js";
 import { expectClose } from "../_harness.js";
 import { openTestGpu } from "./_gpu.js";
@@ -62,7 +62,7 @@ describe.skipIf(!gpu.device)("LeNet on WebGPU", () => {
     const losses: number[] = [];
     for (let i = 0; i < 1000; i++) {
       // The previous carry is donated: the step's result replaces it, so its buffers are reused at once.
-      carry = gpuScope(dev, () => {
+      carry = deviceRuntime(dev).step(() => {
         const { params, state, loss } = trainStep(carry.params, carry.state, x, y);
         return { params, state, loss };
       }, { donate: carry });

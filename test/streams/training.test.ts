@@ -11,11 +11,13 @@ import { expectClose } from "../_harness.js";
 const bitsOf = (p: Params) => treeLeaves(p).map((t) => Array.from(new Uint32Array((t.dataSync() as Float32Array).slice().buffer)));
 
 describe("trainStep", () => {
-  it("is one valueAndGrad + optimizer update, and advances step and position", async () => {
+  it("is one valueAndGrad + optimizer update returned as a promise, and advances step and position", async () => {
     const opt = sgd({ lr: 0.1, momentum: 0.9 });
     const s0 = trainState({ params: tinyParams(), optimizer: opt, seed: 3 });
     const [lb] = await lastValueFrom(loader(tinyData(6), { batchSize: 4 }).epochs(1).pipe(toArray()));
-    const { state, metrics } = await trainStep({ loss: tinyLoss, optimizer: opt })(s0, lb!);
+    const out = trainStep({ loss: tinyLoss, optimizer: opt })(s0, lb!);
+    expect(out).toBeInstanceOf(Promise); // one return type on every device, the CPU included
+    const { state, metrics } = await out;
     const [loss, grads] = valueAndGrad((p: Params) => crossEntropy(logits(p, lb!.batch.input), lb!.batch.target))(s0.params);
     const expected = applyUpdates(s0.params, opt.update(grads, opt.init(s0.params), s0.params).updates);
     expect(bitsOf(state.params)).toEqual(bitsOf(expected));
