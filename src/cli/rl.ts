@@ -1,9 +1,10 @@
 // `rivulet rl`: trains a reinforcement-learning agent on a built-in environment (PPO, CleanRL's defaults) and `rivulet rl eval` replays a saved one.
 import { mkdirSync, readFileSync } from "node:fs";
+import { Effect } from "effect";
 import { join } from "node:path";
 import { lastValueFrom, tap } from "rxjs";
 import {
-  key, openSummaryWriter, decodeSafetensors, dqn, qNetwork, mlpForward, denseLayers, nn, type DqnMetrics, ppo, ppoDefaults, ppoEnvs, makeEnv, actorCritic, actingPolicy, act, saveAgent, loadAgent, recordEpisodeStatistics,
+  key, openSummaryWriter, decodeSafetensors, saveCheckpoint, loadCheckpoint, dqn, qNetwork, mlpForward, denseLayers, nn, type DqnMetrics, ppo, ppoDefaults, ppoEnvs, makeEnv, actorCritic, actingPolicy, act, saveAgent, loadAgent, recordEpisodeStatistics,
   clipAction, normalizeObservation, foldIn, ENV_IDS, type Env, type Action, type PpoMetrics, type SummaryWriter, type RunningMeanStd,
 } from "../index.js";
 import { parseArgv } from "./argv.js";
@@ -112,7 +113,7 @@ const trainDqn = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void>
     await closeWriter(writer, pending);
   }
   if (!last) throw new RunFailure({ message: "rl: the run made no step" });
-  await nn.writeCheckpoint(checkpoint, last.qNetwork, { variables: { params: last.params, state: {} }, metadata: { "rl.env": env.id, "rl.algo": "dqn", "rl.seed": String(o.seed), "rl.env_steps": String(last.env_steps) } });
+  await Effect.runPromise(saveCheckpoint(checkpoint, { params: last.params }, { model: last.qNetwork, metadata: { "rl.env": env.id, "rl.algo": "dqn", "rl.seed": String(o.seed), "rl.env_steps": String(last.env_steps) } }));
   const wall = (performance.now() - t0) / 1000;
   const summary = { env: env.id, algo: "dqn", seed: o.seed, mean_return: mean(returns.slice(-20)), episodes: returns.length, env_steps: last.env_steps, wall_s: Math.round(wall * 10) / 10, sps: Math.round(last.env_steps / wall), logdir, checkpoint };
   if (o.json) io.out(JSON.stringify(summary));
@@ -200,7 +201,7 @@ const evaluate = async (o: Decoded<typeof RL_EVAL_OPTIONS>, io: CliIo): Promise<
 const evaluateDqn = async (o: Decoded<typeof RL_EVAL_OPTIONS>, io: CliIo, env: Env<Float32Array, Action>, id: string): Promise<void> => {
   if (env.actionSpace.kind !== "discrete" || env.observationSpace.kind !== "box") throw new RunFailure({ message: `rl eval: ${id} is not a DQN environment` });
   const net = qNetwork(env.observationSpace.low.length, env.actionSpace.n);
-  const layers = denseLayers((await nn.readCheckpoint(o.checkpoint!, net)).variables.params);
+  const layers = denseLayers((await Effect.runPromise(loadCheckpoint(o.checkpoint!, { model: net }))).variables.params);
   const returns: number[] = [];
   for (let ep = 0; ep < o.episodes; ep++) {
     let obs = env.reset(foldIn(key(o.seed), ep));

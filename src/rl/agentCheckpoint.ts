@@ -1,7 +1,8 @@
 // An actor-critic as one module for checkpoints, with CleanRL's state_dict names (critic.*, actor.* or actor_mean.* and actor_logstd).
 import type { Tensor } from "../ops/Tensor.js";
 import { defineModule, type Module, type Params } from "../nn/Module.js";
-import { readCheckpoint, writeCheckpoint } from "../nn/checkpoint.js";
+import { Effect } from "effect";
+import { loadCheckpoint, saveCheckpoint } from "../streams/checkpoint.js";
 import { zeros } from "../nn/init.js";
 import type { ActorCritic, AgentParams } from "./policies.js";
 
@@ -27,15 +28,15 @@ export const fromAgentVariables = (agent: ActorCritic, v: Params): AgentParams =
     : { critic: v.critic as Params, actor: v.actor_mean as Params, logStd: v.actor_logstd as Tensor };
 
 /**
- * Saves the agent's params as safetensors (nn.writeCheckpoint) with string metadata (the environment, sizes, statistics).
+ * Saves the agent's params as safetensors under CleanRL's state_dict names (saveCheckpoint with the agent module) with string metadata (the environment, sizes, statistics).
  * @example
  * await saveAgent("runs/cartpole/agent.safetensors", agent, params, { "rl.env": "CartPole-v1" });
  */
 export const saveAgent = (path: string, agent: ActorCritic, params: AgentParams, metadata: Readonly<Record<string, string>> = {}): Promise<void> =>
-  writeCheckpoint(path, agentModule(agent), { variables: { params: agentVariables(agent, params), state: {} }, metadata: { "rl.hidden": agent.hidden.join(","), ...metadata } });
+  Effect.runPromise(saveCheckpoint(path, { params: agentVariables(agent, params) }, { model: agentModule(agent), metadata: { "rl.hidden": agent.hidden.join(","), ...metadata } }));
 
 /** Loads params saved by `saveAgent` into `agent`'s architecture (a checkpoint that does not fit names each offending entry). */
 export const loadAgent = async (path: string, agent: ActorCritic): Promise<{ params: AgentParams; metadata: Readonly<Record<string, string>> }> => {
-  const loaded = await readCheckpoint(path, agentModule(agent));
-  return { params: fromAgentVariables(agent, loaded.variables.params), metadata: loaded.metadata ?? {} };
+  const loaded = await Effect.runPromise(loadCheckpoint(path, { model: agentModule(agent) }));
+  return { params: fromAgentVariables(agent, loaded.variables.params), metadata: loaded.metadata };
 };

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { nn, key, grad, crossEntropy, decodeSafetensors, encodeSafetensors, reshape, narrow, cat, tensor, randint, zeros } from "../../src/index.js";
+import { nn, key, grad, packCheckpoint, unpackCheckpoint, crossEntropy, decodeSafetensors, encodeSafetensors, reshape, narrow, cat, tensor, randint, zeros } from "../../src/index.js";
 import { gpt, loadGpt2StateDict, type GptConfig } from "../../src/nlp/models/index.js";
 import { expectClose, fromJson, type TensorJson } from "../_harness.js";
 
@@ -70,10 +70,10 @@ describe("GPT loads a GPT-2 state_dict and computes what PyTorch computes", () =
   });
 
   it("a checkpoint carries the config beside the weights, so the model can be rebuilt from the file alone", () => {
-    const packed = nn.packCheckpoint(model, { variables, metadata: { "gpt.config": JSON.stringify(model.config) } });
+    const packed = packCheckpoint({ params: variables.params }, { model, metadata: { "gpt.config": JSON.stringify(model.config) } });
     const file2 = decodeSafetensors(encodeSafetensors(packed.tensors, packed.metadata));
     const rebuilt = gpt(JSON.parse(file2.metadata["gpt.config"]!) as GptConfig);
-    const { variables: v2 } = nn.unpackCheckpoint(rebuilt, file2);
+    const { variables: v2 } = unpackCheckpoint(file2, { model: rebuilt });
     expectClose(rebuilt.forward(v2.params, ids).logits, fx.logits, tol, "logits after the round trip");
   });
 
