@@ -24,6 +24,8 @@ export const RL_OPTIONS = {
   numEnvs: value(optional(integer(1)), "N", "environment copies stepped together (default 4; 1 for pendulum)"),
   logdir: value(optional(path("a folder")), "DIR", "the run's folder: TensorBoard logs and the checkpoint (default runs/<env>__ppo__<seed>)"),
   json: toggle("print one JSON summary on stdout at the end (mean_return over the last 20 episodes, episodes, env_steps)"),
+  actors: value(optional(integer(1)), "N", "PPO with N actor processes feeding this learner over NATS JetStream (see docs/distributed.md)"),
+  nats: value(optional(path("a NATS server URL")), "URL", "the server for --actors, e.g. nats://10.0.0.5:4222 (default: a local nats-server on loopback, stopped after)"),
 };
 
 /** `rivulet rl eval`'s options. */
@@ -121,7 +123,12 @@ const trainDqn = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void>
 };
 
 const train = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void> => {
-  if (o.algo === "dqn") return trainDqn(o, io);
+  if (o.nats !== undefined && o.actors === undefined) throw usage("--nats", "names the server for --actors; give --actors N too");
+  if (o.nats !== undefined && !/^(nats|tls):\/\/[^\s/]+$/.test(o.nats)) throw usage("--nats", `expected a URL like nats://127.0.0.1:4222, got ${JSON.stringify(o.nats)}`);
+  if (o.algo === "dqn") {
+    if (o.actors !== undefined) throw usage("--actors", "distributed acting runs PPO; --algo dqn runs in one process");
+    return trainDqn(o, io);
+  }
   const id = makeEnv(o.env).id;
   const continuous = o.env === "pendulum";
   const d = ppoDefaults(continuous);
@@ -138,16 +145,21 @@ const train = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void> =>
   let last: PpoMetrics | undefined;
   const t0 = performance.now();
   try {
-    await lastValueFrom(ppo({ envs, key: key(o.seed), totalTimesteps }).pipe(
-      tap((m) => {
-        last = m;
-        returns.push(...m.episodes.map((e) => e.return));
-        logPpo(writer, m, pending);
-        const every = Math.max(1, Math.round(m.num_iterations / 50));
-        if (m.iteration % every === 0 || m.iteration === m.num_iterations)
-          io.err.write(`${id} ppo  update ${m.iteration}/${m.num_iterations}  steps ${m.env_steps}  return(last 20) ${mean(returns.slice(-20)).toFixed(1)}  sps ${m.sps.toFixed(0)}\n`);
-      }),
-    ));
+    const report = tap((m: PpoMetrics) => {
+      last = m;
+      returns.push(...m.episodes.map((e) => e.return));
+      logPpo(writer, m, pending);
+      const every = Math.max(1, Math.round(m.num_iterations / 50));
+      if (m.iteration % every === 0 || m.iteration === m.num_iterations)
+        io.err.write(`${id} ppo  update ${m.iteration}/${m.num_iterations}  steps ${m.env_steps}  return(last 20) ${mean(returns.slice(-20)).toFixed(1)}  sps ${m.sps.toFixed(0)}\n`);
+    });
+    if (o.actors === undefined) await lastValueFrom(ppo({ envs, key: key(o.seed), totalTimesteps }).pipe(report));
+    else {
+      // The same learner, fed by actor processes over NATS JetStream instead of environments stepped here.
+      const [{ withActors }, { ppoFromActors }] = await Promise.all([import("./_rlActors.js"), import("../remote/index.js")]);
+      await withActors({ env: o.env, seed: o.seed, actors: o.actors, nats: o.nats, numEnvs, numSteps: d.numSteps, totalTimesteps }, io, (nc, run) =>
+        lastValueFrom(ppoFromActors(nc, { run, env: o.env, key: key(o.seed), totalTimesteps, rolloutSize: numEnvs * d.numSteps }).pipe(report)));
+    }
   } finally {
     await closeWriter(writer, pending);
   }

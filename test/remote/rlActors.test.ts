@@ -81,3 +81,34 @@ describe("ppoFromActors with rivulet actor processes", () => {
     return expect(err).rejects.toThrow(/run must be letters/);
   });
 });
+
+describe("rivulet rl --actors", () => {
+  const inProcess = async (args: readonly string[]) => {
+    const { main } = await import("../../src/cli/main.js");
+    let [stdout, stderr] = ["", ""];
+    const code = await main(args, { out: (l) => void (stdout += `${l}\n`), err: { isTTY: false, write: (s: string) => void (stderr += s) } });
+    return { code, stdout, stderr };
+  };
+
+  it("trains with actor processes and a local nats-server, and prints the same summary", async () => {
+    const { mkdtempSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(tmpdir(), "rivulet-rl-actors-"));
+    try {
+      const r = await inProcess(["rl", "--env", "cartpole", "--actors", "2", "--num-envs", "2", "--total-timesteps", "1024", "--logdir", dir, "--json"]);
+      expect(r.code, r.stderr).toBe(0);
+      const summary = JSON.parse(r.stdout.trim().split("\n").pop()!) as { env_steps: number; mean_return: number; episodes: number };
+      expect(summary.env_steps).toBeGreaterThanOrEqual(1024);
+      expect(summary.episodes).toBeGreaterThan(0);
+      expect(r.stderr).toMatch(/starting 2 actor processes/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it("refuses --nats without --actors, and --actors with dqn", async () => {
+    expect(await inProcess(["rl", "--nats", "nats://127.0.0.1:4222"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--nats: names the server for --actors/) });
+    expect(await inProcess(["rl", "--algo", "dqn", "--actors", "2"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--actors: distributed acting runs PPO/) });
+  });
+});
