@@ -127,6 +127,9 @@ const openImageFolder = async (path: string) => {
       throw new RunFailure({ message: `image-folder:${path}: ${sub("train")} has classes [${train.classes.join(", ")}] but ${testDir} has [${test.classes.join(", ")}]` });
     return { classes: train.classes, train: train as RawSplit, test: test as RawSplit };
   }
+  // Half of that layout is a mistake, not one class called "train": say which half is missing.
+  const half = isDir(sub("train")) ? "train/ but neither val/ nor test/" : testDir !== undefined ? `${testDir.slice(path.length + 1)}/ but no train/` : undefined;
+  if (half !== undefined) throw new RunFailure({ message: `image-folder:${path}: has ${half}; give both splits (train/ and val/ or test/) or only class folders` });
   const all = await imageFolder(path);
   return { classes: all.classes, ...holdOut(all as RawSplit) };
 };

@@ -89,3 +89,14 @@ describe("csv:PATH", () => {
     expect(e.message).not.toContain("dropNa");
   });
 });
+
+describe("image-folder:PATH", () => {
+  it("half of torchvision's train/val layout fails naming the missing half (not one class called train)", async () => {
+    const root = join(dir, "photos");
+    put(join(root, "train", "ants", "a.txt"), "x");
+    await expect(openData({ kind: "image-folder", path: root })).rejects.toThrow(`image-folder:${root}: has train/ but neither val/ nor test/`);
+    const other = join(dir, "photos2");
+    put(join(other, "val", "ants", "a.txt"), "x");
+    await expect(openData({ kind: "image-folder", path: other })).rejects.toThrow(`image-folder:${other}: has val/ but no train/`);
+  });
+});

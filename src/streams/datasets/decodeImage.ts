@@ -47,7 +47,10 @@ export const decodeImage = (bytes: Uint8Array, { source = "image" }: { source?: 
       if (width === 0 || height === 0 || data.length !== width * height * 3) throw new Error(`decoded ${data.length} bytes for ${width}×${height}`);
       return { data, height, width, channels: 3 };
     } catch (e) {
-      throw corruptDataset(source, `JPEG does not decode: ${messageOf(e)}`, e);
+      // jpeg-js's own messages name a marker or table; a JavaScript TypeError or RangeError from inside it only says
+      // that the segment data led it astray, so say that (the original stays the cause).
+      const internal = e instanceof TypeError || e instanceof RangeError;
+      throw corruptDataset(source, `JPEG does not decode: ${internal ? "malformed segment data (corrupt file)" : messageOf(e)}`, e);
     }
   }
   const head = Array.from(bytes.subarray(0, 8), (b) => b.toString(16).padStart(2, "0")).join(" ");
