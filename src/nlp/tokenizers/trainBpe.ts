@@ -164,7 +164,13 @@ export const trainBpe = (wordCounts: ReadonlyMap<string, number>, options: Train
         if (key === top.key) continue;
         let still = false;
         for (let i = 0; i + 1 < len && !still; i++) still = sym[i]! * pair + sym[i + 1]! === key;
-        if (!still) where.get(key)?.delete(w);
+        if (!still) {
+          const set = where.get(key);
+          set?.delete(w);
+          // Forget pairs that occur nowhere any more (memory: most pairs ever seen die out as merges proceed).
+          if (set?.size === 0) where.delete(key);
+          if (counts.get(key) === 0) counts.delete(key);
+        }
       }
     }
     counts.delete(top.key);
