@@ -20,4 +20,5 @@ if (who === "rivulet") {
   tok.save(out);
 }
 const seconds = (performance.now() - t0) / 1000;
-process.stdout.write(JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + "\n");
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+process.stdout.write(JSON.stringify({ seconds, maxRssMiB: process.resourceUsage().maxRSS / 1024, hwm: hwm ? Number(hwm[1]) / 1024 : null }) + "\n");

@@ -189,3 +189,6 @@ const main = async () => {
 };
 
 await main();
+
+// The tokenizer rows (bench/tokenizers.ts: encoding and training against their own peers) print their own tables after these.
+if (only === undefined || "tokenizers".includes(only)) await import("./tokenizers.js");

@@ -1,5 +1,5 @@
 // Tokenizer benchmarks: GPT-2 (r50k) encoding throughput against the JavaScript encoders, and 30k-vocabulary BPE training against HF tokenizers and SentencePiece.
-// Usage: npx tsx bench/tokenizers.ts [--json] [--quick]   (or npm run bench -- --only=tokenizers)
+// Usage: npx tsx bench/tokenizers.ts [--json] [--quick] [--train-only]   (or npm run bench -- --only=tokenizers)
 //
 // Encoding: every encoder gets the same text (the first 2 MB of the Python documentation sources, 0.2 MB with --quick),
 // checks its ids equal rivulet's once, then is timed (median of a few runs after a warm-up).
@@ -21,6 +21,7 @@ import { gpt2Model, loadTokenizer, toTokenizerJson } from "../src/index.js";
 const args = process.argv.slice(2);
 const json = args.includes("--json");
 const quick = args.includes("--quick");
+const trainOnly = args.includes("--train-only");
 const log = (m: string) => void process.stderr.write(`  ${m}\n`);
 const CORPUS = "/usr/share/doc/python3.11/html/_sources";
 if (!existsSync(CORPUS)) {
@@ -73,7 +74,7 @@ const encoders: [string, () => unknown, (ids: unknown) => number[]][] = [
 ];
 const encodeRows: { encoder: string; mbPerS: number; sameIds: boolean }[] = [];
 log(`encoding ${mb.toFixed(2)} MB of the corpus with GPT-2 (r50k); load ${load()}`);
-for (const [name, run, ids] of encoders) {
+for (const [name, run, ids] of trainOnly ? [] : encoders) {
   const sameIds = JSON.stringify(ids(await run())) === JSON.stringify(reference);
   const ms = await timeIt(run, quick ? 2 : 3);
   encodeRows.push({ encoder: name, mbPerS: Number((mb / (ms / 1000)).toPrecision(3)), sameIds });
@@ -93,6 +94,7 @@ try {
   for (const who of ["rivulet", "hf"] as const) {
     log(`training ${vocab} tokens: ${who}; load ${load()}`);
     const r = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", child, who, list, String(vocab), join(dir, `${who}.json`)], { encoding: "utf8", maxBuffer: 1 << 26 })) as { seconds: number; maxRssMiB: number };
+    log(`  ${JSON.stringify(r)}`);
     trainRows.push({ trainer: who === "rivulet" ? "rivulet" : "tokenizers (HF, Rust)", seconds: Number(r.seconds.toFixed(2)), maxRssMiB: Math.round(r.maxRssMiB) });
   }
   // SentencePiece reads one file; /usr/bin/time reports its peak memory (KiB).
@@ -116,14 +118,16 @@ try {
 const result = { loadAverage: loadavg(), corpusMB: Buffer.byteLength(corpus) / 1e6, encodeMB: mb, encode: encodeRows, train: trainRows };
 if (json) process.stdout.write(JSON.stringify(result) + "\n");
 else {
-  const fastestPeer = Math.max(...encodeRows.filter((r) => r.encoder !== "rivulet").map((r) => r.mbPerS));
-  const ours = encodeRows.find((r) => r.encoder === "rivulet")!.mbPerS;
+  const fastestPeer = trainOnly ? NaN : Math.max(...encodeRows.filter((r) => r.encoder !== "rivulet").map((r) => r.mbPerS));
+  const ours = encodeRows.find((r) => r.encoder === "rivulet")?.mbPerS ?? NaN;
   process.stdout.write([
-    `GPT-2 (r50k) encoding, ${mb.toFixed(2)} MB of the Python docs (load average ${load()})`,
-    "| encoder | MB/s | same ids as rivulet |",
-    "|---|---:|---|",
-    ...encodeRows.map((r) => `| ${r.encoder} | ${r.mbPerS} | ${r.sameIds ? "yes" : "no"} |`),
-    `rivulet / fastest peer: ${(ours / fastestPeer).toFixed(2)}×`,
+    ...(trainOnly ? [] : [
+      `GPT-2 (r50k) encoding, ${mb.toFixed(2)} MB of the Python docs (load average ${load()})`,
+      "| encoder | MB/s | same ids as rivulet |",
+      "|---|---:|---|",
+      ...encodeRows.map((r) => `| ${r.encoder} | ${r.mbPerS} | ${r.sameIds ? "yes" : "no"} |`),
+      `rivulet / fastest peer: ${(ours / fastestPeer).toFixed(2)}×`,
+    ]),
     "",
     `BPE training, ${quick ? "5000 tokens on the first 40 files" : `30000 tokens on ${result.corpusMB.toFixed(1)} MB`}`,
     "| trainer | seconds | peak RSS (MiB) |",

@@ -47,6 +47,8 @@ export const trainBpe = (wordCounts: ReadonlyMap<string, number>, options: Train
   if (!(Number.isInteger(vocabSize) && vocabSize > 0)) throw new TokenizerError({ message: `trainBpe: vocabSize must be a positive integer, got ${vocabSize}` });
   if (vocabSize > 2 ** 21) throw new TokenizerError({ message: `trainBpe: vocabSize must be at most ${2 ** 21}, got ${vocabSize}` });
   const oldKeys: number[] = [];
+  const hit: number[] = []; // per symbol of the word being merged: 1 where a merge site is
+  const fresh: number[] = []; // per symbol after merging: 1 for the merged token
   // Vocabulary: special tokens first, then the initial symbols, then one token per merge.
   const vocabulary: string[] = [...specialTokens];
   const idOf = new Map<string, number>(vocabulary.map((t, i) => [t, i]));
@@ -135,36 +137,53 @@ export const trainBpe = (wordCounts: ReadonlyMap<string, number>, options: Train
       let has = false;
       for (let i = 0; i + 1 < len; i++) if (sym[i] === a && sym[i + 1] === b) has = true;
       if (!has) continue;
-      // Take the word's pairs out, merge in place (left to right, no overlaps), put its pairs back in.
+      // Only pairs touching a merge site change: take those out, merge in place (left to right, no overlaps), put the
+      // new ones (with the merged token) in. Pairs away from every site are the same before and after.
+      hit.length = 0;
+      for (let i = 0; i < len; i++) hit.push(0);
+      for (let i = 0; i + 1 < len; i++) if (sym[i] === a && sym[i + 1] === b) (hit[i] = hit[i + 1] = 1), i++;
       oldKeys.length = 0;
       for (let i = 0; i + 1 < len; i++) {
+        if (hit[i] === 0 && hit[i + 1] === 0) continue;
         const key = sym[i]! * pair + sym[i + 1]!;
         counts.set(key, counts.get(key)! - freq);
         oldKeys.push(key);
       }
+      fresh.length = 0;
       let out = 0;
       for (let i = 0; i < len; i++, out++) {
         off[out] = off[i]!;
-        if (i + 1 < len && sym[i] === a && sym[i + 1] === b) {
+        if (i + 1 < len && hit[i] === 1 && sym[i] === a && sym[i + 1] === b) {
           sym[out] = merged;
+          fresh.push(1);
           i++;
-        } else sym[out] = sym[i]!;
+        } else {
+          sym[out] = sym[i]!;
+          fresh.push(0);
+        }
       }
       sym.length = off.length = len = out;
       for (let i = 0; i + 1 < len; i++) {
+        if (fresh[i] === 0 && fresh[i + 1] === 0) continue;
         const key = sym[i]! * pair + sym[i + 1]!;
         counts.set(key, (counts.get(key) ?? 0) + freq);
         let set = where.get(key);
         if (set === undefined) where.set(key, (set = new Set()));
         set.add(w);
-        if (sym[i] === merged || sym[i + 1] === merged) touched.add(key);
+        touched.add(key);
       }
       // Pairs the word no longer has leave the index (words are short: a linear search is cheapest).
       for (const key of oldKeys) {
         if (key === top.key) continue;
         let still = false;
         for (let i = 0; i + 1 < len && !still; i++) still = sym[i]! * pair + sym[i + 1]! === key;
-        if (!still) where.get(key)?.delete(w);
+        if (!still) {
+          const set = where.get(key);
+          set?.delete(w);
+          // Forget pairs that occur nowhere any more (memory: most pairs ever seen die out as merges proceed).
+          if (set?.size === 0) where.delete(key);
+          if (counts.get(key) === 0) counts.delete(key);
+        }
       }
     }
     counts.delete(top.key);

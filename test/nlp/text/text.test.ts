@@ -2,7 +2,7 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { firstValueFrom, from, lastValueFrom, toArray } from "rxjs";
+import { firstValueFrom, from, lastValueFrom, take, toArray } from "rxjs";
 import { afterAll, describe, expect, it } from "vitest";
 import { findFiles, loader, loadTokenizer, padCollate, textDataset, tokenize, windowDataset, windows } from "../../../src/index.js";
 
@@ -102,5 +102,16 @@ describe("the whole pipeline", () => {
     const resumed = await lastValueFrom(batches.epochs(2, { from: { epoch: 1, batch: 2 } }).pipe(toArray()));
     expect(resumed.map((b) => b.batch.inputIds.tolist())).toEqual(full.slice(batches.length + 2).map((b) => b.batch.inputIds.tolist()));
     expect((await firstValueFrom(batches.epoch(0))).inputIds.shape).toEqual([8, 33]);
+  });
+
+  it("reads only the lines the consumer pulls (plus the loader's read-ahead)", async () => {
+    const { train } = textDataset({ files: slicePath });
+    let reads = 0;
+    const counted = { length: train.length, get: (i: number) => (reads++, train.get(i)) };
+    const lines$ = loader(counted, { batchSize: 1, prefetch: 2, collate: ([line]) => line! }).epoch(0);
+    const first = await lastValueFrom(lines$.pipe(tokenize(gpt2), windows({ length: 4 }), take(3), toArray()));
+    expect(first).toHaveLength(3);
+    expect(reads).toBeLessThanOrEqual(3 + 1 + 2); // at most the windows' lines, the one in flight and the read-ahead
+    expect(train.length).toBeGreaterThan(1000);
   });
 });

@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import { Tokenizer as HfTokenizer } from "tokenizers";
 import { describe, expect, it } from "vitest";
-import { bpeTokenizer, countWords, learnClassicBpe, tokenizerJsonModel, toTokenizerJson, trainBpe } from "../../../src/index.js";
+import { bpeTokenizer, CL100K_PATTERN, countWords, learnClassicBpe, tokenizerJsonModel, toTokenizerJson, trainBpe } from "../../../src/index.js";
 import { randomString, VARIED_STRINGS } from "./_strings.js";
 
 const slice = readFileSync(new URL("../../fixtures/text/python-docs-slice.txt", import.meta.url), "utf8");
@@ -69,5 +69,17 @@ describe("trainBpe", () => {
     expect(await hf.decode(ours.encode(slice.slice(0, 2000)), false)).toBe(slice.slice(0, 2000));
     // and rivulet's reader gives back the same tokenizer
     expect(bpeTokenizer(tokenizerJsonModel(json)).encode(slice.slice(0, 5000))).toEqual(ours.encode(slice.slice(0, 5000)));
+  });
+
+  it("with cl100k's regex, saves a Split + ByteLevel tokenizer.json that HF tokenizers encodes identically", async () => {
+    const trained = trainBpe(countWords([slice], { pattern: CL100K_PATTERN }), { vocabSize: 800, pattern: CL100K_PATTERN });
+    const json = toTokenizerJson(trained.model!);
+    expect(JSON.parse(json).pre_tokenizer.pretokenizers[0].type).toBe("Split");
+    const ours = bpeTokenizer(trained.model!);
+    const hf = HfTokenizer.fromString(json);
+    for (const s of [...VARIED_STRINGS, ...slice.split("\n").slice(300, 400), ...Array.from({ length: 30 }, (_, i) => randomString(900 + i, 50))]) {
+      const enc = await hf.encode(s, null, { addSpecialTokens: false });
+      expect(ours.encode(s), JSON.stringify(s)).toEqual(enc.getIds());
+    }
   });
 });
