@@ -123,7 +123,8 @@ describe.concurrent("rivulet train --resume, eval, predict, info", () => {
   it("--resume X --epochs 2 continues the run: its settings (data folder, --limit, batch size, seed), epoch count, step and folder", async () => {
     const next = join(dir, "resumed.safetensors");
     // No --data and no --limit: the checkpoint's are used (the full 600 samples would make 3 steps an epoch, not 2).
-    const r = await inProcess(["train", "--epochs", "2", "--device", "cpu", "--json", "--resume", checkpoint, "--save", next]);
+    // A child process, as the other tests here: training in this process would hold up their callbacks.
+    const r = await rivulet(["train", "--epochs", "2", "--device", "cpu", "--json", "--resume", checkpoint, "--save", next], dir);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines[0]).toMatchObject({ epoch: 2, epochs: 2, step: 4 });
