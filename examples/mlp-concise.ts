@@ -10,6 +10,7 @@ import {
   nn, key, split, crossEntropy, accuracy, sgd, type LossFn, type Tensor,
 } from "../src/index.js";
 import { loadDataFashionMnist, trainCh3 } from "./_d2l.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
@@ -43,7 +44,7 @@ const trainer = sgd({ lr: 0.1 });
 const { trainIter, testIter } = await loadDataFashionMnist(batchSize, quick);
 
 // ---- d2l.train_ch3 --------------------------------------------------------------------------------------------------
-const runDir = `runs/mlp-concise${quick ? "-quick" : ""}`;
+const runDir = exampleDir("mlp-concise"); // runs/mlp-concise; with --quick a temporary folder removed at exit
 const rows = await trainCh3({ loss, optimizer: trainer, params, seed: 0, train: trainIter, test: testIter, numEpochs, runDir });
 
 const last = rows.at(-1)!;

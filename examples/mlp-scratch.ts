@@ -12,6 +12,7 @@ import {
   type LossFn, type Tensor,
 } from "../src/index.js";
 import { loadDataFashionMnist, trainCh3 } from "./_d2l.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
@@ -51,7 +52,7 @@ const loss: LossFn<Params, Batch> = (p, { input, target }) => {
 // ---- 训练: num_epochs, lr = 10, 0.1; updater = torch.optim.SGD(params, lr=lr) ----------------------------------------
 const numEpochs = quick ? 2 : 10;
 const updater = sgd({ lr: 0.1 });
-const runDir = `runs/mlp-scratch${quick ? "-quick" : ""}`;
+const runDir = exampleDir("mlp-scratch"); // runs/mlp-scratch; with --quick a temporary folder removed at exit
 const rows = await trainCh3({ loss, optimizer: updater, params, seed: 0, train: trainIter, test: testIter, numEpochs, runDir });
 
 const last = rows.at(-1)!;

@@ -13,6 +13,7 @@ import {
   trainState, trainStep, trainSteps, epochs, evaluate, livePlot,
   type Dataset, type LossFn, type Tensor,
 } from "../src/index.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
@@ -53,7 +54,7 @@ const trainer = sgd({ lr: 0.1 });
 
 // ---- 训练 (d2l.train_ch3) -----------------------------------------------------------------------------------
 const numEpochs = quick ? 2 : 10;
-const runDir = `runs/softmax-regression-concise${quick ? "-quick" : ""}`;
+const runDir = exampleDir("softmax-regression-concise"); // runs/softmax-regression-concise; with --quick a temporary folder removed at exit
 const last = await lastValueFrom(
   trainIter.epochs(numEpochs).pipe(
     trainSteps(trainStep({ loss, optimizer: trainer }), trainState({ params, optimizer: trainer, seed: 0 })),

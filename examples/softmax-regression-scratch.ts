@@ -14,6 +14,7 @@ import {
   fashionMnist, transforms, loader, accumulate, accumulatorAdd, accumulatorMeans, emptyAccumulator, livePlot,
   type Accumulator, type Dataset, type Loader, type Tensor,
 } from "../src/index.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
@@ -98,7 +99,7 @@ const trainEpochCh3 = (params: Params, epoch: number): Observable<EpochState> =>
 interface EpochRow { readonly epoch: number; readonly params: Params; readonly loss: number; readonly accuracy: number; readonly test_acc: number }
 // train_ch3: each epoch starts from the previous epoch's params; after it, the test accuracy.
 const numEpochs = quick ? 2 : 10;
-const runDir = `runs/softmax-regression-scratch${quick ? "-quick" : ""}`;
+const runDir = exampleDir("softmax-regression-scratch"); // runs/softmax-regression-scratch; with --quick a temporary folder removed at exit
 const result = await lastValueFrom(
   range(1, numEpochs).pipe(
     mergeScan(
