@@ -100,9 +100,9 @@ export const loadDataFashionMnist = async (batchSize: number, quick: boolean) =>
 /** One epoch of d2l's Animator: train loss, train accuracy and test accuracy. */
 export interface EpochRow {
   readonly epoch: number;
-  readonly trainLoss: number;
-  readonly trainAcc: number;
-  readonly testAcc: number;
+  readonly train_loss: number;
+  readonly train_acc: number;
+  readonly test_acc: number;
 }
 
 /**
@@ -124,9 +124,9 @@ export const trainCh3 = async <P, B>(o: {
       trainSteps(trainStep({ loss: o.loss, optimizer: o.optimizer }), trainState({ params: o.params, optimizer: o.optimizer, seed: o.seed })),
       epochs(),
       evaluate(o.test, { loss: o.loss }), // evaluation mode: no dropout
-      map((e): EpochRow => ({ epoch: e.epoch + 1, trainLoss: e.train.loss!, trainAcc: e.train.accuracy!, testAcc: e.test.accuracy! })),
-      tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, train acc ${r.trainAcc.toFixed(3)}, test acc ${r.testAcc.toFixed(3)}`)),
-      livePlot(`${o.runDir}/curves.svg`, { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" }, xlim: [1, o.numEpochs], ylim: [0.3, 0.9] }),
+      map((e): EpochRow => ({ epoch: e.epoch + 1, train_loss: e.train.loss!, train_acc: e.train.accuracy!, test_acc: e.test.accuracy! })),
+      tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.train_loss.toFixed(3)}, train acc ${r.train_acc.toFixed(3)}, test acc ${r.test_acc.toFixed(3)}`)),
+      livePlot(`${o.runDir}/curves.svg`, { series: { train_loss: "train loss", train_acc: "train acc", test_acc: "test acc" }, xlim: [1, o.numEpochs], ylim: [0.3, 0.9] }),
       toArray(),
     ),
   );

@@ -1,9 +1,8 @@
 // Curriculum section "非线性激活" (non-linear activations): ReLU zeroes the negatives; Sigmoid squashes into (0, 1), shown on numbers and on CIFAR-10 images in TensorBoard.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cifar10, key, loader, nn, openSummaryWriter, reshape, tensor, transforms, type Tensor } from "../src/index.js";
 import { cifar10Source } from "./_standIns.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const close = (a: number[], b: number[], tol = 1e-6) => a.length === b.length && a.every((v, i) => Math.abs(v - b[i]!) <= tol);
@@ -36,7 +35,7 @@ if (!close(Array.from(sigOut.dataSync()), torchSigmoid)) throw new Error(`Sigmoi
 const { root, download } = cifar10Source();
 const dataset = await cifar10({ root, train: false, transform: transforms.toTensor(), download });
 const dataloader = loader(dataset, { batchSize: 64 });
-const logdir = mkdtempSync(join(tmpdir(), "rivulet-logs-"));
+const logdir = exampleDir("activations");
 const writer = await openSummaryWriter(logdir);
 const limit = quick ? 2 : Infinity;
 let step = 0;

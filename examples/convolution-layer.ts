@@ -2,11 +2,10 @@
 //
 // The module is a value: `init` makes its parameters (PyTorch's default initialisation, from a key), `forward` applies them.
 // The weights are random, so the output images differ from the notes' (PyTorch's RNG is not rivulet's); the shapes do not.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cifar10, key, loader, nn, openSummaryWriter, reshape, transforms, type Tensor } from "../src/index.js";
 import { cifar10Source } from "./_standIns.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const { root, download } = cifar10Source();
@@ -23,7 +22,7 @@ console.log(String(moduleConv));
 const { params } = moduleConv.init(key(0));
 console.log("conv1.weight:", (params["conv1"] as { weight: Tensor }).weight.shape); // [6, 3, 3, 3]
 
-const logdir = mkdtempSync(join(tmpdir(), "rivulet-logs-"));
+const logdir = exampleDir("convolution-layer");
 const writer = await openSummaryWriter(logdir);
 const limit = quick ? 2 : Infinity;
 let step = 0;

@@ -1,11 +1,10 @@
 // Curriculum section "Dataloader的使用" (DataLoader): batches of 64 from CIFAR-10's test set, shuffled, with and without drop_last, each batch logged as an image grid.
 //
 // A loader is a value; each epoch is a stream of batches (also an async iterable), produced only as fast as it is consumed.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cifar10, loader, openSummaryWriter, transforms } from "../src/index.js";
 import { cifar10Source } from "./_standIns.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const { root, download } = cifar10Source();
@@ -15,7 +14,7 @@ const testSet = await cifar10({ root, train: false, transform: transforms.toTens
 const { input: img, target } = testSet.get(0);
 console.log("img.shape:", img.shape, " target:", target);
 
-const logdir = mkdtempSync(join(tmpdir(), "rivulet-logs-"));
+const logdir = exampleDir("data-loader");
 const writer = await openSummaryWriter(logdir);
 // In quick mode only the first few batches are logged, but every batch is still counted.
 const logged = quick ? 3 : Infinity;

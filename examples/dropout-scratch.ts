@@ -10,6 +10,7 @@ import {
   nn, key, rand, arange, zerosLike, relu, crossEntropy, accuracy, sgd, type Key, type LossFn, type Tensor,
 } from "../src/index.js";
 import { loadDataFashionMnist, trainCh3 } from "./_d2l.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 
@@ -65,10 +66,10 @@ const trainer = sgd({ lr });
 
 const { trainIter, testIter } = await loadDataFashionMnist(batchSize, quick);
 
-const runDir = `runs/dropout-scratch${quick ? "-quick" : ""}`;
+const runDir = exampleDir("dropout-scratch"); // runs/dropout-scratch; with --quick a temporary folder removed at exit
 const rows = await trainCh3({ loss, optimizer: trainer, params, seed: 1, train: trainIter, test: testIter, numEpochs, runDir });
 const last = rows.at(-1)!;
-console.log(`test acc ${last.testAcc.toFixed(4)} after ${numEpochs} epochs; curves in ${runDir}/curves.svg`);
+console.log(`test acc ${last.test_acc.toFixed(4)} after ${numEpochs} epochs; curves in ${runDir}/curves.svg`);
 if (quick) {
-  if (!(last.trainLoss < rows[0]!.trainLoss)) throw new Error(`expected the train loss to fall, got ${rows.map((r) => r.trainLoss).join(", ")}`);
-} else if (!(last.testAcc >= 0.8)) throw new Error(`expected test accuracy >= 0.8 after 10 epochs, got ${last.testAcc}`);
+  if (!(last.train_loss < rows[0]!.train_loss)) throw new Error(`expected the train loss to fall, got ${rows.map((r) => r.train_loss).join(", ")}`);
+} else if (!(last.test_acc >= 0.8)) throw new Error(`expected test accuracy >= 0.8 after 10 epochs, got ${last.test_acc}`);

@@ -8,8 +8,6 @@
 //   npx tsx examples/full-training-loop.ts --quick   # 2 epochs over 128 training and 64 test images
 //
 // Weights start from rivulet's RNG, so the losses and accuracies differ from the notes' run (PyTorch's RNG).
-import { mkdirSync, mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Effect } from "effect";
 import { lastValueFrom, tap } from "rxjs";
@@ -18,6 +16,7 @@ import {
   trainState, trainStep, trainSteps, transforms, type Dataset, type TrainState, type LossFn, type Sample, type Tensor,
 } from "../src/index.js";
 import { cifar10Source } from "./_standIns.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const epochCount = quick ? 2 : 10;
@@ -55,8 +54,7 @@ const state0 = trainState({ params, optimizer, seed: 0 });
 const step = trainStep({ loss: lossFn, optimizer });
 
 // ---- 训练 + 测试 + 记录 + 保存 (train, test, log, save) -------------------------------------------------------------
-const runDir = process.env["RIVULET_RUNS"] !== undefined ? join(process.env["RIVULET_RUNS"], "full-training-loop") : mkdtempSync(join(tmpdir(), "rivulet-full-loop-"));
-mkdirSync(runDir, { recursive: true });
+const runDir = exampleDir("full-training-loop");
 const writer = await openSummaryWriter(join(runDir, "logs"));
 
 const testLosses: number[] = [];

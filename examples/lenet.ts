@@ -85,8 +85,8 @@ const optimizer = sgd({ lr });
 const step = trainStep({ loss, optimizer });
 
 // d2l's Animator adds the running train loss and accuracy five times per epoch (every num_batches // 5 batches and at
-// the last), and the test accuracy at each epoch's end. Rows are { epoch (fractional), trainLoss?, trainAcc?, testAcc? }.
-type Row = { readonly epoch: number; readonly trainLoss?: number; readonly trainAcc?: number; readonly testAcc?: number };
+// the last), and the test accuracy at each epoch's end. Rows are { epoch (fractional), train_loss?, train_acc?, test_acc? }.
+type Row = { readonly epoch: number; readonly train_loss?: number; readonly train_acc?: number; readonly test_acc?: number };
 // An epoch's row also carries its means, for the final print.
 type EpochRow = Row & { readonly train: Record<string, number>; readonly test: Record<string, number>; readonly samples: number };
 const numBatches = trainIter.length;
@@ -101,7 +101,7 @@ const animatorPoints = (steps$: Observable<StepResult<Params>>) =>
     filter(({ s }) => (s!.index + 1) % every === 0 || s!.last),
     map(({ s, sums }): Row => {
       const m = accumulatorMeans(sums);
-      return { epoch: s!.epoch + (s!.index + 1) / numBatches, trainLoss: m.loss!, trainAcc: m.accuracy! };
+      return { epoch: s!.epoch + (s!.index + 1) / numBatches, train_loss: m.loss!, train_acc: m.accuracy! };
     }),
   );
 
@@ -131,13 +131,13 @@ const history = await lastValueFrom(
             );
           }),
           map((e): EpochRow => ({
-            epoch: e.epoch + 1, testAcc: e.test.accuracy!, train: e.train, test: e.test, samples: e.samples,
+            epoch: e.epoch + 1, test_acc: e.test.accuracy!, train: e.train, test: e.test, samples: e.samples,
           })),
         ),
       ),
     ),
     // animator.add(...): the SVG is redrawn as each point arrives; open it in a browser while the run goes on.
-    livePlot(plotPath, { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" }, xlabel: "epoch", xlim: [1, numEpochs] }),
+    livePlot(plotPath, { series: { train_loss: "train loss", train_acc: "train acc", test_acc: "test acc" }, xlabel: "epoch", xlim: [1, numEpochs] }),
     filter((r): r is EpochRow => "test" in r),
   ),
 );

@@ -1,11 +1,10 @@
 // Curriculum section "最大池化" (max pooling): MaxPool2d(kernel 3, ceil_mode) on the notes' 5×5 input, then on CIFAR-10 batches logged to TensorBoard.
 //
 // ceil_mode keeps the partial windows at the right and bottom edges; the numbers are PyTorch's and are checked.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cifar10, key, loader, nn, openSummaryWriter, reshape, tensor, transforms, type Tensor } from "../src/index.js";
 import { cifar10Source } from "./_standIns.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 
@@ -44,7 +43,7 @@ const dataset = await cifar10({ root, train: false, transform: transforms.toTens
 const dataloader = loader(dataset, { batchSize: 64 });
 const pool = maxpoolNn(true);
 const { params } = pool.init(key(0));
-const logdir = mkdtempSync(join(tmpdir(), "rivulet-logs-"));
+const logdir = exampleDir("max-pooling");
 const writer = await openSummaryWriter(logdir);
 const limit = quick ? 2 : Infinity;
 let step = 0;

@@ -5,7 +5,7 @@
 // RIVULET_RUNS for both examples. Without them this example first trains two small models itself (after 1 epoch
 // and after the last) and saves them, so what follows is always "load a saved model and use it".
 // The photos are read from $RIVULET_DATA/images/{cat,dog,airplane}.jpg, else generated stand-ins are used.
-import { existsSync, mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Effect } from "effect";
@@ -33,6 +33,7 @@ const trainAndSave = async (): Promise<string[]> => {
   const lossFn: LossFn<nn.Params, Batch> = (p, { input, target }) => [crossEntropy(module1.forward(p, input), target), {}];
   const optimizer = adam({ lr: 1e-3 }); // converges in fewer steps than the notes' SGD, which keeps this preamble short
   const dir = mkdtempSync(join(tmpdir(), "rivulet-models-"));
+  process.on("exit", () => rmSync(dir, { recursive: true, force: true })); // models trained just for this run
   const epochCount = quick ? 2 : 10;
   const saved: string[] = [];
   await lastValueFrom(

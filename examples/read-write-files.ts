@@ -5,7 +5,7 @@
 // when loaded. A list or dict of tensors is stored under dotted names ("0", "1" / "x", "y") by `flattenStateDict`,
 // and a model's parameters under its state_dict names. Files are written to a temporary name and renamed, so a crash
 // never leaves half a file. Everything goes to a fresh temporary folder.
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Effect } from "effect";
@@ -14,6 +14,7 @@ import {
 } from "../src/index.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rivulet-read-write-"));
+process.on("exit", () => rmSync(dir, { recursive: true, force: true })); // the files are this program's scratch space
 const expect = (actual: string, expected: string, what: string) => {
   if (actual !== expected) throw new Error(`${what}: expected PyTorch's ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 };
@@ -82,4 +83,4 @@ const YClone = clone.forward(loaded.params, X);
 console.log("Y_clone == Y:", String(YClone.eq(Y))); // all True
 if (!Array.from(YClone.eq(Y).dataSync()).every(Boolean)) throw new Error("the clone must reproduce Y exactly");
 if (Array.from(clone.forward(fresh.params, X).eq(Y).dataSync()).every(Boolean)) throw new Error("a freshly initialised clone should differ");
-console.log(`files in ${dir}`);
+console.log(`files written in ${dir} (a scratch folder, removed when the program ends)`);

@@ -1,8 +1,7 @@
 // Curriculum section "小型网络搭建和Sequential使用" (a small network with Sequential): three conv + max-pool stages and two linear layers; a batch of 64 gives [64, 10]; the graph goes to TensorBoard.
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { key, nn, ones, openSummaryWriter, type Tensor } from "../src/index.js";
+import { exampleDir } from "./_exampleDir.js";
 
 // class ModulePrac(nn.Module): one child, module1, a Sequential; children are named 0, 1, 2… as in PyTorch's state_dict.
 const modulePrac = nn.defineModule({
@@ -38,7 +37,7 @@ console.log("parameters:", count);
 if (count !== 145578) throw new Error(`PyTorch counts 145578 parameters, got ${count}`);
 
 // writer.add_graph(module1, input1): the model traced once; TensorBoard's Graphs tab shows ModulePrac/Sequential[module1]/…
-const logdir = mkdtempSync(join(tmpdir(), "rivulet-logs-"));
+const logdir = exampleDir("sequential-and-graph");
 const writer = await openSummaryWriter(logdir);
 await writer.addGraph(modulePrac, input1, { variables });
 await writer.close();

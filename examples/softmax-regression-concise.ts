@@ -13,6 +13,7 @@ import {
   trainState, trainStep, trainSteps, epochs, evaluate, livePlot,
   type Dataset, type LossFn, type Tensor,
 } from "../src/index.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
@@ -53,24 +54,24 @@ const trainer = sgd({ lr: 0.1 });
 
 // ---- 训练 (d2l.train_ch3) -----------------------------------------------------------------------------------
 const numEpochs = quick ? 2 : 10;
-const runDir = `runs/softmax-regression-concise${quick ? "-quick" : ""}`;
+const runDir = exampleDir("softmax-regression-concise"); // runs/softmax-regression-concise; with --quick a temporary folder removed at exit
 const last = await lastValueFrom(
   trainIter.epochs(numEpochs).pipe(
     trainSteps(trainStep({ loss, optimizer: trainer }), trainState({ params, optimizer: trainer, seed: 0 })),
     epochs(), // train_epoch_ch3's Accumulator: loss and accuracy averaged over the epoch's samples
     evaluate(testIter, { loss }), // evaluate_accuracy(net, test_iter)
-    map((e) => ({ epoch: e.epoch + 1, trainLoss: e.train.loss!, trainAcc: e.train.accuracy!, testAcc: e.test.accuracy! })),
-    tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(3)}, train acc ${r.trainAcc.toFixed(3)}, test acc ${r.testAcc.toFixed(3)}`)),
+    map((e) => ({ epoch: e.epoch + 1, train_loss: e.train.loss!, train_acc: e.train.accuracy!, test_acc: e.test.accuracy! })),
+    tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.train_loss.toFixed(3)}, train acc ${r.train_acc.toFixed(3)}, test acc ${r.test_acc.toFixed(3)}`)),
     // The Animator: the SVG is redrawn after every epoch; open it in a browser to watch the curves grow.
     livePlot(`${runDir}/curves.svg`, {
-      series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" },
+      series: { train_loss: "train loss", train_acc: "train acc", test_acc: "test acc" },
       xlabel: "epoch", xlim: [1, numEpochs], ylim: [0.3, 0.9],
     }),
   ),
 );
 
 const seconds = (Date.now() - started) / 1000;
-console.log(`test acc ${last.testAcc.toFixed(4)} after ${numEpochs} epochs, ${seconds.toFixed(1)} s; curves in ${runDir}/curves.svg`);
+console.log(`test acc ${last.test_acc.toFixed(4)} after ${numEpochs} epochs, ${seconds.toFixed(1)} s; curves in ${runDir}/curves.svg`);
 // d2l reaches about 0.83 after 10 epochs; 2 epochs on 512 images are far from that, but well above chance.
 const target = quick ? 0.4 : 0.82;
-if (!(last.testAcc >= target)) throw new Error(`expected test accuracy >= ${target}, got ${last.testAcc}`);
+if (!(last.test_acc >= target)) throw new Error(`expected test accuracy >= ${target}, got ${last.test_acc}`);

@@ -14,6 +14,7 @@ import {
   fashionMnist, transforms, loader, accumulate, accumulatorAdd, accumulatorMeans, emptyAccumulator, livePlot,
   type Accumulator, type Dataset, type Loader, type Tensor,
 } from "../src/index.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 const started = Date.now();
@@ -95,33 +96,33 @@ const trainEpochCh3 = (params: Params, epoch: number): Observable<EpochState> =>
     last(),
   );
 
-interface EpochRow { readonly epoch: number; readonly params: Params; readonly loss: number; readonly accuracy: number; readonly testAcc: number }
+interface EpochRow { readonly epoch: number; readonly params: Params; readonly loss: number; readonly accuracy: number; readonly test_acc: number }
 // train_ch3: each epoch starts from the previous epoch's params; after it, the test accuracy.
 const numEpochs = quick ? 2 : 10;
-const runDir = `runs/softmax-regression-scratch${quick ? "-quick" : ""}`;
+const runDir = exampleDir("softmax-regression-scratch"); // runs/softmax-regression-scratch; with --quick a temporary folder removed at exit
 const result = await lastValueFrom(
   range(1, numEpochs).pipe(
     mergeScan(
       (prev, epoch) =>
         trainEpochCh3(prev.params, epoch - 1).pipe(
           concatMap(({ params, metric }) =>
-            evaluateAccuracy(params, testIter).pipe(map((testAcc): EpochRow => {
+            evaluateAccuracy(params, testIter).pipe(map((test_acc): EpochRow => {
               const { loss, accuracy } = accumulatorMeans(metric);
-              return { epoch, params, loss: loss!, accuracy: accuracy!, testAcc };
+              return { epoch, params, loss: loss!, accuracy: accuracy!, test_acc };
             })),
           ),
         ),
-      { epoch: 0, params: params0, loss: NaN, accuracy: NaN, testAcc: NaN } as EpochRow,
+      { epoch: 0, params: params0, loss: NaN, accuracy: NaN, test_acc: NaN } as EpochRow,
       1, // one epoch at a time
     ),
-    tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.loss.toFixed(3)}, train acc ${r.accuracy.toFixed(3)}, test acc ${r.testAcc.toFixed(3)}`)),
-    map((r) => ({ epoch: r.epoch, trainLoss: r.loss, trainAcc: r.accuracy, testAcc: r.testAcc })),
+    tap((r) => console.log(`epoch ${r.epoch}: train loss ${r.loss.toFixed(3)}, train acc ${r.accuracy.toFixed(3)}, test acc ${r.test_acc.toFixed(3)}`)),
+    map((r) => ({ epoch: r.epoch, train_loss: r.loss, train_acc: r.accuracy, test_acc: r.test_acc })),
     // d2l's Animator(xlabel='epoch', xlim=[1, num_epochs], ylim=[0.3, 0.9], legend=[...]), as a live SVG file.
-    livePlot(`${runDir}/curves.svg`, { series: { trainLoss: "train loss", trainAcc: "train acc", testAcc: "test acc" }, xlim: [1, numEpochs], ylim: [0.3, 0.9] }),
+    livePlot(`${runDir}/curves.svg`, { series: { train_loss: "train loss", train_acc: "train acc", test_acc: "test acc" }, xlim: [1, numEpochs], ylim: [0.3, 0.9] }),
   ),
 );
 
 const seconds = (Date.now() - started) / 1000;
-console.log(`test acc ${result.testAcc.toFixed(4)} after ${numEpochs} epochs, ${seconds.toFixed(1)} s; curves in ${runDir}/curves.svg`);
+console.log(`test acc ${result.test_acc.toFixed(4)} after ${numEpochs} epochs, ${seconds.toFixed(1)} s; curves in ${runDir}/curves.svg`);
 const target = quick ? 0.4 : 0.82;
-if (!(result.testAcc >= target)) throw new Error(`expected test accuracy >= ${target}, got ${result.testAcc}`);
+if (!(result.test_acc >= target)) throw new Error(`expected test accuracy >= ${target}, got ${result.test_acc}`);

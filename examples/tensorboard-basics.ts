@@ -3,14 +3,14 @@
 //   npx tsx examples/tensorboard-basics.ts     then: tensorboard --logdir <the printed folder>
 //
 // The writer produces the same event files as torch.utils.tensorboard, so TensorBoard shows them as it shows a PyTorch run.
-import { mkdtempSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { openSummaryWriter, readImage, tensor } from "../src/index.js";
 import { hymenopteraRoot } from "./_standIns.js";
+import { exampleDir } from "./_exampleDir.js";
 
 // writer = SummaryWriter("logs"): logs go to a fresh folder outside the repository.
-const logdir = mkdtempSync(join(tmpdir(), "rivulet-logs-"));
+const logdir = exampleDir("tensorboard-basics");
 const writer = await openSummaryWriter(logdir);
 
 // img_PIL = Image.open(...); img_array = np.array(img_PIL): readImage gives an RGB raster, height × width × channels bytes.

@@ -1,11 +1,10 @@
 // Curriculum section "TorchVision中数据集的使用" (torchvision's datasets): CIFAR-10's train and test splits with a ToTensor transform, the first test sample, and ten test images in TensorBoard.
 //
 // Offline, a generated stand-in in CIFAR-10's own binary format is read through the same `cifar10` call (see _standIns.ts).
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { cifar10, openSummaryWriter, transforms } from "../src/index.js";
 import { cifar10Source } from "./_standIns.js";
+import { exampleDir } from "./_exampleDir.js";
 
 const quick = process.argv.includes("--quick");
 
@@ -26,7 +25,7 @@ if (img0.shape.join() !== "3,32,32") throw new Error(`expected a [3, 32, 32] ima
 if (!standIn && target0 !== 3) throw new Error(`CIFAR-10's first test image is a cat (3), got ${target0}`);
 
 // for i in range(10): writer.add_image("test_img", img, i)
-const logdir = mkdtempSync(join(tmpdir(), "rivulet-logs-"));
+const logdir = exampleDir("torchvision-datasets");
 const writer = await openSummaryWriter(logdir);
 for (let i = 0; i < (quick ? 3 : 10); i++) await writer.addImage("test_img", testSet.get(i).input, i);
 await writer.close();

@@ -50,7 +50,7 @@ export interface TrainRunOptions<S> {
 }
 
 /** A step with the epoch's running sample-weighted means so far (d2l's Accumulator), for the plot and the logs. */
-type Running<S> = StepResult<nn.Params, S> & { readonly examplesPerSec: number; readonly running: { readonly loss: number; readonly accuracy: number; readonly samples: number } };
+type Running<S> = StepResult<nn.Params, S> & { readonly examples_per_sec: number; readonly running: { readonly loss: number; readonly accuracy: number; readonly samples: number } };
 
 /** A step after evaluation: each epoch's last step carries the test set's means. */
 type Evaluated<S> = Running<S> & { readonly test?: Readonly<Record<string, number>> };
@@ -58,7 +58,7 @@ type Evaluated<S> = Running<S> & { readonly test?: Readonly<Record<string, numbe
 /** Nothing to log for this value. */
 const NONE: Readonly<Record<string, number>> = {};
 
-const runningMeans = <S>(r: Running<S> | undefined, s: StepResult<nn.Params, S> & { readonly examplesPerSec: number }): Running<S> => {
+const runningMeans = <S>(r: Running<S> | undefined, s: StepResult<nn.Params, S> & { readonly examples_per_sec: number }): Running<S> => {
   const prev = r === undefined || r.epoch !== s.epoch ? undefined : r.running;
   const samples = (prev?.samples ?? 0) + s.samples;
   const mean = (k: "loss" | "accuracy") => (prev === undefined ? s.metrics[k]! : prev[k] + (s.metrics[k]! - prev[k]) * (s.samples / samples));
@@ -105,7 +105,7 @@ export const trainRun = async <S>(o: TrainRunOptions<S>): Promise<EpochReport | 
       filter((s) => s.test !== undefined),
       map((s): EpochReport => ({
         epoch: epochOf(s), epochs: o.epochs, step: s.state.step, train_loss: s.running.loss, train_accuracy: s.running.accuracy,
-        test_loss: s.test!.loss!, test_accuracy: s.test!.accuracy!, examples_per_sec: s.examplesPerSec,
+        test_loss: s.test!.loss!, test_accuracy: s.test!.accuracy!, examples_per_sec: s.examples_per_sec,
       })),
       // Reported before the metrics file: its write does not hold the loader back, so the next epoch may already be running.
       tap(o.onEpoch),

@@ -182,6 +182,10 @@ export const unpackCheckpoint = <T extends CheckpointState = CheckpointState, S 
 ): LoadedCheckpoint<T> => {
   const { tensors, metadata } = packed;
   const header = readHeader(file, metadata);
+  // Files of the former nn.writeCheckpoint kept optimizer tensors under "optimizer." and counters in these fields.
+  if (header === undefined && (metadata["rivulet.optimizer"] !== undefined || metadata["rivulet.step"] !== undefined))
+    throw checkpointError(file, `loadCheckpoint: ${file}: was written by an earlier rivulet (fields "rivulet.optimizer"/"rivulet.step", no "${CHECKPOINT_KEY}"); ` +
+      `its model weights load with loadFile and nn.loadStateDict (the entries not starting with "optimizer."), its optimizer state does not`);
   if (header === undefined && model === undefined)
     throw checkpointError(file, `loadCheckpoint: ${file}: no "${CHECKPOINT_KEY}" entry in the safetensors metadata (a plain state_dict? pass { model } to load it into a model)`);
   if (header?.stateDict === true && model === undefined)

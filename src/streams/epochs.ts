@@ -15,7 +15,7 @@ export interface EpochResult<P, S = unknown> {
   readonly train: Readonly<Record<string, number>>;
 }
 
-/** An epoch with its last step value (which carries what operators before `epochs()` added, such as `examplesPerSec`). */
+/** An epoch with its last step value (which carries what operators before `epochs()` added, such as `examples_per_sec`). */
 // `any` in the constraint only lets R be a step result of any params and state; they are read back from R.
 export type EpochOf<R extends StepResult<any, any>> = R extends StepResult<infer P, infer S> ? EpochResult<P, S> & { readonly last: R } : never;
 

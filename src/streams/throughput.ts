@@ -7,16 +7,16 @@ export interface ThroughputOptions {
 }
 
 /**
- * Adds `examplesPerSec` to each step value: the samples of its epoch so far over the time they took (d2l's Timer
+ * Adds `examples_per_sec` to each step value: the samples of its epoch so far over the time they took (d2l's Timer
  * around `train_epoch`). Time is measured between step values, so data loading counts and whatever runs between
  * epochs (evaluation, saving) does not: the gap before an epoch's first step is replaced by that step's share of
  * the previous epoch's time per example (in the first epoch, the time since subscription).
  * @example
- * train.epochs(10).pipe(trainSteps(step, state0), throughput(), tap((s) => s.last && console.log(`${s.examplesPerSec.toFixed(1)} examples/sec`)));
+ * train.epochs(10).pipe(trainSteps(step, state0), throughput(), tap((s) => s.last && console.log(`${s.examples_per_sec.toFixed(1)} examples/sec`)));
  */
 export const throughput = <T extends { readonly epoch: number; readonly samples: number }>(
   { clock = () => performance.now() }: ThroughputOptions = {},
-): OperatorFunction<T, T & { readonly examplesPerSec: number }> => (source) =>
+): OperatorFunction<T, T & { readonly examples_per_sec: number }> => (source) =>
   defer(() => {
     let previous = clock();
     let epoch: number | undefined;
@@ -36,7 +36,7 @@ export const throughput = <T extends { readonly epoch: number; readonly samples:
         } else ms += now - previous;
         samples += value.samples;
         previous = now;
-        return { ...value, examplesPerSec: ms > 0 ? (samples * 1000) / ms : Infinity };
+        return { ...value, examples_per_sec: ms > 0 ? (samples * 1000) / ms : Infinity };
       }),
     );
   });

@@ -1,6 +1,6 @@
 // The guides run as written: every ```ts block of the pages listed below (getting started, coming from PyTorch, the resource model, tokenizers, text streams, language models) is type-checked and run, and its output checked.
 import { execFile, execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { fileURLToPath } from "node:url";
@@ -149,4 +149,17 @@ describe("docs links", () => {
       expect(inRepo.length).toBeGreaterThan(0);
       expect(inRepo.filter((p) => !existsSync(p)).map((p) => p.slice(root.length))).toEqual([]);
     });
+
+  // A clone has nothing beside the repository: the product's pages must stand alone.
+  it("no page links outside the repository (README, examples/README.md, docs/*.md)", () => {
+    const docs = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".md")).map((f) => `docs/${f}`);
+    const outside = ["README.md", "examples/README.md", ...docs].flatMap((page) => {
+      const text = readFileSync(join(root, page), "utf8");
+      return [...text.matchAll(/\]\(([^)\s#]+)(#[^)]*)?\)/g)]
+        .map((m) => m[1]!)
+        .filter((t) => !/^[a-z]+:/.test(t) && !join(root, dirname(page), t).startsWith(root))
+        .map((t) => `${page}: ${t}`);
+    });
+    expect(outside).toEqual([]);
+  });
 });

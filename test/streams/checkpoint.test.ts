@@ -170,6 +170,13 @@ describe("checkpoint errors name what is wrong", () => {
     expect(() => unpackCheckpoint(packed, {}, "m.safetensors")).toThrow("holds a model's state_dict (saved with { model }); pass { model } to load it");
   });
 
+  it("a file in the earlier nn.writeCheckpoint layout is named as such, not loaded as something else", () => {
+    const model = mlp(3, 4, 2);
+    const { tensors } = packCheckpoint({ params: model.init(key(0)).params }, { model });
+    const old = { tensors: { ...tensors, "optimizer.count": zeros([1]) }, metadata: { format: "pt", "rivulet.optimizer": "{}", "rivulet.step": "3" } };
+    expect(() => unpackCheckpoint(old, { model }, "old.safetensors")).toThrow(/old.safetensors: was written by an earlier rivulet .*nn.loadStateDict/);
+  });
+
   it("what cannot be saved: reserved metadata, a Map in the state, a bad step; a failed save writes nothing", async () => {
     const model = mlp(3, 4, 2);
     const variables = model.init(key(0));

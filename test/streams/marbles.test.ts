@@ -35,9 +35,10 @@ describe("operators in virtual time", () => {
         c: step(1, 0, 2, 4, false), d: step(1, 1, 2, 2, true),
         e: step(2, 0, 9, 4, false),
       });
+      // Each epoch also carries its last step (with whatever operators before epochs() added to it).
       expectObservable(steps.pipe(epochs())).toBe("--x---y---|", {
-        x: { epoch: 0, state: { params: 1 }, steps: 2, samples: 6, train: { loss: 2 } },
-        y: { epoch: 1, state: { params: 11 }, steps: 2, samples: 6, train: { loss: 2 } },
+        x: { epoch: 0, state: { params: 1 }, steps: 2, samples: 6, train: { loss: 2 }, last: step(0, 1, 4, 2, true) },
+        y: { epoch: 1, state: { params: 11 }, steps: 2, samples: 6, train: { loss: 2 }, last: step(1, 1, 2, 2, true) },
       });
       expectSubscriptions(steps.subscriptions).toBe("^---------!");
     });

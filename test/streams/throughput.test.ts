@@ -11,14 +11,14 @@ describe("throughput", () => {
     const times = [0, 100, 300, 400, 5000, 5200];
     let i = 0;
     const values = [0, 0, 0, 1, 1].map((epoch) => ({ epoch, samples: 10 }));
-    const rates = await lastValueFrom(from(values).pipe(throughput({ clock: () => times[i++]! }), map((v) => v.examplesPerSec), toArray()));
+    const rates = await lastValueFrom(from(values).pipe(throughput({ clock: () => times[i++]! }), map((v) => v.examples_per_sec), toArray()));
     const perMs = 400 / 30;
     expect(rates.map((r) => Number(r.toFixed(6)))).toEqual([100, 20_000 / 300, 75, 10_000 / (10 * perMs), 20_000 / (10 * perMs + 200)].map((r) => Number(r.toFixed(6))));
   });
 
   it("passes the values on with the field added, and restarts for each subscription", async () => {
     const source = from([{ epoch: 0, samples: 4, x: "a" }]).pipe(throughput({ clock: () => 0 }));
-    expect(await lastValueFrom(source)).toEqual({ epoch: 0, samples: 4, x: "a", examplesPerSec: Infinity });
+    expect(await lastValueFrom(source)).toEqual({ epoch: 0, samples: 4, x: "a", examples_per_sec: Infinity });
     expect(await lastValueFrom(source)).toMatchObject({ x: "a" });
   });
 });
@@ -39,6 +39,6 @@ describe("evaluate with when, and epochs' last step", () => {
         throughput(), epochs(), evaluate(test, { loss: tinyLoss }), toArray()),
     );
     expect(perEpoch.map((e) => e.test)).toEqual([steps[2]!.test, steps[5]!.test]);
-    expect(perEpoch.map((e) => [e.last.index, e.last.last, typeof e.last.examplesPerSec])).toEqual([[2, true, "number"], [2, true, "number"]]);
+    expect(perEpoch.map((e) => [e.last.index, e.last.last, typeof e.last.examples_per_sec])).toEqual([[2, true, "number"], [2, true, "number"]]);
   });
 });
