@@ -6,7 +6,7 @@ import { loadSafetensors } from "../io/safetensorsFile.js";
 import type { Module } from "../nn/Module.js";
 import { saveCheckpoint, type CheckpointState } from "../streams/checkpoint.js";
 import { sinkOperator } from "./_sinkOperator.js";
-import { SinkError, sinkCall } from "./SinkError.js";
+import { SinkError, sinkCall, sinkFolder } from "./SinkError.js";
 
 export interface CheckpointsOptions<T> {
   /** The state to save from a value (a TrainState, or `{ params }`); called only for values that are saved. */
@@ -93,12 +93,9 @@ export const checkpoints = <T>(dir: string, options: CheckpointsOptions<T>): Mon
 
   return sinkOperator<T, State>({
     open: Effect.gen(function* () {
-      const { mkdir, writeFile, rm } = yield* fs;
-      yield* sinkCall("checkpoints", dir, "create the folder", () => mkdir(dir, { recursive: true }));
-      // Prove the folder writable now rather than at the first checkpoint, possibly hours into training.
-      const probe = yield* pathJoin(`.probe-${crypto.randomUUID()}`);
-      yield* sinkCall("checkpoints", dir, "write into the folder", () => writeFile(probe, ""));
-      yield* Effect.promise(() => rm(probe, { force: true }));
+      // Created one level at a time, probed and its free space checked now (not hours into training; and never the
+      // recursive mkdir that spins forever under /proc).
+      yield* sinkFolder("checkpoints", dir);
       const state: State = { best: undefined };
       if (bestOf !== undefined) {
         const meta = yield* readBestMetadata;
