@@ -19,7 +19,7 @@ export const RLHF_OPTIONS = {
   ppoSteps: value(withDefault(integer(1), 30), "N", "PPO steps of 16 prompts each (default 30)"),
   klTarget: value(withDefault(number({ positive: true }), 6), "X", "the adaptive KL controller's target, TRL's default 6"),
   dpoEpochs: value(withDefault(integer(1), 2), "N", "DPO epochs over the same pairs (default 2)"),
-  logdir: value(optional(path("a log folder")), "DIR", "where TensorBoard logs, the tuned policy and tokenizer.json go (default runs/<date>-rlhf)"),
+  logdir: value(optional(path("a log folder")), "DIR", "where TensorBoard logs, the PPO reward/KL plot (curves.svg), the tuned policy and tokenizer.json go (default runs/<date>-rlhf)"),
   quick: toggle("tiny settings that finish in well under a minute (a smoke test, not a result)"),
   json: toggle("end with one JSON line: reward_before, reward_after, kl, kl_target, dpo_reward_after, dpo_kl, reward_model_accuracy"),
 };
@@ -63,6 +63,7 @@ export const rlhf = async (args: readonly string[], io: CliIo): Promise<void> =>
     ? { vocabSize: 300, model: { nPositions: 32, nEmbd: 32, nLayer: 1, nHead: 2 }, pretrainEpochs: 1, maxTokens: 20_000, pairPrompts: 64, evalPrompts: 16, rewardEpochs: 1, ppoSteps: 3, ppoBatchSize: 8, dpoEpochs: 1 }
     : {};
   const counters = { pretrain: 0, reward: 0, ppo: 0, dpo: 0 };
+  const ppoRows: { step: number; reward: number; kl: number }[] = [];
   try {
     const result = await lastValueFrom(
       rlhfPipeline({ corpus: o.corpus, seed: o.seed, vocabSize: o.vocabSize, pretrainEpochs: o.pretrainEpochs, rewardEpochs: o.rewardEpochs, ppoSteps: o.ppoSteps, klTarget: o.klTarget, dpoEpochs: o.dpoEpochs, ...quick }).pipe(
@@ -71,6 +72,7 @@ export const rlhf = async (args: readonly string[], io: CliIo): Promise<void> =>
           if (e.stage === "pretrain" && e.val_loss !== undefined) io.err.write(`stage 1: epoch ${e.epoch + 1} train loss ${f(e.loss)}, validation loss ${f(e.val_loss)} (perplexity ${f(Math.exp(e.val_loss))})\n`);
           if (e.stage === "pairs") io.err.write(`stage 2: ${e.pairs} preference pairs (${e.train} to train, ${e.validation} held out)\n`);
           if (e.stage === "reward" && e.val_accuracy !== undefined) io.err.write(`stage 2: reward model epoch ${e.epoch + 1}: loss ${f(e.loss)}, held-out pairwise accuracy ${f(e.val_accuracy)}\n`);
+          if (e.stage === "ppo") ppoRows.push({ step: e.step, reward: e.reward, kl: e.kl });
           if (e.stage === "ppo" && (e.step % 5 === 0 || e.step === 1)) io.err.write(`stage 3: PPO step ${e.step}: reward ${f(e.reward)}, KL ${f(e.kl)} (β ${f(e.kl_coef)})\n`);
           if (e.stage === "dpo" && e.step % 10 === 0) io.err.write(`DPO step ${e.step}: loss ${f(e.loss)}, implicit reward accuracy ${f(e.reward_accuracy)}\n`);
         }),
@@ -90,6 +92,8 @@ export const rlhf = async (args: readonly string[], io: CliIo): Promise<void> =>
     );
     if (result.stage !== "result") throw new Error("rlhf: the pipeline ended without a result");
     writeFileSync(join(logdir, "tokenizer.json"), toTokenizerJson(result.tokenizer.model));
+    const { renderLinePlot } = await import("../sinks/plot.js");
+    writeFileSync(join(logdir, "curves.svg"), await renderLinePlot(ppoRows, { x: "step", series: { reward: "reward", kl: "KL" }, xlabel: "PPO step", ylabel: "mean over the batch" }));
     const show = (title: string, samples: readonly string[]) => io.err.write(`${title}\n${samples.map((s) => `  ${JSON.stringify(s)}`).join("\n")}\n`);
     show("samples before (prompt|response):", result.samples_before);
     show("samples after PPO:", result.samples_after);
