@@ -114,7 +114,9 @@ describe("cpu matmul kernel matches a float64 reference", () => {
       checkCase({ ba: 1, bb: 2, m: 300, k: 33, n: 65, transA, transB }, 302);
     });
 
-  it.runIf(availableParallelism() > 1 && !process.env["RIVULET_CPU_THREADS"])("worker threads take part and stay healthy", async () => {
+  // The worker threads run the WebAssembly kernels: none without them (RIVULET_CPU_WASM=0).
+  const wasm = process.env["RIVULET_CPU_WASM"] !== "0";
+  it.runIf(wasm && availableParallelism() > 1 && !process.env["RIVULET_CPU_THREADS"])("worker threads take part and stay healthy", async () => {
     // A worker that is slow to wake leaves its share to the caller, so allow a few products before one claims a block.
     for (let t = 0; t < 40 && gemmPoolStats().workerBlocks === 0; t++) {
       checkCase({ ba: 2, bb: 2, m: 96, k: 128, n: 160, transA: t % 2 === 1, transB: false }, 400 + t);
@@ -126,7 +128,7 @@ describe("cpu matmul kernel matches a float64 reference", () => {
     expect(stats.workerBlocks).toBeGreaterThan(0);
   });
 
-  it("threaded results are bit-identical to the single-threaded GEMM (deterministic whatever the split)", () => {
+  it.runIf(wasm)("threaded results are bit-identical to the single-threaded GEMM (deterministic whatever the split)", () => {
     const c: Case = { ba: 2, bb: 1, m: 150, k: 300, n: 97, transA: true, transB: true };
     const next = rng(500);
     const A = randArray(c.ba * c.m * c.k, next), B = randArray(c.k * c.n, next);
