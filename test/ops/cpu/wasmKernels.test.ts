@@ -1,7 +1,8 @@
 // The WebAssembly SIMD kernels against the TypeScript reference kernels on random shapes, and the committed module.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gemmReference, gemmWasm } from "../../../src/ops/cpu/matmul.js";
 import { getArena } from "../../../src/ops/cpu/_wasmArena.js";
+import { setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { fold, foldReference, unfold, unfoldReference } from "../../../src/ops/cpu/window.js";
 import { unary, unaryReference } from "../../../src/ops/cpu/elementwise.js";
 import { windowCount } from "../../../src/ops/_shape.js";
@@ -16,6 +17,10 @@ const rng = (seed: number) => () => {
 
 // RIVULET_CPU_WASM=0 turns the WebAssembly kernels off (the TypeScript ones then run everywhere): nothing to compare.
 const wasm = process.env["RIVULET_CPU_WASM"] !== "0";
+
+// The large cases below are split across the worker threads, which an oversubscribed machine would turn off.
+beforeAll(() => setLoadProbe(() => 0));
+afterAll(() => setLoadProbe(null));
 
 describe.runIf(wasm)("wasm gemm against the TypeScript reference GEMM", () => {
   it("the shared arena is available in Node", () => {
