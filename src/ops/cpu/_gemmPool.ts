@@ -163,7 +163,39 @@ const publish = (pl: Pool, params: readonly number[]): number => {
 };
 
 /** The pool for this arena, started on first use; null where threads are unavailable or broken. */
+/**
+ * The machine is oversubscribed when its 1-minute load average reaches 1.5 runnable threads per core. Then a worker
+ * that has claimed a block is often descheduled while the caller waits for it, and threads lose: 256³ products ran
+ * at a median 6–8 GFLOP/s on two threads against 33–35 on one at load 20 on 2 cores. So by default (no
+ * RIVULET_CPU_THREADS) the kernels run on the calling thread alone while the machine is that busy (checked at most
+ * every 250 ms; where the OS reports no load average, as on Windows, never).
+ */
+const OVERLOAD_PER_CORE = 1.5;
+const LOAD_CHECK_MS = 250;
+let loadProbe: (() => number) | null = null;
+let loadCheckedAt = -Infinity;
+let overloaded = false;
+
+/** Replaces the load-average probe (for tests); null restores the OS's 1-minute load average. */
+export const setLoadProbe = (probe: (() => number) | null): void => {
+  loadProbe = probe;
+  loadCheckedAt = -Infinity;
+};
+
+const machineOverloaded = (threads: number): boolean => {
+  if (globalThis.process?.env?.["RIVULET_CPU_THREADS"]) return false; // an explicit thread count is obeyed
+  const now = performance.now();
+  if (now - loadCheckedAt >= LOAD_CHECK_MS) {
+    loadCheckedAt = now;
+    const os = globalThis.process?.getBuiltinModule?.("node:os");
+    const load = loadProbe ? loadProbe() : (os?.loadavg()[0] ?? 0);
+    overloaded = load >= OVERLOAD_PER_CORE * threads;
+  }
+  return overloaded;
+};
+
 const getPool = (arena: Arena): Pool | null => {
+  if (machineOverloaded(arena.threads)) return null;
   if (pool === undefined) {
     try {
       pool = startPool(arena);

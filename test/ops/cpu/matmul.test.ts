@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { grad, matmul, tensor, type Tensor } from "../../../src/index.js";
 import { gemmWasm, matmul as matmulKernel } from "../../../src/ops/cpu/matmul.js";
-import { gemmPoolStats } from "../../../src/ops/cpu/_gemmPool.js";
+import { gemmPoolStats, setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { availableParallelism } from "node:os";
 
 // Deterministic uniform floats in [-1, 1) (mulberry32).
@@ -114,7 +114,10 @@ describe("cpu matmul kernel matches a float64 reference", () => {
       checkCase({ ba: 1, bb: 2, m: 300, k: 33, n: 65, transA, transB }, 302);
     });
 
-  it.runIf(availableParallelism() > 1 && !process.env["RIVULET_CPU_THREADS"])("worker threads take part and stay healthy", async () => {
+  // The worker threads run the WebAssembly kernels: none without them (RIVULET_CPU_WASM=0).
+  const wasm = process.env["RIVULET_CPU_WASM"] !== "0";
+  it.runIf(wasm && availableParallelism() > 1 && !process.env["RIVULET_CPU_THREADS"])("worker threads take part and stay healthy", async () => {
+    setLoadProbe(() => 0); // an idle machine, whatever this one's load (the other test files run beside this one)
     // A worker that is slow to wake leaves its share to the caller, so allow a few products before one claims a block.
     for (let t = 0; t < 40 && gemmPoolStats().workerBlocks === 0; t++) {
       checkCase({ ba: 2, bb: 2, m: 96, k: 128, n: 160, transA: t % 2 === 1, transB: false }, 400 + t);
@@ -124,13 +127,22 @@ describe("cpu matmul kernel matches a float64 reference", () => {
     expect(stats.threads).toBeGreaterThan(1);
     expect(stats.broken).toBe(false);
     expect(stats.workerBlocks).toBeGreaterThan(0);
+
+    // An oversubscribed machine (load ≥ 1.5 per core): the calling thread computes every block, and gets the same result.
+    setLoadProbe(() => 1.5 * stats.threads);
+    const before = gemmPoolStats().workerBlocks;
+    for (let t = 0; t < 5; t++) checkCase({ ba: 2, bb: 2, m: 96, k: 128, n: 160, transA: false, transB: t % 2 === 1 }, 450 + t);
+    expect(gemmPoolStats().workerBlocks).toBe(before);
+    setLoadProbe(null);
   });
 
-  it("threaded results are bit-identical to the single-threaded GEMM (deterministic whatever the split)", () => {
+  it.runIf(wasm)("threaded results are bit-identical to the single-threaded GEMM (deterministic whatever the split)", () => {
     const c: Case = { ba: 2, bb: 1, m: 150, k: 300, n: 97, transA: true, transB: true };
     const next = rng(500);
     const A = randArray(c.ba * c.m * c.k, next), B = randArray(c.k * c.n, next);
+    setLoadProbe(() => 0); // threads even on a loaded machine
     const got = runKernel(A, B, c);
+    setLoadProbe(null);
     const want = gemmWasm(A, 2, true, B, 1, true, 2, c.m, c.k, c.n, false);
     expect(want).not.toBeNull();
     expect(Array.from(got)).toEqual(Array.from(want!));

@@ -1,7 +1,8 @@
 // The WebAssembly SIMD kernels against the TypeScript reference kernels on random shapes, and the committed module.
-import { describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { gemmReference, gemmWasm } from "../../../src/ops/cpu/matmul.js";
 import { getArena } from "../../../src/ops/cpu/_wasmArena.js";
+import { setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { fold, foldReference, unfold, unfoldReference } from "../../../src/ops/cpu/window.js";
 import { unary, unaryReference } from "../../../src/ops/cpu/elementwise.js";
 import { windowCount } from "../../../src/ops/_shape.js";
@@ -14,7 +15,14 @@ const rng = (seed: number) => () => {
   return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
 };
 
-describe("wasm gemm against the TypeScript reference GEMM", () => {
+// RIVULET_CPU_WASM=0 turns the WebAssembly kernels off (the TypeScript ones then run everywhere): nothing to compare.
+const wasm = process.env["RIVULET_CPU_WASM"] !== "0";
+
+// The large cases below are split across the worker threads, which an oversubscribed machine would turn off.
+beforeAll(() => setLoadProbe(() => 0));
+afterAll(() => setLoadProbe(null));
+
+describe.runIf(wasm)("wasm gemm against the TypeScript reference GEMM", () => {
   it("the shared arena is available in Node", () => {
     expect(getArena()).not.toBeNull();
   });
@@ -57,7 +65,7 @@ describe("wasm gemm against the TypeScript reference GEMM", () => {
   });
 });
 
-describe("wasm im2col (unfold) and col2im (fold) against the TypeScript references", () => {
+describe.runIf(wasm)("wasm im2col (unfold) and col2im (fold) against the TypeScript references", () => {
   type Win = { kernel: [number, number]; stride: [number, number]; dilation: [number, number]; padding: [number, number, number, number] };
   const cases: [number[], Win][] = [
     [[2, 3, 9, 11], { kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padding: [1, 1, 1, 1] }],
@@ -91,7 +99,7 @@ describe("wasm im2col (unfold) and col2im (fold) against the TypeScript referenc
     });
 });
 
-describe("wasm exp and sigmoid against the TypeScript reference (Math.exp in float64)", () => {
+describe.runIf(wasm)("wasm exp and sigmoid against the TypeScript reference (Math.exp in float64)", () => {
   for (const op of ["exp", "sigmoid"] as const)
     it(`${op}: within 4 float32 ulp over [-110, 110], exact specials, an odd length split across threads`, () => {
       const xs = Float32Array.from({ length: 70003 }, (_, i) => -110 + (220 * i) / 70003);

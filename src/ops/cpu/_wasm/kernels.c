@@ -6,9 +6,7 @@
 // any 128-bit SIMD machine bit for bit.
 #include <wasm_simd128.h>
 
-#ifndef MR
 #define MR 4
-#endif
 #define NR 8
 #define KC 256
 #define MC (128 / MR * MR)
@@ -98,26 +96,42 @@ __attribute__((noinline)) static void pack_b(const float *B, int transB, int k, 
   }
 }
 
-// One MR×NR tile: C (first ? = : +=) Ap panel · Bp panel over kc, at c with row stride ldc. The constant-bound
-// loops unroll fully and the accumulator array lives in registers (MR·2 of them, plus 2 of B and 1 of A).
-__attribute__((noinline)) static void micro(int kc, const float *a, const float *b, float *c, int ldc, int first) {
-  v128_t acc[MR][2];
-  for (int i = 0; i < MR; i++) acc[i][0] = acc[i][1] = wasm_f32x4_splat(0);
-  for (int p = 0; p < kc; p++, a += MR, b += NR) {
-    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    for (int i = 0; i < MR; i++) {
-      v128_t ai = wasm_v128_load32_splat(a + i);
-      acc[i][0] = wasm_f32x4_add(acc[i][0], wasm_f32x4_mul(ai, b0));
-      acc[i][1] = wasm_f32x4_add(acc[i][1], wasm_f32x4_mul(ai, b1));
-    }
+// One R×NR tile (R ≤ MR rows of a row panel): C (first ? = : +=) Ap panel · Bp panel over kc, at c with row stride
+// ldc. The constant-bound loops unroll fully and the accumulators live in registers (2R of them, plus 2 of B and
+// 1 of A). R < MR serves the last row panel when m is not a multiple of MR, so no padded rows are computed.
+#define DEFINE_MICRO(R)                                                                                             \
+  __attribute__((noinline)) static void micro##R(int kc, const float *a, const float *b, float *c, int ldc,        \
+                                                 int first) {                                                       \
+    v128_t acc[R][2];                                                                                               \
+    for (int i = 0; i < R; i++) acc[i][0] = acc[i][1] = wasm_f32x4_splat(0);                                        \
+    for (int p = 0; p < kc; p++, a += MR, b += NR) {                                                                \
+      v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);                                                    \
+      for (int i = 0; i < R; i++) {                                                                                 \
+        v128_t ai = wasm_v128_load32_splat(a + i);                                                                  \
+        acc[i][0] = wasm_f32x4_add(acc[i][0], wasm_f32x4_mul(ai, b0));                                              \
+        acc[i][1] = wasm_f32x4_add(acc[i][1], wasm_f32x4_mul(ai, b1));                                              \
+      }                                                                                                             \
+    }                                                                                                               \
+    for (int i = 0; i < R; i++, c += ldc) {                                                                         \
+      if (!first) {                                                                                                 \
+        acc[i][0] = wasm_f32x4_add(acc[i][0], wasm_v128_load(c));                                                   \
+        acc[i][1] = wasm_f32x4_add(acc[i][1], wasm_v128_load(c + 4));                                               \
+      }                                                                                                             \
+      wasm_v128_store(c, acc[i][0]);                                                                                \
+      wasm_v128_store(c + 4, acc[i][1]);                                                                            \
+    }                                                                                                               \
   }
-  for (int i = 0; i < MR; i++, c += ldc) {
-    if (!first) {
-      acc[i][0] = wasm_f32x4_add(acc[i][0], wasm_v128_load(c));
-      acc[i][1] = wasm_f32x4_add(acc[i][1], wasm_v128_load(c + 4));
-    }
-    wasm_v128_store(c, acc[i][0]);
-    wasm_v128_store(c + 4, acc[i][1]);
+DEFINE_MICRO(1)
+DEFINE_MICRO(2)
+DEFINE_MICRO(3)
+DEFINE_MICRO(4)
+
+static void micro(int rows, int kc, const float *a, const float *b, float *c, int ldc, int first) {
+  switch (rows) {
+    case 1: micro1(kc, a, b, c, ldc, first); break;
+    case 2: micro2(kc, a, b, c, ldc, first); break;
+    case 3: micro3(kc, a, b, c, ldc, first); break;
+    default: micro4(kc, a, b, c, ldc, first); break;
   }
 }
 
@@ -148,10 +162,10 @@ void gemm_block(const float *A, int transA, const float *B, int transB, float *C
           for (int ir = 0; ir < mc; ir += MR) {
             int mr = mc - ir < MR ? mc - ir : MR;
             float *c = C + (long)(ic + ir) * n + jc + jr;
-            if (mr == MR && nr == NR) micro(kc, Ap + ir * kc, Bp + jr * kc, c, n, first);
+            if (nr == NR) micro(mr, kc, Ap + ir * kc, Bp + jr * kc, c, n, first);
             else {
-              // edge tile: compute the whole tile aside, keep only its mr×nr corner
-              micro(kc, Ap + ir * kc, Bp + jr * kc, tile, NR, 1);
+              // right edge: compute mr full rows aside, keep only their first nr columns
+              micro(mr, kc, Ap + ir * kc, Bp + jr * kc, tile, NR, 1);
               for (int i = 0; i < mr; i++)
                 for (int j = 0; j < nr; j++) c[(long)i * n + j] = first ? tile[i * NR + j] : c[(long)i * n + j] + tile[i * NR + j];
             }
