@@ -24,7 +24,7 @@ export const RL_OPTIONS = {
   numEnvs: value(optional(integer(1)), "N", "environment copies stepped together (default 4; 1 for pendulum)"),
   logdir: value(optional(path("a folder")), "DIR", "the run's folder: TensorBoard logs and the checkpoint (default runs/<env>__ppo__<seed>)"),
   json: toggle("print one JSON summary on stdout at the end (mean_return over the last 20 episodes, episodes, env_steps)"),
-  actors: value(optional(integer(1)), "N", "PPO with N actor processes feeding this learner over NATS JetStream (see docs/distributed.md)"),
+  actors: value(optional(integer(1)), "N", "PPO with N actor processes feeding this learner over NATS JetStream, one rollout each per update (--num-envs is then per actor, default 1; see docs/distributed.md)"),
   nats: value(optional(path("a NATS server URL")), "URL", "the server for --actors, e.g. nats://10.0.0.5:4222 (default: a local nats-server on loopback, stopped after)"),
 };
 
@@ -157,8 +157,10 @@ const train = async (o: Decoded<typeof RL_OPTIONS>, io: CliIo): Promise<void> =>
     else {
       // The same learner, fed by actor processes over NATS JetStream instead of environments stepped here.
       const [{ withActors }, { ppoFromActors }] = await Promise.all([import("./_rlActors.js"), import("../remote/index.js")]);
-      await withActors({ env: o.env, seed: o.seed, actors: o.actors, nats: o.nats, numEnvs, numSteps: d.numSteps, totalTimesteps }, io, (nc, run) =>
-        lastValueFrom(ppoFromActors(nc, { run, env: o.env, key: key(o.seed), totalTimesteps, rolloutSize: numEnvs * d.numSteps }).pipe(report)));
+      // --num-envs is per actor here (default 1): 4 actors × 1 env × 128 steps make CleanRL's 512-step batch per update.
+      const perActor = o.numEnvs ?? 1;
+      await withActors({ env: o.env, seed: o.seed, actors: o.actors, nats: o.nats, numEnvs: perActor, numSteps: d.numSteps, totalTimesteps }, io, (nc, run) =>
+        lastValueFrom(ppoFromActors(nc, { run, env: o.env, key: key(o.seed), totalTimesteps, rolloutSize: perActor * d.numSteps, rolloutsPerUpdate: o.actors! }).pipe(report)));
     }
   } finally {
     await closeWriter(writer, pending);

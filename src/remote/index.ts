@@ -8,4 +8,4 @@ export { fromJetStream, type Delivery, type FromJetStreamOptions } from "./fromJ
 export { toJetStream, type Published, type ToJetStreamOptions } from "./toJetStream.js";
 export { publishMetrics, metricsFrom } from "./metricsFanIn.js";
 export { remoteLoader, serveDataPreparation, type RemoteLoader, type RemoteLoaderOptions, type PreparedBatch, type ServeDataPreparationOptions } from "./dataPreparation.js";
-export { serveActor, ppoFromActors, type ActorOptions, type PpoFromActorsOptions, type RemotePpoMetrics } from "./rlActors.js";
+export { serveActor, ppoFromActors, concatRollouts, type ActorOptions, type PpoFromActorsOptions, type RemotePpoMetrics } from "./rlActors.js";

@@ -7,8 +7,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { Kvm, type KV } from "@nats-io/kv";
-import { Observable, filter, map, takeWhile, tap, finalize, type OperatorFunction } from "rxjs";
-import { mapAsync } from "../streams/mapAsync.js";
+import { fromPull, type PullSource } from "../streams/pull.js";
 import { tensor } from "../ops/creation.js";
 import { Tensor } from "../ops/Tensor.js";
 import { key as makeKey, foldIn, split, type Key } from "../ops/random.js";
@@ -19,7 +18,8 @@ import { actorCritic, type ActorCritic, type AgentParams } from "../rl/policies.
 import { actingPolicy, type ActingPolicy } from "../rl/ActingPolicy.js";
 import { collectRollout, type Rollout, type RolloutCursor } from "../rl/rollouts.js";
 import { ppoDefaults, type PpoMetrics } from "../rl/ppo.js";
-import { ppoLearner, ppoUpdate, withAdvantages, type PpoHyperparameters } from "../rl/ppoUpdate.js";
+import { ppoLearner, ppoUpdateStep, type AdvantagedRollout, type PpoHyperparameters } from "../rl/ppoUpdate.js";
+import { gae } from "../rl/advantages.js";
 import type { EpisodeStats } from "../rl/Env.js";
 import { encodeMessage, decodeMessage, type Message } from "./messageCodec.js";
 import { ensureConsumer, ensureStream } from "./jetStreamSetup.js";
@@ -119,6 +119,8 @@ export interface ActorOptions {
   readonly signal?: AbortSignal;
   /** Told after each published rollout. */
   readonly onRollout?: (version: number, envSteps: number) => void;
+  /** Act again with an unchanged policy after this long (default 2 s): keeps a learner that waits for more rollouts than the live actors make per version going. */
+  readonly idleMs?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -131,7 +133,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 export const serveActor = async (nc: NatsConnection, options: ActorOptions): Promise<void> => {
   const run = checkRun("serveActor", options.run);
-  const { env, seed, signal, onRollout, name = `actor-${process.pid}` } = options;
+  const { env, seed, signal, onRollout, name = `actor-${process.pid}`, idleMs = 2000 } = options;
   const continuous = makeEnv(env).actionSpace.kind === "box";
   const { numEnvs = ppoDefaults(continuous).numEnvs, numSteps = ppoDefaults(continuous).numSteps } = options;
   await ensureStream(nc, { name: ROLLOUTS, subjects: ["rivulet.rl.>"] });
@@ -141,6 +143,8 @@ export const serveActor = async (nc: NatsConnection, options: ActorOptions): Pro
   const { envs } = ppoEnvs(env, { numEnvs });
   const k = makeKey(seed);
   let cursor: RolloutCursor = { observations: envs.reset(foldIn(k, 0)), key: foldIn(k, 1), envSteps: 0 };
+  let lastVersion = -1;
+  let lastPublished = 0;
   for (;;) {
     if (signal?.aborted) return;
     const done = await kv.get(`${run}.done`);
@@ -150,10 +154,19 @@ export const serveActor = async (nc: NatsConnection, options: ActorOptions): Pro
       await sleep(100);
       continue;
     }
+    // One rollout per policy version: an actor that already acted with this version waits for the next, so actors
+    // never flood a learner with stale data. If no new version comes for `idleMs` (other actors died and the learner
+    // waits for more rollouts), it acts with the same version again.
+    if (entry.revision === lastVersion && performance.now() - lastPublished < idleMs) {
+      await sleep(10);
+      continue;
+    }
     const policy = decodePolicy(entry.value, `${BUCKET}/${run}.policy rev ${entry.revision}`);
     const out = collectRollout(envs, policy, cursor, numSteps);
     cursor = out.cursor;
     await js.publish(`rivulet.rl.${run}.rollouts`, encodeRollout({ rollout: out.rollout, version: entry.revision, actor: name }));
+    lastVersion = entry.revision;
+    lastPublished = performance.now();
     onRollout?.(entry.revision, cursor.envSteps);
   }
 };
@@ -165,101 +178,128 @@ export interface PpoFromActorsOptions extends Partial<Omit<PpoHyperparameters, "
   readonly key: Key;
   /** Stop once this many environment steps (all actors together, dropped rollouts included) have been consumed. */
   readonly totalTimesteps?: number;
-  /** Steps per rollout × envs per actor, to plan learning-rate annealing (default: CleanRL's 128 × 4). */
+  /** One actor's rollout, steps × envs, to plan learning-rate annealing (default: CleanRL's 128 × 4). */
   readonly rolloutSize?: number;
+  /** Rollouts joined into one PPO batch per update (default 1; give the number of actors for CleanRL's batch from many). */
+  readonly rolloutsPerUpdate?: number;
   /** Use rollouts made with a policy at most this many versions older than the newest (default 1). */
   readonly maxPolicyLag?: number;
   readonly hidden?: readonly number[];
   readonly params?: AgentParams;
 }
 
-/** One update's report from the distributed learner: PPO's metrics plus the lag of the rollout used and what was dropped. */
+/** One update's report from the distributed learner: PPO's metrics plus the largest lag in its batch and what was dropped. */
 export interface RemotePpoMetrics extends PpoMetrics {
   readonly policy_lag: number;
   readonly dropped_rollouts: number;
-  readonly actor: string;
+  /** The actors whose rollouts made this update's batch. */
+  readonly actors: readonly string[];
 }
+
+/** Rollouts of the same length joined along the environment axis (time-major rows t·N + i, as one vectorised run). */
+export const concatRollouts = (rs: readonly Rollout[], envSteps: number): Rollout => {
+  const first = rs[0]!;
+  if (rs.length === 1) return { ...first, envSteps };
+  for (const r of rs)
+    if (r.numSteps !== first.numSteps || r.observationSize !== first.observationSize || r.actionWidth !== first.actionWidth)
+      throw new Error(`concatRollouts: rollouts of ${first.numSteps} steps × ${first.observationSize} observations × ${first.actionWidth} actions and of ${r.numSteps} × ${r.observationSize} × ${r.actionWidth} cannot be joined`);
+  const T = first.numSteps;
+  const N = rs.reduce((a, r) => a + r.numEnvs, 0);
+  const join = <A extends Float32Array | Uint8Array>(make: (n: number) => A, pick: (r: Rollout) => A, width: number): A => {
+    const out = make(T * N * width);
+    for (let t = 0, at = 0; t < T; t++)
+      for (const r of rs) {
+        const rowLen = r.numEnvs * width;
+        out.set(pick(r).subarray(t * rowLen, (t + 1) * rowLen), at);
+        at += rowLen;
+      }
+    return out;
+  };
+  const f32 = (n: number) => new Float32Array(n);
+  const u8 = (n: number) => new Uint8Array(n);
+  return {
+    numSteps: T, numEnvs: N, observationSize: first.observationSize, actionWidth: first.actionWidth, envSteps,
+    observations: join(f32, (r) => r.observations, first.observationSize), actions: join(f32, (r) => r.actions, first.actionWidth),
+    logProbs: join(f32, (r) => r.logProbs, 1), values: join(f32, (r) => r.values, 1), rewards: join(f32, (r) => r.rewards, 1),
+    terminated: join(u8, (r) => r.terminated, 1), truncated: join(u8, (r) => r.truncated, 1), finalValues: join(f32, (r) => r.finalValues, 1),
+    lastValues: Float32Array.from(rs.flatMap((r) => Array.from(r.lastValues))), episodes: rs.flatMap((r) => r.episodes),
+  };
+};
 
 /**
  * The learner of distributed PPO: publishes the initial policy, consumes the run's rollouts from actor processes
- * (anywhere that reaches the server), drops those older than `maxPolicyLag` versions, runs PPO's update on each of the
- * others and publishes the new policy; completes after `totalTimesteps` and marks the run done, which stops the actors.
+ * (anywhere that reaches the server), drops those older than `maxPolicyLag` versions, joins `rolloutsPerUpdate` of the
+ * others into one batch, runs PPO's update on it and publishes the new policy; completes after `totalTimesteps` and marks
+ * the run done, which stops the actors. Pull-driven: the next update runs when the consumer has taken this one.
  * @example
- * ppoFromActors(nc, { run: "cp", env: "cartpole", key: key(1) }).subscribe((m) => console.log(m.env_steps));
+ * ppoFromActors(nc, { run: "cp", env: "cartpole", key: key(1), rolloutsPerUpdate: 4 }).subscribe((m) => console.log(m.env_steps));
  */
-export const ppoFromActors = (nc: NatsConnection, options: PpoFromActorsOptions): Observable<RemotePpoMetrics> =>
-  new Observable<RemotePpoMetrics>((subscriber) => {
-    const run = checkRun("ppoFromActors", options.run);
-    const probe = makeEnv(options.env);
-    const continuous = probe.actionSpace.kind === "box";
-    const d = ppoDefaults(continuous);
-    const { env: _env, run: _run, key, totalTimesteps = d.totalTimesteps, rolloutSize = d.numSteps * d.numEnvs, maxPolicyLag = 1, hidden, params: start, ...rest } = options;
-    if (!Number.isInteger(maxPolicyLag) || maxPolicyLag < 0) throw new Error(`ppoFromActors: maxPolicyLag must be an integer ≥ 0, got ${maxPolicyLag}`);
-    const numIterations = Math.max(1, Math.floor(totalTimesteps / rolloutSize));
-    const h: PpoHyperparameters = { ...d, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), numIterations };
-    const agent: ActorCritic = actorCritic({ observationSpace: probe.observationSpace, actionSpace: probe.actionSpace, hidden });
-    const [initKey, learnKey] = split(key, 2);
-    let stopped = false;
-    let inner: { unsubscribe(): void } | undefined;
-    const t0 = performance.now();
-    void (async () => {
+export const ppoFromActors = (nc: NatsConnection, options: PpoFromActorsOptions): PullSource<RemotePpoMetrics> => {
+  const run = checkRun("ppoFromActors", options.run);
+  const probe = makeEnv(options.env);
+  const continuous = probe.actionSpace.kind === "box";
+  const d = ppoDefaults(continuous);
+  const { env: _env, run: _run, key, totalTimesteps = d.totalTimesteps, rolloutSize = d.numSteps * d.numEnvs, rolloutsPerUpdate = 1, maxPolicyLag = 1, hidden, params: start, ...rest } = options;
+  if (!Number.isInteger(maxPolicyLag) || maxPolicyLag < 0) throw new Error(`ppoFromActors: maxPolicyLag must be an integer ≥ 0, got ${maxPolicyLag}`);
+  if (!Number.isInteger(rolloutsPerUpdate) || rolloutsPerUpdate < 1) throw new Error(`ppoFromActors: rolloutsPerUpdate must be a positive integer, got ${rolloutsPerUpdate}`);
+  const numIterations = Math.max(1, Math.floor(totalTimesteps / (rolloutSize * rolloutsPerUpdate)));
+  const h: PpoHyperparameters = { ...d, ...Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== undefined)), numIterations };
+  const agent: ActorCritic = actorCritic({ observationSpace: probe.observationSpace, actionSpace: probe.actionSpace, hidden });
+  const [initKey, learnKey] = split(key, 2);
+  return fromPull(() =>
+    (async function* () {
+      const t0 = performance.now();
       await ensureStream(nc, { name: ROLLOUTS, subjects: ["rivulet.rl.>"] });
       const consumer = `rivulet-learner-${run}`;
       await ensureConsumer(nc, ROLLOUTS, { name: consumer, filterSubject: `rivulet.rl.${run}.rollouts`, ackWaitMs: 60_000 });
       const kv = await openPolicies(nc);
       // A new run under an old name starts fresh: "0" until the learner finishes (a deleted key would still read back as an entry).
       await kv.put(`${run}.done`, new TextEncoder().encode("0"));
-      const learner0 = ppoLearner(start ?? agent.init(initKey!), h, learnKey!);
-      let version = await kv.put(`${run}.policy`, encodePolicy(actingPolicy(agent, learner0.params)));
+      let learner = ppoLearner(start ?? agent.init(initKey!), h, learnKey!);
+      let version = await kv.put(`${run}.policy`, encodePolicy(actingPolicy(agent, learner.params)));
       let envSteps = 0;
       let dropped = 0;
-      const js = jetstream(nc);
-      const lagged: Array<{ lag: number; actor: string; ack: () => void }> = [];
-      const accepted: OperatorFunction<RolloutMessage & { ack: () => void }, Rollout> = (source) =>
-        source.pipe(
-          tap((m) => (envSteps += m.rollout.numSteps * m.rollout.numEnvs)),
-          filter((m) => {
-            const lag = version - m.version;
+      let finished = false;
+      const source = fromJetStream(jetstream(nc), { stream: ROLLOUTS, consumer, decode: decodeRollout, readAhead: rolloutsPerUpdate })[Symbol.asyncIterator]();
+      try {
+        while (envSteps < totalTimesteps) {
+          const batch: { message: RolloutMessage; lag: number; ack: () => void }[] = [];
+          while (batch.length < rolloutsPerUpdate) {
+            const next = await source.next();
+            if (next.done) throw new Error(`ppoFromActors: the rollouts of run ${run} ended`);
+            const dlv = next.value;
+            envSteps += dlv.value.rollout.numSteps * dlv.value.rollout.numEnvs;
+            const lag = version - dlv.value.version;
             if (lag > maxPolicyLag) {
               dropped++;
-              m.ack();
-              return false;
+              dlv.ack();
+              continue;
             }
-            lagged.push({ lag, actor: m.actor, ack: m.ack });
-            return true;
-          }),
-          map((m) => ({ ...m.rollout, envSteps })),
-        );
-      if (stopped) return;
-      inner = fromJetStream(js, { stream: ROLLOUTS, consumer, decode: decodeRollout })
-        .pipe(
-          map((dlv) => ({ ...dlv.value, ack: () => dlv.ack() })),
-          accepted,
-          withAdvantages({ gamma: h.gamma, lambda: h.gaeLambda }),
-          ppoUpdate(agent, h, learner0),
-          // mapAsync (not concatMap) pauses the pull source while the new policy is published: one rollout in hand.
-          mapAsync(async ({ learner, losses, rollout }) => {
-            version = await kv.put(`${run}.policy`, encodePolicy(actingPolicy(agent, learner.params)));
-            const used = lagged.shift()!;
-            used.ack();
-            const metrics: RemotePpoMetrics = {
-              iteration: learner.iteration, num_iterations: numIterations, env_steps: rollout.envSteps, episodes: rollout.episodes, ...losses,
-              sps: rollout.envSteps / ((performance.now() - t0) / 1000), params: learner.params, agent,
-              policy_lag: used.lag, dropped_rollouts: dropped, actor: used.actor,
-            };
-            // Mark the run done before the last report goes out, so the actors stop even if the caller closes the connection at once.
-            if (metrics.env_steps >= totalTimesteps) await kv.put(`${run}.done`, new TextEncoder().encode("1"));
-            return metrics;
-          }),
-          takeWhile((m) => m.env_steps < totalTimesteps, true),
-          // Stopped early (unsubscribed, or an error): tell the actors too, as far as the connection still allows.
-          finalize(() => void kv.put(`${run}.done`, new TextEncoder().encode("1")).catch(() => undefined)),
-        )
-        .subscribe(subscriber);
-    })().catch((e: unknown) => subscriber.error(e));
-    return () => {
-      stopped = true;
-      inner?.unsubscribe();
-    };
-  });
-
+            batch.push({ message: dlv.value, lag, ack: () => dlv.ack() });
+          }
+          const joined = concatRollouts(batch.map((b) => b.message.rollout), envSteps);
+          const advantaged: AdvantagedRollout = { ...joined, ...gae({ numEnvs: joined.numEnvs, rewards: joined.rewards, values: joined.values, terminated: joined.terminated, truncated: joined.truncated, finalValues: joined.finalValues, lastValues: joined.lastValues, gamma: h.gamma, lambda: h.gaeLambda }) };
+          const out = ppoUpdateStep(agent, h, learner, advantaged);
+          learner = out.learner;
+          version = await kv.put(`${run}.policy`, encodePolicy(actingPolicy(agent, learner.params)));
+          for (const b of batch) b.ack();
+          const report: RemotePpoMetrics = {
+            iteration: learner.iteration, num_iterations: numIterations, env_steps: envSteps, episodes: joined.episodes, ...out.losses,
+            sps: envSteps / ((performance.now() - t0) / 1000), params: learner.params, agent,
+            policy_lag: Math.max(...batch.map((b) => b.lag)), dropped_rollouts: dropped, actors: batch.map((b) => b.message.actor),
+          };
+          // Mark the run done before the last report goes out, so the actors stop even if the caller closes the connection at once.
+          if (envSteps >= totalTimesteps) {
+            await kv.put(`${run}.done`, new TextEncoder().encode("1"));
+            finished = true;
+          }
+          yield report;
+        }
+      } finally {
+        // Stopped early (unsubscribed, or an error): tell the actors too, as far as the connection still allows.
+        if (!finished) await kv.put(`${run}.done`, new TextEncoder().encode("1")).catch(() => undefined);
+        await source.return?.();
+      }
+    })(),
+  );
+};

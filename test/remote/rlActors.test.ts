@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { lastValueFrom, tap, toArray } from "rxjs";
 import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { startNatsServer, connectNats, ppoFromActors, key, type NatsServer } from "../../src/index.js";
+import { startNatsServer, connectNats, ppoFromActors, concatRollouts, key, type NatsServer, type Rollout } from "../../src/index.js";
 
 let server: NatsServer;
 let nc: NatsConnection;
@@ -34,9 +34,9 @@ describe("ppoFromActors with rivulet actor processes", () => {
     const seenActors = new Set<string>();
     let updates = 0;
     const metrics = await lastValueFrom(
-      ppoFromActors(nc, { run, env: "cartpole", key: key(1), totalTimesteps: 40 * 64, rolloutSize: 64, numMinibatches: 2, updateEpochs: 2, maxPolicyLag: 1 }).pipe(
+      ppoFromActors(nc, { run, env: "cartpole", key: key(1), totalTimesteps: 40 * 64, rolloutSize: 64, rolloutsPerUpdate: 2, numMinibatches: 2, updateEpochs: 2, maxPolicyLag: 1 }).pipe(
         tap((m) => {
-          seenActors.add(m.actor.split("-")[1]!);
+          for (const a of m.actors) seenActors.add(a.split("-")[1]!);
           updates++;
           // Two actors die mid-run, as a machine might.
           if (updates === 5) actors[0]!.kill("SIGKILL");
@@ -76,9 +76,9 @@ describe("ppoFromActors with rivulet actor processes", () => {
     expect(errors.join("")).toMatch(/malformed message on rivulet\.rl\.malformed\.rollouts \(stream sequence \d+\)/);
   }, 60_000);
 
-  it("refuses a run name that cannot be a subject", async () => {
-    const err = lastValueFrom(ppoFromActors(nc, { run: "a.b", env: "cartpole", key: key(0) }));
-    return expect(err).rejects.toThrow(/run must be letters/);
+  it("refuses a run name that cannot be a subject, at the call", () => {
+    expect(() => ppoFromActors(nc, { run: "a.b", env: "cartpole", key: key(0) })).toThrow(/run must be letters/);
+    expect(() => ppoFromActors(nc, { run: "ok", env: "cartpole", key: key(0), rolloutsPerUpdate: 0 })).toThrow(/rolloutsPerUpdate must be a positive integer/);
   });
 });
 
@@ -110,5 +110,25 @@ describe("rivulet rl --actors", () => {
   it("refuses --nats without --actors, and --actors with dqn", async () => {
     expect(await inProcess(["rl", "--nats", "nats://127.0.0.1:4222"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--nats: names the server for --actors/) });
     expect(await inProcess(["rl", "--algo", "dqn", "--actors", "2"])).toMatchObject({ code: 2, stderr: expect.stringMatching(/--actors: distributed acting runs PPO/) });
+  });
+});
+
+describe("concatRollouts", () => {
+  it("joins rollouts along the environment axis, time-major", () => {
+    const r = (n: number, base: number): Rollout => ({
+      numSteps: 2, numEnvs: n, observationSize: 1, actionWidth: 1, envSteps: 2 * n,
+      observations: Float32Array.from({ length: 2 * n }, (_, i) => base + i), actions: new Float32Array(2 * n), logProbs: new Float32Array(2 * n),
+      values: new Float32Array(2 * n), rewards: Float32Array.from({ length: 2 * n }, (_, i) => base + i), terminated: new Uint8Array(2 * n), truncated: new Uint8Array(2 * n),
+      finalValues: new Float32Array(2 * n), lastValues: Float32Array.from({ length: n }, (_, i) => base + 100 + i), episodes: [{ return: base, length: 1 }],
+    });
+    // Rollout A: 1 env, rows t0 = [0], t1 = [1]; rollout B: 2 envs, rows t0 = [10, 11], t1 = [12, 13].
+    const j = concatRollouts([r(1, 0), r(2, 10)], 6);
+    expect(j.numEnvs).toBe(3);
+    expect(Array.from(j.rewards)).toEqual([0, 10, 11, 1, 12, 13]);
+    expect(Array.from(j.observations)).toEqual([0, 10, 11, 1, 12, 13]);
+    expect(Array.from(j.lastValues)).toEqual([100, 110, 111]);
+    expect(j.episodes.map((e) => e.return)).toEqual([0, 10]);
+    expect(j.envSteps).toBe(6);
+    expect(() => concatRollouts([r(1, 0), { ...r(1, 0), numSteps: 3 }], 0)).toThrow(/cannot be joined/);
   });
 });
