@@ -121,6 +121,8 @@ export interface ActorOptions {
   readonly onRollout?: (version: number, envSteps: number) => void;
   /** Act again with an unchanged policy after this long (default 2 s): keeps a learner that waits for more rollouts than the live actors make per version going. */
   readonly idleMs?: number;
+  /** Rollouts made with one policy version before waiting for the next (default 2: acting overlaps learning, lag ≤ 1). */
+  readonly rolloutsPerVersion?: number;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -133,7 +135,7 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  */
 export const serveActor = async (nc: NatsConnection, options: ActorOptions): Promise<void> => {
   const run = checkRun("serveActor", options.run);
-  const { env, seed, signal, onRollout, name = `actor-${process.pid}`, idleMs = 2000 } = options;
+  const { env, seed, signal, onRollout, name = `actor-${process.pid}`, idleMs = 2000, rolloutsPerVersion = 2 } = options;
   const continuous = makeEnv(env).actionSpace.kind === "box";
   const { numEnvs = ppoDefaults(continuous).numEnvs, numSteps = ppoDefaults(continuous).numSteps } = options;
   await ensureStream(nc, { name: ROLLOUTS, subjects: ["rivulet.rl.>"] });
@@ -144,6 +146,7 @@ export const serveActor = async (nc: NatsConnection, options: ActorOptions): Pro
   const k = makeKey(seed);
   let cursor: RolloutCursor = { observations: envs.reset(foldIn(k, 0)), key: foldIn(k, 1), envSteps: 0 };
   let lastVersion = -1;
+  let madeWithVersion = 0;
   let lastPublished = 0;
   for (;;) {
     if (signal?.aborted) return;
@@ -154,10 +157,11 @@ export const serveActor = async (nc: NatsConnection, options: ActorOptions): Pro
       await sleep(100);
       continue;
     }
-    // One rollout per policy version: an actor that already acted with this version waits for the next, so actors
-    // never flood a learner with stale data. If no new version comes for `idleMs` (other actors died and the learner
-    // waits for more rollouts), it acts with the same version again.
-    if (entry.revision === lastVersion && performance.now() - lastPublished < idleMs) {
+    // At most `rolloutsPerVersion` rollouts per policy version (default 2: one for the update being prepared, one made
+    // while the learner computes it, so acting overlaps learning with a lag of at most 1). Then the actor waits for the
+    // next version, so it never floods the learner with stale data; if none comes for `idleMs` (other actors died and
+    // the learner waits for rollouts they will not send), it acts with the same version again.
+    if (entry.revision === lastVersion && madeWithVersion >= rolloutsPerVersion && performance.now() - lastPublished < idleMs) {
       await sleep(10);
       continue;
     }
@@ -165,6 +169,7 @@ export const serveActor = async (nc: NatsConnection, options: ActorOptions): Pro
     const out = collectRollout(envs, policy, cursor, numSteps);
     cursor = out.cursor;
     await js.publish(`rivulet.rl.${run}.rollouts`, encodeRollout({ rollout: out.rollout, version: entry.revision, actor: name }));
+    madeWithVersion = entry.revision === lastVersion ? madeWithVersion + 1 : 1;
     lastVersion = entry.revision;
     lastPublished = performance.now();
     onRollout?.(entry.revision, cursor.envSteps);
