@@ -6,7 +6,7 @@
 // σ(q_w · c_context) for the real context word, lower σ(q_w · c_n) for k words drawn from the unigram distribution^0.75.
 // Frequent words ("the", "a") are subsampled, as in the original word2vec.
 //
-//   npx tsx examples/word2vec.ts           # ~4 MB of the docs, 4000 skip-gram and 1500 CBOW steps
+//   npx tsx examples/word2vec.ts           # ~4 MB of the docs, 800 skip-gram and 300 CBOW steps of 4096 pairs
 //   npx tsx examples/word2vec.ts --quick   # ~200 kB, a few steps: the losses only have to fall
 import { nn, key, split, tensor, reshape, mul, sum, mean, neg, logsigmoid, add, matmul, div, norm, narrow, valueAndGrad, adam, applyUpdates, type Tensor } from "../src/index.js";
 import { buildVocab, loadSentences } from "./_corpus.js";
@@ -15,7 +15,7 @@ const quick = process.argv.includes("--quick");
 const DIM = 64;
 const WINDOW = 4;
 const NEG = 5;
-const BATCH = 1024;
+const BATCH = quick ? 512 : 4096;
 
 // ---- 数据: words → ids, frequent words subsampled ----------------------------------------------------------------------
 const sentences = loadSentences(quick ? 200_000 : 4_000_000);
@@ -113,7 +113,7 @@ const train = <B>(name: string, params: P, steps: number, nextBatch: () => B, lo
     params = applyUpdates(params, u.updates);
     state = u.state;
     losses.push(loss.item());
-    if (s % 500 === 0 || s === steps - 1) console.log(`${name} step ${s}: loss ${losses.at(-1)!.toFixed(4)}`);
+    if (s % 100 === 0 || s === steps - 1) console.log(`${name} step ${s}: loss ${losses.at(-1)!.toFixed(4)}`);
   }
   const k = Math.max(1, Math.min(20, Math.floor(steps / 4)));
   const avg = (xs: number[]) => xs.reduce((a, b) => a + b) / xs.length;
@@ -123,11 +123,11 @@ const train = <B>(name: string, params: P, steps: number, nextBatch: () => B, lo
 
 const [k1, k2] = split(key(0));
 // Skip-gram: the center word's Q row predicts each context word.
-const sg = train("skip-gram", init(k1!), quick ? 8 : 4000, skipgramBatch, (p, b) =>
+const sg = train("skip-gram", init(k1!), quick ? 8 : 800, skipgramBatch, (p, b) =>
   tables.forward(p, { input: embedIn.forward({ weight: p.inEmbed.weight }, b.centers), targets: b.targets }),
 );
 // CBOW: the mean of the context words' Q rows predicts the center word.
-const cb = train("CBOW", init(k2!), quick ? 8 : 1500, cbowBatch, (p, b) =>
+const cb = train("CBOW", init(k2!), quick ? 8 : 300, cbowBatch, (p, b) =>
   tables.forward(p, { input: mean(embedIn.forward({ weight: p.inEmbed.weight }, b.context), 1), targets: b.targets }),
 );
 
