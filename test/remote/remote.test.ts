@@ -166,3 +166,29 @@ describe("faults", () => {
     await expect(connectNats("http//x")).rejects.toThrow(/expected a server URL like nats:\/\/127\.0\.0\.1:4222/);
   });
 });
+
+describe("a server that goes down", () => {
+  it("ends a consuming source with a RemoteError after bounded reconnect attempts", async () => {
+    const own = await startNatsServer();
+    const c = await connectNats(own.url, { maxReconnectAttempts: 3, retryDelayMs: 100 });
+    try {
+      await ensureStream(c, { name: "DOWN", subjects: ["down.>"] });
+      await ensureConsumer(c, "DOWN", { name: "c" });
+      const js = jetstream(c);
+      await js.publish("down.a", encodeMessage(1));
+      const seen: number[] = [];
+      const t0 = Date.now();
+      const done = lastValueFrom(fromJetStream<number>(js, { stream: "DOWN", consumer: "c" }).pipe(map((d) => (d.ack(), seen.push(d.value), d.value))));
+      await new Promise((r) => setTimeout(r, 300));
+      await own.close();
+      const err = await done.catch((e: unknown) => e);
+      expect(seen).toEqual([1]);
+      expect(err).toBeInstanceOf(RemoteError);
+      expect((err as RemoteError).failure).toBe("closed");
+      expect(Date.now() - t0).toBeLessThan(20_000);
+    } finally {
+      await c.close().catch(() => undefined);
+      await own.close();
+    }
+  }, 30_000);
+});
