@@ -256,7 +256,7 @@ describe("usage errors: exit code 2, one line naming the option and what it acce
     [["summary"], /^rivulet: --model: is required/],
     [["summary", "--model", "lenet", "--input", "1,x"], /^rivulet: --input: expected the shape of one sample/],
     [["summary", "--model", "alexnet", "--input", "1,28,28"], /^rivulet: --input: alexnet takes \[1, 224, 224\] images, got \[1, 28, 28\]; try --input 1,224,224$/],
-    [["trian"], /^rivulet: trian: unknown command \(did you mean "train"\?\); expected one of: train, eval, predict, summary, info, rl$/],
+    [["trian"], /^rivulet: trian: unknown command \(did you mean "train"\?\); expected one of: train, eval, predict, summary, info(, \w+)+$/],
   ];
   it.each(cases)("%j", async (args, line) => {
     const r = await inProcess(args);
