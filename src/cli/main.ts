@@ -13,6 +13,7 @@ import { worker } from "./worker.js";
 import { actor } from "./actor.js";
 import { rlhf } from "./rlhf.js";
 import { tokenizer } from "./tokenizer.js";
+import { generate } from "./generate.js";
 
 /** A sub-command: its one-line description and how it runs. */
 interface Command {
@@ -30,6 +31,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   rlhf: { about: "RLHF end to end: pre-train a small GPT, train a reward model on preferences, PPO with a KL penalty, and DPO", run: rlhf },
   actor: { about: "act for a distributed PPO learner over NATS JetStream (rivulet rl --actors N starts these)", run: actor },
   tokenizer: { about: "train, encode and decode byte-level BPE tokenizers (GPT-2, tiktoken, tokenizer.json)", run: tokenizer },
+  generate: { about: "continue a prompt with a GPT checkpoint, streaming the text as tokens arrive", run: generate },
 };
 
 /** `rivulet --help`. */
