@@ -2,6 +2,7 @@
 //
 //   npx tsx examples/gpt.ts            the full run (minutes on 2 cores; numbers in docs/results.md)
 //   npx tsx examples/gpt.ts --quick    tiny settings, a smoke test
+//   npx tsx examples/gpt.ts --logdir runs/gpt    keeps the TensorBoard logs (val_perplexity, samples) in runs/gpt
 //
 // GPT is pre-training by language modelling: given tokens 1…t, predict token t+1, over and over, on plain text.
 // The model sees only earlier tokens (a causal mask), so the same network then writes text one token at a time.
