@@ -8,7 +8,7 @@
 // "big task" is Fashion-MNIST's classes 0–4 (T-shirt, trouser, pullover, dress, coat) and the new task is classes 5–9
 // (sandal, shirt, sneaker, bag, ankle boot) with only a few labelled images per class. Three ways to learn it:
 //   frozen:     keep the pre-trained convolutions fixed (the "feature extractor"), train only the new dense layers;
-//   fine-tuned: start every layer from the pre-trained weights and train them all (a smaller learning rate);
+//   fine-tuned: start every layer from the pre-trained weights and train them all;
 //   scratch:    the same network from random weights, trained on the same few images.
 import { lastValueFrom } from "rxjs";
 import {
@@ -18,8 +18,8 @@ import {
 
 const quick = process.argv.includes("--quick");
 const s = quick
-  ? { pretrainImages: 300, pretrainEpochs: 1, shots: 4, fewEpochs: 5, testImages: 200 }
-  : { pretrainImages: 8000, pretrainEpochs: 2, shots: 10, fewEpochs: 40, testImages: 2000 };
+  ? { pretrainImages: 300, pretrainEpochs: 1, shots: 4, draws: 1, fewEpochs: 5, testImages: 200 }
+  : { pretrainImages: 8000, pretrainEpochs: 2, shots: 4, draws: 5, fewEpochs: 40, testImages: 2000 };
 
 // ---- The data: two disjoint tasks from one dataset -----------------------------------------------------------------
 const root = process.env.RIVULET_DATA ?? "data";
@@ -40,10 +40,12 @@ const relabel = (ds: Dataset<Sample<Tensor>>, offset: number): Dataset<Sample<Te
   },
 });
 const big = subset(train, indicesOf(train, [0, 1, 2, 3, 4], s.pretrainImages));
-// A few labelled images per new class: the first `shots` of each.
-const few = relabel(subset(train, [5, 6, 7, 8, 9].flatMap((c) => indicesOf(train, [c], s.shots))), 5);
+// A few labelled images per new class. With so few, which ones are drawn matters: each of `draws` sets takes the next
+// `shots` images of every class, and the accuracies are averaged over the sets.
+const fewSets = Array.from({ length: s.draws }, (_, d) =>
+  relabel(subset(train, [5, 6, 7, 8, 9].flatMap((c) => indicesOf(train, [c], (d + 1) * s.shots).slice(d * s.shots))), 5));
 const newTest = relabel(subset(test, indicesOf(test, [5, 6, 7, 8, 9], s.testImages)), 5);
-console.log(`pre-training on ${big.length} images of classes 0–4; adapting with ${few.length} images of classes 5–9 (${s.shots} each); testing on ${newTest.length}`);
+console.log(`pre-training on ${big.length} images of classes 0–4; adapting with ${5 * s.shots} images of classes 5–9 (${s.shots} each, ${s.draws} different sets); testing on ${newTest.length}`);
 
 // ---- The network: shallow convolutional layers ("0"–"5") and deep dense layers ("7"–"9") ------------------------
 const net = nn.sequential([
@@ -90,13 +92,25 @@ console.log(`pre-trained on classes 0–4: test accuracy ${(oldRight / oldTest.l
 // The last layer is new in every case (new classes): fresh weights there. Frozen: the convolutions are fixed, the
 // dense layers train. Fine-tuned: everything trains, from the pre-trained weights. Scratch: everything trains, from random.
 const head = (p: Params): Params => ({ ...p, "9": fresh["9"]! });
-const frozen = await fit(pick(pretrained, SHALLOW, true), pick(head(pretrained), SHALLOW, false), few, s.fewEpochs, 1e-3, 10);
-const fineTuned = await fit({}, head(pretrained), few, s.fewEpochs, 3e-4, 10);
-const scratch = await fit({}, fresh, few, s.fewEpochs, 1e-3, 10);
-const results = { frozen: await testAccuracy(frozen), fineTuned: await testAccuracy(fineTuned), scratch: await testAccuracy(scratch) };
-console.log(`test accuracy on classes 5–9 after ${few.length} labelled images:`);
+const results = { frozen: 0, fineTuned: 0, scratch: 0 };
+for (const few of fewSets) {
+  const frozen = await fit(pick(pretrained, SHALLOW, true), pick(head(pretrained), SHALLOW, false), few, s.fewEpochs, 1e-3, 10);
+  const fineTuned = await fit({}, head(pretrained), few, s.fewEpochs, 1e-3, 10);
+  const scratch = await fit({}, fresh, few, s.fewEpochs, 1e-3, 10);
+  const got = { frozen: await testAccuracy(frozen), fineTuned: await testAccuracy(fineTuned), scratch: await testAccuracy(scratch) };
+  console.log(`  set ${fewSets.indexOf(few) + 1}: frozen ${got.frozen.toFixed(3)}, fine-tuned ${got.fineTuned.toFixed(3)}, scratch ${got.scratch.toFixed(3)}`);
+  for (const k of ["frozen", "fineTuned", "scratch"] as const) results[k] += got[k] / fewSets.length;
+}
+console.log(`test accuracy on classes 5–9 after ${5 * s.shots} labelled images (mean of ${s.draws} sets):`);
 console.log(`  shallow layers frozen (pre-trained features):  ${results.frozen.toFixed(3)}`);
 console.log(`  all layers fine-tuned from pre-training:       ${results.fineTuned.toFixed(3)}`);
 console.log(`  trained from scratch:                          ${results.scratch.toFixed(3)}`);
 for (const v of Object.values(results)) if (!(v >= 0 && v <= 1)) throw new Error(`an accuracy is out of range: ${v}`);
-if (!quick && !(Math.max(results.frozen, results.fineTuned) > results.scratch)) throw new Error("expected starting from the pre-trained network to beat training from scratch");
+// Whether pre-training helps depends on how much the tasks share. On this split it did not: in the full run (docs/results.md)
+// training from scratch on the same 20 images scored a little higher than either pre-trained start, in every set — the
+// features learned from tops, trousers, dresses and coats are not what tells sandals, sneakers, boots, shirts and bags
+// apart (our reading; a pre-training set that covers the new classes' kind of images would be the test of it). The
+// check is only that each way learned the new task well above chance (0.2).
+const best = results.scratch > Math.max(results.frozen, results.fineTuned) ? "training from scratch" : results.frozen >= results.fineTuned ? "the frozen pre-trained features" : "fine-tuning the pre-trained network";
+console.log(`best here: ${best}`);
+if (!quick && !Object.values(results).every((v) => v > 0.5)) throw new Error(`expected every way to reach well above chance (0.2), got ${JSON.stringify(results)}`);
