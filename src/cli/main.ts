@@ -19,6 +19,7 @@ const COMMANDS: Readonly<Record<string, Command>> = {
   summary: { about: "a model's layers with output shapes and parameter counts", run: async (a, io) => (await import("./summary.js")).summary(a, io) },
   info: { about: "this machine: CPU, Node.js, and the WebGPU adapter", run: async (a, io) => (await import("./info.js")).info(a, io) },
   tokenizer: { about: "train, encode and decode byte-level BPE tokenizers (GPT-2, tiktoken, tokenizer.json)", run: async (a, io) => (await import("./tokenizer.js")).tokenizer(a, io) },
+  generate: { about: "continue a prompt with a GPT checkpoint, streaming the text as tokens arrive", run: async (a, io) => (await import("./generate.js")).generate(a, io) },
   rl: { about: "train a reinforcement-learning agent (PPO on CartPole, Pendulum, ...); `rl eval` plays a saved one", run: async (a, io) => (await import("./rl.js")).rl(a, io) },
   rlhf: { about: "RLHF end to end: pre-train a small GPT, train a reward model on preferences, PPO with a KL penalty, and DPO", run: async (a, io) => (await import("./rlhf.js")).rlhf(a, io) },
   worker: { about: "serve distributed data preparation for trainers over NATS JetStream", run: async (a, io) => (await import("./worker.js")).worker(a, io) },

@@ -58,6 +58,7 @@ export const TRAIN_HELP = helpText(
     "  rivulet train --epochs 1 --limit 2048",
     "  rivulet train --model alexnet --dataset fashion-mnist --device webgpu",
     "  rivulet train --resume runs/2025-01-31_14-05-09-lenet/checkpoint.safetensors --epochs 20",
+    "A GPT on text files (a BPE tokenizer and a language model): rivulet train --model gpt --dataset text:PATH (see rivulet train --model gpt --help).",
   ],
 );
 
@@ -143,6 +144,9 @@ export const fixed = (x: number, digits = 3): string => (!Number.isFinite(x) ? S
  * await train(["--epochs", "1", "--limit", "512", "--json"], processIo());
  */
 export const train = async (args: readonly string[], io: CliIo): Promise<void> => {
+  // A GPT on text is its own program (tokenizer + language model, text datasets): it has its own options and help.
+  const gptAt = args.findIndex((a, i) => a === "--model=gpt" || (a === "--model" && args[i + 1] === "gpt"));
+  if (gptAt >= 0) return (await import("./trainGpt.js")).trainGpt(args, io);
   const parsed = parseArgv("train", args, flagSpec(TRAIN_OPTIONS));
   if (parsed.help) return io.out(TRAIN_HELP);
   if (parsed.positionals.length > 0) throw usage(`train ${parsed.positionals[0]}`, "unexpected argument; train takes options only (see rivulet train --help)");
