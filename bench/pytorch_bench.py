@@ -7,6 +7,7 @@ warm up for 0.5 s, then the median of 3 to 15 runs within 2.5 s (a run slower th
 """
 import argparse
 import json
+import math
 import sys
 import time
 
@@ -117,6 +118,91 @@ def infer(model, sample, batch):
     return run, lambda s: batch / s
 
 
+
+# The gpt rows: GPT-2's block (pre-norm, tanh GELU, tied LM head) at bench/workloads/gpt.ts's sizes, written in plain torch.
+GPT = dict(vocab=1024, ctx=64, d=128, heads=4, layers=2)
+
+
+class Block(torch.nn.Module):
+    def __init__(self, d, heads):
+        super().__init__()
+        self.heads = heads
+        self.ln_1, self.ln_2 = torch.nn.LayerNorm(d), torch.nn.LayerNorm(d)
+        self.c_attn, self.c_proj = torch.nn.Linear(d, 3 * d), torch.nn.Linear(d, d)
+        self.c_fc, self.mlp_proj = torch.nn.Linear(d, 4 * d), torch.nn.Linear(4 * d, d)
+
+    def forward(self, x, past=None):
+        b, t, d = x.shape
+        q, k, v = self.c_attn(self.ln_1(x)).split(d, dim=2)
+        heads = lambda z: z.view(b, -1, self.heads, d // self.heads).transpose(1, 2)
+        q, k, v = heads(q), heads(k), heads(v)
+        if past is not None:
+            k, v = torch.cat([past[0], k], 2), torch.cat([past[1], v], 2)
+        s = k.shape[2]
+        att = (q @ k.transpose(-2, -1)) / math.sqrt(d // self.heads)
+        mask = torch.ones(t, s, dtype=torch.bool).tril(s - t)
+        att = att.masked_fill(~mask, float("-inf")).softmax(-1)
+        y = (att @ v).transpose(1, 2).reshape(b, t, d)
+        x = x + self.c_proj(y)
+        x = x + self.mlp_proj(F.gelu(self.c_fc(self.ln_2(x)), approximate="tanh"))
+        return x, (k, v)
+
+
+class Gpt(torch.nn.Module):
+    def __init__(self, vocab, ctx, d, heads, layers):
+        super().__init__()
+        self.wte, self.wpe = torch.nn.Embedding(vocab, d), torch.nn.Embedding(ctx, d)
+        self.h = torch.nn.ModuleList(Block(d, heads) for _ in range(layers))
+        self.ln_f = torch.nn.LayerNorm(d)
+
+    def forward(self, ids, cache=None):
+        past = 0 if cache is None else cache[0][0].shape[2]
+        x = self.wte(ids) + self.wpe(torch.arange(past, past + ids.shape[1]))
+        new = []
+        for i, block in enumerate(self.h):
+            x, kv = block(x, None if cache is None else cache[i])
+            new.append(kv)
+        return self.ln_f(x) @ self.wte.weight.T, new
+
+
+def gpt_train():
+    g = GPT
+    model = Gpt(g["vocab"], g["ctx"], g["d"], g["heads"], g["layers"])
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-4)
+    seq = torch.randint(0, g["vocab"], (16, g["ctx"] + 1))
+    x, y = seq[:, :-1], seq[:, 1:].reshape(-1)
+
+    def run():
+        opt.zero_grad()
+        logits, _ = model(x)
+        loss = F.cross_entropy(logits.reshape(-1, g["vocab"]), y)
+        loss.backward()
+        opt.step()
+        loss.item()
+    return run, lambda s: 16 * g["ctx"] / s
+
+
+def gpt_generate(kv):
+    g = GPT
+    model = Gpt(g["vocab"], g["ctx"], g["d"], g["heads"], g["layers"]).eval()
+    prompt = torch.tensor([[5, 17, 99, 3, 250, 7, 1000, 42]])
+
+    def run():
+        with torch.no_grad():
+            ids, cache = prompt, None
+            for _ in range(64):
+                # As rivulet's generate: feed only the new token while the cache holds the rest; past the context, the
+                # last ctx tokens again each step (the cache rebuilt from that window).
+                if kv and cache is not None and ids.shape[1] <= g["ctx"]:
+                    feed = ids[:, -1:]
+                else:
+                    feed, cache = ids[:, -g["ctx"]:], None
+                logits, new = model(feed, cache)
+                ids = torch.cat([ids, logits[:, -1].argmax(-1, keepdim=True)], 1)
+                cache = new if kv else None
+    return run, lambda s: 64 / s
+
+
 WORKLOADS = {
     "matmul-256": lambda: matmul(256),
     "matmul-512": lambda: matmul(512),
@@ -127,6 +213,9 @@ WORKLOADS = {
     "lenet-infer": lambda: infer(lenet(), (1, 28, 28), 256),
     "mlp-train": lambda: train(mlp(), (784,), 256, 0.1),
     "cifar-train": lambda: train(tudui(), (3, 32, 32), 64, 0.01),
+    "gpt-train": gpt_train,
+    "gpt-generate-kv": lambda: gpt_generate(True),
+    "gpt-generate-nocache": lambda: gpt_generate(False),
 }
 
 rows = {}
