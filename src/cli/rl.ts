@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { lastValueFrom, tap } from "rxjs";
 import {
   key, openSummaryWriter, decodeSafetensors, saveCheckpoint, loadCheckpoint, dqn, qNetwork, mlpForward, denseLayers, nn, type DqnMetrics, ppo, ppoDefaults, ppoEnvs, makeEnv, actorCritic, actingPolicy, act, saveAgent, loadAgent, recordEpisodeStatistics,
-  clipAction, normalizeObservation, foldIn, ENV_IDS, type Env, type Action, type PpoMetrics, type SummaryWriter, type RunningMeanStd,
+  clipAction, normalizeObservation, foldIn, ENV_IDS, type Env, type Action, type Key, type PpoMetrics, type SummaryWriter, type RunningMeanStd,
 } from "../index.js";
 import { parseArgv } from "./argv.js";
 import { RunFailure, usage } from "./errors.js";
@@ -192,13 +192,20 @@ const evaluate = async (o: Decoded<typeof RL_EVAL_OPTIONS>, io: CliIo): Promise<
     env = normalizeObservation(clipAction(env as Env<Float32Array, Float32Array | readonly number[]>), { clip: 10, statistics: stats, update: false }) as Env<Float32Array, Action>;
   }
   const policy = actingPolicy(agent, params);
+  playEpisodes(o, io, env, id, (obs, k, t) => act(policy, obs, foldIn(k, t + 1), { greedy: !o.sample }).actions[0]! as Action);
+};
+
+/**
+ * Plays `o.episodes` episodes of `env` (episode e reset with foldIn(key(seed), e)), choosing each action with `choose`
+ * (given the observation, the episode's key and the step), and prints each return and their mean (or one JSON object).
+ */
+const playEpisodes = (o: Decoded<typeof RL_EVAL_OPTIONS>, io: CliIo, env: Env<Float32Array, Action>, id: string, choose: (obs: Float32Array, k: Key, t: number) => Action): void => {
   const returns: number[] = [];
   for (let ep = 0; ep < o.episodes; ep++) {
     const k = foldIn(key(o.seed), ep);
     let obs = env.reset(k);
     for (let t = 0; ; t++) {
-      const a = act(policy, obs, foldIn(k, t + 1), { greedy: !o.sample });
-      const r = env.step(a.actions[0]! as Action);
+      const r = env.step(choose(obs, k, t));
       obs = r.observation;
       if (r.info.episode) {
         returns.push(r.info.episode.return);
@@ -216,22 +223,10 @@ const evaluateDqn = async (o: Decoded<typeof RL_EVAL_OPTIONS>, io: CliIo, env: E
   if (env.actionSpace.kind !== "discrete" || env.observationSpace.kind !== "box") throw new RunFailure({ message: `rl eval: ${id} is not a DQN environment` });
   const net = qNetwork(env.observationSpace.low.length, env.actionSpace.n);
   const layers = denseLayers((await Effect.runPromise(loadCheckpoint(o.checkpoint!, { model: net }))).variables.params);
-  const returns: number[] = [];
-  for (let ep = 0; ep < o.episodes; ep++) {
-    let obs = env.reset(foldIn(key(o.seed), ep));
-    for (;;) {
-      const q = mlpForward(layers, obs, 1, "relu");
-      const r = env.step(q.indexOf(Math.max(...q)));
-      obs = r.observation;
-      if (r.info.episode) {
-        returns.push(r.info.episode.return);
-        if (!o.json) io.out(`episode ${ep + 1}: return ${r.info.episode.return.toFixed(1)}, length ${r.info.episode.length}`);
-        break;
-      }
-    }
-  }
-  if (o.json) io.out(JSON.stringify({ env: id, checkpoint: o.checkpoint, episodes: returns.length, mean_return: mean(returns), returns }));
-  else io.out(`${id}: mean return ${mean(returns).toFixed(1)} over ${returns.length} episodes`);
+  playEpisodes(o, io, env, id, (obs) => {
+    const q = mlpForward(layers, obs, 1, "relu");
+    return q.indexOf(Math.max(...q));
+  });
 };
 
 /** The checkpoint's metadata, read before the agent is built (its spaces depend on the environment named there). */
