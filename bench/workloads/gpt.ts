@@ -3,6 +3,7 @@
 import { queueScheduler } from "rxjs";
 import { adamw, applyUpdates, crossEntropy, generate, gpt, key, narrow, randint, reshape, split, valueAndGrad, type Tensor, type nn } from "../../src/index.js";
 import type { Workload } from "../workload.js";
+import { jaxGptTrainTask } from "../_jaxGpt.js";
 
 const CONFIG = { vocabSize: 1024, nPositions: 64, nEmbd: 128, nLayer: 2, nHead: 4, embdPdrop: 0, attnPdrop: 0, residPdrop: 0 };
 const BATCH = 16;
@@ -52,6 +53,7 @@ export const gptWorkloads: readonly Workload[] = [
       const step = gptTrainStep();
       return { run: () => void step() };
     },
+    jax: (jax) => jaxGptTrainTask(jax, { vocab: CONFIG.vocabSize, ctx: CTX, dModel: CONFIG.nEmbd, layers: CONFIG.nLayer, heads: CONFIG.nHead, batch: BATCH }),
   },
   ...([true, false] as const).map(
     (kv): Workload => ({
