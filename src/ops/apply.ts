@@ -22,10 +22,8 @@ export const applyPrim = <P extends Prim>(prim: P, inputs: readonly Tensor[], pa
   const data = kernel === undefined ? null : kernel(inputs.map(toBuf), params, out);
   // A composite primitive the device has no kernel for (or whose kernel declined) runs as its decomposition, whose
   // own primitives are what the tape records.
-  if (data === null) {
-    if (rule.decompose === undefined) throw new Error(`${prim}: device ${dev.name} has no kernel for this primitive`);
-    return (rule.decompose as (i: readonly Tensor[], p: PrimParams[P]) => Tensor)(inputs, params);
-  }
+  if (data === null && rule.decompose !== undefined) return (rule.decompose as (i: readonly Tensor[], p: PrimParams[P]) => Tensor)(inputs, params);
+  if (kernel === undefined) throw new Error(`${prim}: device ${dev.name} has no kernel for this primitive`);
   const node: Node | null =
     isRecording() && inputs.some((t) => t.requiresGrad) ? { prim, inputs, params } : null;
   return new Tensor(data, out.shape, out.dtype, dev, node, node !== null);
