@@ -1,5 +1,5 @@
 #!/bin/sh
-# Compiles src/ops/cpu/_wasm/kernels.c (which #includes conv.c; Debian clang 14 + wasm-ld) into the base64 module src/ops/cpu/_wasm/kernelsWasm.ts.
+# Compiles src/ops/cpu/_wasm/kernels.c (Debian clang 14 + wasm-ld) into the base64 module src/ops/cpu/_wasm/kernelsWasm.ts.
 # With --check, builds into a temporary file and fails when the committed module differs (CI runs it).
 set -eu
 cd "$(dirname "$0")/.."
