@@ -16,12 +16,14 @@ export const applyPrim = <P extends Prim>(prim: P, inputs: readonly Tensor[], pa
     if (t.device !== dev)
       throw new Error(`${prim}: tensors are on different devices (${dev.name} and ${t.device.name}); move them with .to(device) first`);
   const table: Rules = rules();
-  const out = table[prim].out(inputs, params);
-  const data = (dev.kernels[prim] as (i: readonly Buf<unknown>[], p: PrimParams[P], o: typeof out) => unknown)(
-    inputs.map(toBuf),
-    params,
-    out,
-  );
+  const rule = table[prim];
+  const out = rule.out(inputs, params);
+  const kernel = dev.kernels[prim] as ((i: readonly Buf<unknown>[], p: PrimParams[P], o: typeof out) => unknown) | undefined;
+  const data = kernel === undefined ? null : kernel(inputs.map(toBuf), params, out);
+  // A composite primitive the device has no kernel for (or whose kernel declined) runs as its decomposition, whose
+  // own primitives are what the tape records.
+  if (data === null && rule.decompose !== undefined) return (rule.decompose as (i: readonly Tensor[], p: PrimParams[P]) => Tensor)(inputs, params);
+  if (kernel === undefined) throw new Error(`${prim}: device ${dev.name} has no kernel for this primitive`);
   const node: Node | null =
     isRecording() && inputs.some((t) => t.requiresGrad) ? { prim, inputs, params } : null;
   return new Tensor(data, out.shape, out.dtype, dev, node, node !== null);

@@ -1,6 +1,6 @@
-// What a backend provides: storage, upload/readback, and one kernel per primitive (a missing kernel does not compile).
+// What a backend provides: storage, upload/readback, and one kernel per core primitive (a missing one does not compile).
 import type { AnyTypedArray, DType } from "./dtype.js";
-import type { Prim, PrimParams } from "./primitive.js";
+import type { CompositePrim, CorePrim, Prim, PrimParams } from "./primitive.js";
 import type { Shape } from "./_shape.js";
 
 /** A kernel's view of one input: the backend's storage plus its shape and dtype. */
@@ -17,8 +17,11 @@ export interface OutSpec {
 
 export type Kernel<S, P extends Prim> = (inputs: readonly Buf<S>[], params: PrimParams[P], out: OutSpec) => S;
 
-/** The kernel table of a backend: a mapped type over the primitives, so every primitive must be covered. */
-export type Kernels<S> = { readonly [P in Prim]: Kernel<S, P> };
+/** A kernel for a composite primitive: null declines the call (a dtype or size it does not handle), and the decomposition runs. */
+export type CompositeKernel<S, P extends CompositePrim> = (inputs: readonly Buf<S>[], params: PrimParams[P], out: OutSpec) => S | null;
+
+/** The kernel table of a backend: every core primitive must be covered; composite ones are optional. */
+export type Kernels<S> = { readonly [P in CorePrim]: Kernel<S, P> } & { readonly [P in CompositePrim]?: CompositeKernel<S, P> };
 
 /** A device tensors live on. The CPU backend is the reference; others are checked against it. */
 export interface Backend<S = unknown> {

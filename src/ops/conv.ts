@@ -1,9 +1,9 @@
-// Convolutions over NCHW as torch.nn.functional computes them: conv1d/conv2d as im2col + matmul, convTranspose1d/2d as matmul + col2im.
+// Convolutions over NCHW as torch.nn.functional computes them: conv1d/conv2d through the conv primitive, convTranspose1d/2d through convInputGrad.
 import type { Tensor } from "./Tensor.js";
 import { applyPrim } from "./apply.js";
-import { shapeStr, windowCount } from "./_shape.js";
+import { shapeStr } from "./_shape.js";
 import { add } from "./elementwise.js";
-import { expand, reshape } from "./layout.js";
+import { reshape } from "./layout.js";
 import { batched, checkFloat, pair, single, type Pair } from "./_window.js";
 
 export type { Pair } from "./_window.js";
@@ -88,25 +88,17 @@ const convPadding = (op: string, dims: number, padding: Pair | "valid" | "same",
   return [ph, ph, pw, pw];
 };
 
-/** im2col + one (grouped, batched) matmul: x [N, Cin, H, W] ⊛ w [Cout, Cin/G, kh, kw] → [N, Cout, OH, OW]. */
+/** x [N, Cin, H, W] ⊛ w [Cout, Cin/G, kh, kw] → [N, Cout, OH, OW] through the conv primitive; messages name the caller's dims. */
 const convCore = (op: string, dims: number, x: Tensor, w: Tensor, pad: Quad, g: Geometry, origX: Tensor): Tensor => {
-  const [n, cin, h, wd] = x.shape as [number, number, number, number];
-  const [cout, , kh, kw] = w.shape as [number, number, number, number];
+  const [, , h, wd] = x.shape as [number, number, number, number];
+  const [, , kh, kw] = w.shape as [number, number, number, number];
   const eff = [g.dilation[0] * (kh - 1) + 1, g.dilation[1] * (kw - 1) + 1];
   const padded = [h + pad[0] + pad[1], wd + pad[2] + pad[3]];
   if (eff[0]! > padded[0]! || eff[1]! > padded[1]!)
     throw new Error(
       `${op}: kernel size ${spatial([kh, kw], dims)} (dilated ${spatial(eff, dims)}) is larger than the padded input size ${spatial(padded, dims)} (input shape ${shapeStr(origX.shape)})`,
     );
-  const oh = windowCount(h, kh, g.stride[0], g.dilation[0], pad[0], pad[1]);
-  const ow = windowCount(wd, kw, g.stride[1], g.dilation[1], pad[2], pad[3]);
-  const cols = applyPrim("unfold", [x], { kernel: [kh, kw], stride: g.stride, dilation: g.dilation, padding: pad, value: 0 });
-  const G = g.groups;
-  const k = (cin / G) * kh * kw;
-  // One weight matrix broadcast over the batch when ungrouped; otherwise a batch of N·G matmuls, group-major within each sample.
-  const a = G === 1 ? reshape(w, [1, cout, k]) : reshape(expand(reshape(w, [1, G, cout / G, k]), [n, G, cout / G, k]), [n * G, cout / G, k]);
-  const b = G === 1 ? cols : reshape(cols, [n * G, k, oh * ow]);
-  return reshape(applyPrim("matmul", [a, b], { transA: false, transB: false }), [n, cout, oh, ow]);
+  return applyPrim("conv", [x, w], { stride: g.stride, dilation: g.dilation, padding: pad, groups: g.groups });
 };
 
 const withBias = (y: Tensor, bias: Tensor | undefined): Tensor =>
@@ -146,12 +138,12 @@ export const conv1d = (x: Tensor, weight: Tensor, { bias, stride = 1, padding = 
   return bx.unbatch(reshape(y, [y.shape[0]!, y.shape[1]!, y.shape[3]!]));
 };
 
-/** col2im of wᵀ·x: x [N, Cin, H, W] with w [Cin, Cout/G, kh, kw] → [N, Cout, OH, OW]; messages name the caller's dims. */
+/** col2im of wᵀ·x (convInputGrad): x [N, Cin, H, W] with w [Cin, Cout/G, kh, kw] → [N, Cout, OH, OW]; messages name the caller's dims. */
 const transposeCore = (
   op: string, dims: number, x: Tensor, weight: Tensor, s: [number, number], d: [number, number], pad: [number, number],
   op2: [number, number], groups: number, origX: Tensor, origW: Tensor,
 ): Tensor => {
-  const [n, cin, h, w] = x.shape as [number, number, number, number];
+  const [, , h, w] = x.shape as [number, number, number, number];
   const [ph, pw] = pad;
   if (!(op2[0] < Math.max(s[0], d[0]) && op2[1] < Math.max(s[1], d[1])))
     throw new Error(`${op}: outputPadding ${spatial(op2, dims)} must be smaller than either stride ${spatial(s, dims)} or dilation ${spatial(d, dims)}`);
@@ -160,20 +152,15 @@ const transposeCore = (
   const ow = (w - 1) * s[1] - 2 * pw + d[1] * (kw - 1) + op2[1] + 1;
   if (oh <= 0 || ow <= 0)
     throw new Error(`${op}: output size ${spatial([oh, ow], dims)} is not positive (input shape ${shapeStr(origX.shape)}, weight shape ${shapeStr(origW.shape)}, padding ${spatial(pad, dims)})`);
-  const G = groups;
-  const k = coutG * kh * kw;
-  const wr = reshape(weight, [G, cin / G, k]);
-  const a = G === 1 ? wr : reshape(expand(reshape(wr, [1, G, cin / G, k]), [n, G, cin / G, k]), [n * G, cin / G, k]);
-  // Each input pixel scatters its kernel-sized patch: columns wᵀ·x, then col2im sums the overlapping patches.
-  const cols = applyPrim("matmul", [a, reshape(x, [n * G, cin / G, h * w])], { transA: true, transB: false });
   // The bottom/right padding is trimmed by outputPadding so that exactly H×W windows fit the output; it goes
   // negative only when stride ≤ outputPadding < dilation, where the kernels simply clip.
   const trim = [Math.max(0, op2[0] - s[0] + 1), Math.max(0, op2[1] - s[1] + 1)];
-  return applyPrim("fold", [reshape(cols, [n, coutG * G * kh * kw, h * w])], {
-    kernel: [kh, kw],
+  // The gradient of a convolution over the output with respect to its input: each input pixel scatters its patch.
+  return applyPrim("convInputGrad", [x, weight], {
     stride: s,
     dilation: d,
     padding: [ph, ph - trim[0]!, pw, pw - trim[1]!],
+    groups,
     size: [oh, ow],
   });
 };

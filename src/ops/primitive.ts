@@ -1,4 +1,4 @@
-// The closed set of primitives every backend implements; all ops are written against these (tinygrad/jax lax style).
+// The closed set of primitives (every backend implements the core ones, composites are optional); all ops are written against these (tinygrad/jax lax style).
 import type { DType } from "./dtype.js";
 import type { Shape } from "./_shape.js";
 
@@ -23,6 +23,15 @@ export interface WindowParams {
   readonly dilation: readonly [number, number];
   /** Padding as [top, bottom, left, right]; bottom/right may exceed top/left (ceil mode). */
   readonly padding: readonly [number, number, number, number];
+}
+
+/** Geometry of the convolution primitives over NCHW tensors (x [N, Cin, H, W], w [Cout, Cin/groups, kh, kw]). */
+export interface ConvParams {
+  readonly stride: readonly [number, number];
+  readonly dilation: readonly [number, number];
+  /** Zero padding as [top, bottom, left, right]; bottom/right may be below top/left (transposed convolutions). */
+  readonly padding: readonly [number, number, number, number];
+  readonly groups: number;
 }
 
 /** Parameters of each primitive. Inputs are positional tensors; everything static lives here. */
@@ -67,6 +76,12 @@ export interface PrimParams {
   unfold: WindowParams & { readonly value: number };
   /** col2im, the adjoint of unfold: [N, C·kh·kw, OH·OW] → [N, C, H, W] summing overlaps. */
   fold: WindowParams & { readonly size: readonly [number, number] };
+  /** Convolution (cross-correlation) x [N, Cin, H, W] ⊛ w [Cout, Cin/G, kh, kw] → [N, Cout, OH, OW] (composite). */
+  conv: ConvParams;
+  /** Gradient of conv with respect to x (and convTranspose): (g [N, Cout, OH, OW], w) → [N, Cin, H, W] (composite). */
+  convInputGrad: ConvParams & { readonly size: readonly [number, number] };
+  /** Gradient of conv with respect to w, summed over the batch: (x, g) → [Cout, Cin/G, kh, kw] (composite). */
+  convWeightGrad: ConvParams & { readonly kernel: readonly [number, number] };
   /** Uniform float32 in [0, 1) from a counter-based key (nullary). */
   uniform: { readonly key: KeyData; readonly shape: Shape };
   /** Indices that sort along an axis (stable); int32 out. */
@@ -74,3 +89,12 @@ export interface PrimParams {
 }
 
 export type Prim = keyof PrimParams;
+
+/**
+ * Composite primitives: each has a decomposition into the others (its rule's `decompose`), so a backend may leave
+ * its kernel out, or decline a call by returning null, and the decomposition runs instead.
+ */
+export type CompositePrim = "conv" | "convInputGrad" | "convWeightGrad";
+
+/** The primitives every backend must implement. */
+export type CorePrim = Exclude<Prim, CompositePrim>;

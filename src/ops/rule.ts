@@ -11,6 +11,8 @@ export interface PrimRule<P extends Prim> {
    * gradients of gradients work. `null` means no gradient flows to that input.
    */
   readonly vjp: (g: Tensor, inputs: readonly Tensor[], out: Tensor, params: PrimParams[P]) => readonly (Tensor | null)[];
+  /** For composite primitives: the same result written with other primitives, run when the device has no kernel for it. */
+  readonly decompose?: (inputs: readonly Tensor[], params: PrimParams[P]) => Tensor;
 }
 
 export type Rules = { readonly [P in Prim]: PrimRule<P> };

@@ -23,6 +23,7 @@ function gemmProtocol() {
   const P = 5; //    parameters: kind, blocks, then the kind's own (see workBlocks)
   const NP = 20;
   const GEMM = 0, UNFOLD = 1, FOLD = 2, UNARY = 3; // job kinds
+  const CONV = 4; // convolution blocks (conv.c): which, desc
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
@@ -74,6 +75,9 @@ function gemmProtocol() {
           if (kind === UNFOLD)
             x.unfold(src + img, dst + cols, cnt, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, new Float32Array(new Int32Array([bits]).buffer)[0]!);
           else x.fold(src + cols, dst + img, cnt, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow);
+        } else if (kind === CONV) {
+          // which (0 forward, 1 input gradient, 2 weight gradient) desc (byte pointer): the block's samples
+          x.conv_block(q[2]!, q[3]!, idx, scratch);
         } else {
           // op src dst n per (byte pointers): a run of `per` elements
           const [, , op, src, dst, n, per] = q as [number, number, number, number, number, number, number];
@@ -99,7 +103,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -283,6 +287,17 @@ export const runUnaryJob = (arena: Arena, op: number, src: number, dst: number, 
   const per = Math.ceil(n / (BLOCKS_PER_THREAD * (pool.workers + 1)) / 4) * 4;
   const blocks = Math.ceil(n / per);
   return runJob(arena, pool, [proto.UNARY, blocks, op, src, dst, n, per], blocks, n);
+};
+
+/**
+ * The `blocks` blocks of convolution job `which` (0 forward, 1 input gradient, 2 weight gradient) described at
+ * byte pointer `desc` on every thread; false, having computed nothing for certain, when threads are unavailable
+ * or failed (the caller then runs every block itself; each block overwrites what it writes).
+ */
+export const runConvJob = (arena: Arena, which: number, desc: number, blocks: number, macs: number): boolean => {
+  const pool = getPool(arena);
+  if (pool === null || blocks < 2 || blocks >= 1 << proto.TAG_SHIFT) return false;
+  return runJob(arena, pool, [proto.CONV, blocks, which, desc], blocks, macs);
 };
 
 /** The state of the thread pool: threads in all (1 when single-threaded), blocks done by workers, failure. */

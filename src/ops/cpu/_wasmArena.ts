@@ -35,6 +35,10 @@ export interface KernelExports {
   ) => void;
   /** op 0: exp, 1: sigmoid. */
   readonly unary: (op: number, src: number, dst: number, n: number) => void;
+  /** Block b of a convolution job (kind 0: forward, 1: input gradient, 2: weight gradient) described at byte pointer d (conv.c). */
+  readonly conv_block: (kind: number, d: number, b: number, scratch: number) => void;
+  /** dst = the sum of `count` consecutive arrays of n floats at src, added in order. */
+  readonly sum_partials: (src: number, dst: number, count: number, n: number) => void;
 }
 
 export interface Arena {

@@ -1,4 +1,4 @@
-// The CPU backend: typed-array storage and the reference kernel for every primitive.
+// The CPU backend: typed-array storage and the reference kernel for every primitive (fused kernels for the composite ones).
 import type { Backend, Kernels } from "../backend.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import { binary, cast, unary, where } from "./elementwise.js";
@@ -9,6 +9,7 @@ import { argsort, gather, indexAdd, indexSelect, scatterAdd } from "./indexing.j
 import { matmul } from "./matmul.js";
 import { fold, unfold } from "./window.js";
 import { uniform } from "./random.js";
+import { conv, convInputGrad, convWeightGrad } from "./conv.js";
 
 const kernels: Kernels<AnyTypedArray> = {
   unary, binary, where, cast,
@@ -16,6 +17,7 @@ const kernels: Kernels<AnyTypedArray> = {
   reshape, permute, expand, slice, pad, concat,
   gather, scatterAdd, indexSelect, indexAdd, argsort,
   matmul, unfold, fold, uniform,
+  conv, convInputGrad, convWeightGrad,
 };
 
 export const cpu: Backend<AnyTypedArray> = {

@@ -7,10 +7,11 @@ import * as indexing from "./indexing.js";
 import * as linalg from "./linalg.js";
 import * as window from "./window.js";
 import * as random from "./random.js";
+import * as conv from "./conv.js";
 
 let table: Rules | undefined;
 
 export const rules = (): Rules =>
   (table ??= {
-    ...elementwise, ...reduce, ...layout, ...indexing, ...linalg, ...window, ...random,
+    ...elementwise, ...reduce, ...layout, ...indexing, ...linalg, ...window, ...random, ...conv,
   } satisfies Rules);

@@ -298,3 +298,6 @@ void unary(int op, const float *src, float *dst, int n) {
   for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, unary4(op, wasm_v128_load(src + i)));
   for (; i < n; i++) dst[i] = wasm_f32x4_extract_lane(unary4(op, wasm_f32x4_splat(src[i])), 0);
 }
+
+// ---- convolution (forward and both gradients) ----
+#include "conv.c"

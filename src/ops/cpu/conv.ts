@@ -1,0 +1,107 @@
+// CPU kernels of the convolution primitives: the fused WebAssembly kernels of conv.c on every thread.
+// They decline (null) where the arena is unavailable (RIVULET_CPU_WASM=0, no shared memory) or the operands do not
+// fit it; the primitive's decomposition (unfold + matmul + fold, whose TypeScript kernels are the reference) then runs.
+import type { Buf, CompositeKernel, OutSpec } from "../backend.js";
+import type { AnyTypedArray } from "../dtype.js";
+import type { ConvParams } from "../primitive.js";
+import { runConvJob } from "./_gemmPool.js";
+import { getArena } from "./_wasmArena.js";
+
+type Arr = AnyTypedArray;
+
+/** Below this many multiply-adds a job stays on the calling thread. */
+const PARALLEL_MIN_MACS = 1 << 18;
+/** The weight gradient sums the batch in at most this many chunks (fixed, so results do not depend on the thread count). */
+const WEIGHT_GRAD_CHUNKS = 16;
+/** ...and keeps its per-chunk partial sums under this many floats. */
+const PARTIAL_MAX_FLOATS = 1 << 24;
+const FORWARD = 0, INPUT_GRAD = 1, WEIGHT_GRAD = 2;
+
+interface Geometry {
+  readonly n: number; readonly cin: number; readonly h: number; readonly w: number;
+  readonly cout: number; readonly kh: number; readonly kw: number; readonly oh: number; readonly ow: number;
+}
+
+const f32 = (b: Buf<Arr> | undefined): Float32Array | null => (b !== undefined && b.data instanceof Float32Array ? b.data : null);
+
+/**
+ * Stages x, w and g (whichever are given) into the arena with an output of `outLen` floats and a column buffer per
+ * thread, runs `blocks` blocks of job `which` (threaded when large), and returns the arena float offset of the output.
+ */
+const run = (
+  which: number, g: Geometry, p: ConvParams, inputs: readonly (Float32Array | null)[], outLen: number, per: number, blocks: number,
+): { mem: Float32Array<ArrayBufferLike>; out: number } | null => {
+  const arena = getArena();
+  if (arena === null) return null;
+  const P = g.oh * g.ow, K = (g.cin / p.groups) * g.kh * g.kw;
+  // One sample's im2col, plus (weight gradient) one sample's product before it is added into the chunk's partial.
+  const colsFloats = Math.ceil((g.cin * g.kh * g.kw * P + g.cout * K) / 4) * 4;
+  const lens = inputs.map((a, i) => (a === null ? 0 : [g.n * g.cin * g.h * g.w, g.cout * K, g.n * g.cout * P][i]!));
+  const inLen = lens.reduce((s, l) => s + l, 0);
+  const descWords = 32;
+  const base = arena.stage(inLen + outLen + arena.threads * colsFloats + descWords);
+  if (base === null) return null;
+  const mem = arena.f32();
+  const offs: number[] = [];
+  let at = base;
+  inputs.forEach((a, i) => {
+    offs.push(at);
+    if (a !== null) mem.set(a.length === lens[i] ? a : a.subarray(0, lens[i]), at);
+    at += lens[i]!;
+  });
+  const out = at, cols = out + outLen, desc = cols + arena.threads * colsFloats;
+  const scratch0 = arena.scratch(0), scratchBytes = arena.scratch(1) - scratch0;
+  // The descriptor conv.c reads (its D_* words, in order); pointers in bytes.
+  const d = [offs[0]! * 4, offs[1]! * 4, offs[2]! * 4, out * 4, g.n, g.cin, g.h, g.w, g.cout, p.groups, g.kh, g.kw,
+    p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], g.oh, g.ow,
+    cols * 4, colsFloats * 4, scratch0, scratchBytes, per];
+  new Int32Array(mem.buffer, desc * 4, d.length).set(d);
+  const macs = g.n * g.cout * K * P;
+  if (macs < PARALLEL_MIN_MACS || !runConvJob(arena, which, desc * 4, blocks, macs))
+    for (let b = 0; b < blocks; b++) arena.exports.conv_block(which, desc * 4, b, scratch0);
+  return { mem, out };
+};
+
+/** conv: y[n] = W · im2col(x[n]) per sample (and group), samples spread over the threads. */
+export const conv: CompositeKernel<Arr, "conv"> = ([x, w], p, out: OutSpec) => {
+  const X = f32(x), W = f32(w);
+  if (X === null || W === null || out.dtype !== "float32") return null;
+  const [n, cin, h, wd] = x!.shape as [number, number, number, number];
+  const [cout, , kh, kw] = w!.shape as [number, number, number, number];
+  const [, , oh, ow] = out.shape as [number, number, number, number];
+  const len = n * cout * oh * ow;
+  if (len === 0) return new Float32Array(0);
+  const r = run(FORWARD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, W, null], len, 1, n);
+  return r === null ? null : r.mem.slice(r.out, r.out + len);
+};
+
+/** convInputGrad: dx[n] = col2im(Wᵀ · g[n]) per sample (and group), samples spread over the threads. */
+export const convInputGrad: CompositeKernel<Arr, "convInputGrad"> = ([g, w], p, out: OutSpec) => {
+  const G = f32(g), W = f32(w);
+  if (G === null || W === null || out.dtype !== "float32") return null;
+  const [n, cout, oh, ow] = g!.shape as [number, number, number, number];
+  const [, , kh, kw] = w!.shape as [number, number, number, number];
+  const [, cin, h, wd] = out.shape as [number, number, number, number];
+  const len = n * cin * h * wd;
+  if (len === 0) return new Float32Array(0);
+  const r = run(INPUT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [null, W, G], len, 1, n);
+  return r === null ? null : r.mem.slice(r.out, r.out + len);
+};
+
+/** convWeightGrad: Σₙ g[n] · im2col(x[n])ᵀ in fixed chunks of samples (one per block), the chunks' partials summed in order. */
+export const convWeightGrad: CompositeKernel<Arr, "convWeightGrad"> = ([x, g], p, out: OutSpec) => {
+  const X = f32(x), G = f32(g);
+  if (X === null || G === null || out.dtype !== "float32") return null;
+  const [n, cin, h, wd] = x!.shape as [number, number, number, number];
+  const [, cout, oh, ow] = g!.shape as [number, number, number, number];
+  const [kh, kw] = p.kernel;
+  const size = cout * (cin / p.groups) * kh * kw;
+  if (n === 0 || size === 0) return new Float32Array(size);
+  const chunks = Math.max(1, Math.min(n, WEIGHT_GRAD_CHUNKS, Math.floor(PARTIAL_MAX_FLOATS / size)));
+  const per = Math.ceil(n / chunks), blocks = Math.ceil(n / per);
+  const r = run(WEIGHT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, null, G], blocks * size, per, blocks);
+  if (r === null) return null;
+  // The partials sit at r.out; their in-order sum goes into the first.
+  if (blocks > 1) getArena()!.exports.sum_partials(r.out * 4, r.out * 4, blocks, size);
+  return r.mem.slice(r.out, r.out + size);
+};

@@ -1,0 +1,166 @@
+// The fused convolution kernels (conv.c) against the primitives' decompositions (unfold + matmul + fold) on random
+// geometries, thread-count independence, the fallback to the decomposition, and double backward against PyTorch.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tensor, grad, sum, mul, add, conv2d, convTranspose2d, type Tensor } from "../../../src/index.js";
+import { applyPrim } from "../../../src/ops/apply.js";
+import { rules } from "../../../src/ops/prims/index.js";
+import { cpu } from "../../../src/ops/cpu/cpuBackend.js";
+import { setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
+import { windowCount } from "../../../src/ops/_shape.js";
+import type { Backend } from "../../../src/ops/backend.js";
+import type { ConvParams } from "../../../src/ops/primitive.js";
+import { expectClose, fromJson, loadCases } from "../../_harness.js";
+
+// Deterministic uniform floats in [-1, 1) (mulberry32).
+const rng = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
+};
+
+const wasm = process.env["RIVULET_CPU_WASM"] !== "0";
+
+interface Case {
+  readonly x: readonly [number, number, number, number];
+  readonly w: readonly [number, number, number, number];
+  readonly p: ConvParams;
+}
+
+const outShape = ({ x, w, p }: Case): [number, number, number, number] => [
+  x[0], w[0],
+  windowCount(x[2], w[2], p.stride[0], p.dilation[0], p.padding[0], p.padding[1]),
+  windowCount(x[3], w[3], p.stride[1], p.dilation[1], p.padding[2], p.padding[3]),
+];
+
+/** Random geometries (odd sizes, strides up to 3, dilation 2, asymmetric padding, groups), then the named edge cases. */
+const cases = (): Case[] => {
+  const next = rng(11);
+  const int = (lo: number, hi: number) => lo + Math.floor(((next() + 1) / 2) * (hi - lo + 1));
+  const out: Case[] = [];
+  while (out.length < 36) {
+    const groups = [1, 1, 2, 3][int(0, 3)]!;
+    const cin = groups * int(1, 3), cout = groups * int(1, 3);
+    const c: Case = {
+      x: [int(1, 3), cin, int(1, 9), int(1, 9)],
+      w: [cout, cin / groups, int(1, 4), int(1, 4)],
+      p: { stride: [int(1, 3), int(1, 3)], dilation: [int(1, 2), int(1, 2)], padding: [int(0, 2), int(-1, 2), int(0, 2), int(-1, 2)], groups },
+    };
+    if (outShape(c).slice(2).every((d) => d >= 1)) out.push(c);
+  }
+  const p = (padding: readonly [number, number, number, number], groups = 1, stride = 1): ConvParams => ({ stride: [stride, stride], dilation: [1, 1], padding, groups });
+  return [
+    ...out,
+    { x: [3, 5, 6, 7], w: [4, 5, 1, 1], p: p([0, 0, 0, 0]) }, // 1×1, stride 1, no padding: no im2col
+    { x: [2, 4, 5, 5], w: [6, 2, 1, 1], p: p([0, 0, 0, 0], 2) }, // grouped 1×1
+    { x: [2, 3, 5, 5], w: [4, 3, 1, 1], p: p([0, 0, 0, 0], 1, 2) }, // 1×1 with stride 2 (im2col)
+    { x: [2, 6, 7, 6], w: [6, 1, 3, 3], p: p([1, 1, 1, 1], 6) }, // depthwise
+    { x: [2, 4, 6, 6], w: [8, 1, 3, 3], p: p([1, 1, 1, 1], 4, 2) }, // depthwise, multiplier 2, stride 2
+    { x: [1, 2, 3, 2], w: [3, 2, 5, 4], p: p([2, 2, 1, 2]) }, // kernel larger than the input, padded
+    { x: [1, 1, 9, 9], w: [1, 1, 3, 3], p: p([0, 0, 0, 0]) }, // batch 1, Cout 1
+    { x: [0, 3, 5, 5], w: [2, 3, 3, 3], p: p([1, 1, 1, 1]) }, // batch 0
+    { x: [40, 3, 12, 12], w: [5, 3, 5, 5], p: p([2, 2, 2, 2]) }, // large enough for the worker threads
+    { x: [37, 6, 9, 9], w: [8, 3, 3, 3], p: p([0, 1, 1, 0], 2, 2) }, // threads, groups, a batch not a multiple of the chunks
+  ];
+};
+
+const randT = (shape: readonly number[], next: () => number): Tensor =>
+  tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, next), { shape: [...shape] });
+
+/** |kernel − decomposition| ≤ a bound for float32 sums of `terms` products of values below 1 in magnitude. */
+const expectNear = (got: Tensor, want: Tensor, terms: number, label: string): void => {
+  expect(got.shape, label).toEqual(want.shape);
+  const a = got.dataSync(), b = want.dataSync();
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i]! - b[i]!));
+  expect(worst, label).toBeLessThanOrEqual(4 * (terms + 1) * 2 ** -24 * Math.max(1, Math.sqrt(terms)));
+};
+
+beforeAll(() => setLoadProbe(() => 0));
+afterAll(() => setLoadProbe(null));
+
+describe.runIf(wasm)("fused convolution kernels against the decompositions", () => {
+  const table = rules();
+  it("forward, input gradient and weight gradient on random geometries and edge cases", () => {
+    const next = rng(3);
+    for (const c of cases()) {
+      const label = JSON.stringify(c);
+      const x = randT(c.x, next), w = randT(c.w, next), y = outShape(c), g = randT(y, next);
+      const k = c.w[1] * c.w[2] * c.w[3];
+      const size = [c.x[2], c.x[3]] as const, kernel = [c.w[2], c.w[3]] as const;
+      const fwd = applyPrim("conv", [x, w], c.p);
+      expectNear(fwd, table.conv.decompose!([x, w], c.p), k, `conv ${label}`);
+      const dx = applyPrim("convInputGrad", [g, w], { ...c.p, size });
+      expectNear(dx, table.convInputGrad.decompose!([g, w], { ...c.p, size }), c.w[0] * c.w[2] * c.w[3], `convInputGrad ${label}`);
+      const dw = applyPrim("convWeightGrad", [x, g], { ...c.p, kernel });
+      expectNear(dw, table.convWeightGrad.decompose!([x, g], { ...c.p, kernel }), c.x[0] * y[2] * y[3], `convWeightGrad ${label}`);
+      expect(fwd.shape).toEqual(y);
+      expect(dx.shape).toEqual(c.x);
+      expect(dw.shape).toEqual(c.w);
+    }
+  });
+
+  it("results do not depend on the thread count (bit for bit)", () => {
+    const next = rng(5);
+    const p: ConvParams = { stride: [1, 1], dilation: [1, 1], padding: [2, 2, 2, 2], groups: 1 };
+    const x = randT([45, 3, 14, 14], next), w = randT([6, 3, 5, 5], next), g = randT([45, 6, 14, 14], next);
+    const all = () => [
+      applyPrim("conv", [x, w], p), applyPrim("convInputGrad", [g, w], { ...p, size: [14, 14] }),
+      applyPrim("convWeightGrad", [x, g], { ...p, kernel: [5, 5] }),
+    ].map((t) => Array.from(t.dataSync()));
+    const threaded = all();
+    setLoadProbe(() => 1e6); // an overloaded machine: everything on the calling thread
+    const single = all();
+    setLoadProbe(() => 0);
+    expect(threaded).toEqual(single);
+  });
+});
+
+describe("composite primitives on a device without their kernels", () => {
+  // The CPU backend less its fused kernels, as the WebGPU backend is: the decompositions run and are taped.
+  const { conv: _c, convInputGrad: _i, convWeightGrad: _w, ...core } = cpu.kernels;
+  const bare: Backend = { ...cpu, name: "cpu-bare", kernels: core } as Backend;
+  const declining: Backend = { ...cpu, name: "cpu-declining", kernels: { ...core, conv: () => null, convInputGrad: () => null, convWeightGrad: () => null } } as Backend;
+  const on = (t: Tensor, device: Backend) => tensor(t.dataSync(), { shape: [...t.shape], device });
+
+  for (const device of [bare, declining])
+    it(`${device.name}: values and gradients equal the fused kernels', and the tape holds the inner primitives`, () => {
+      const next = rng(9);
+      const x = randT([3, 4, 7, 6], next), w = randT([6, 2, 3, 3], next), cot = randT([3, 6, 4, 3], next);
+      const opts = { stride: 2, padding: 1, groups: 2 } as const;
+      const f = ([a, b]: Tensor[]) => sum(mul(conv2d(a!, b!, opts), on(cot, a!.device)));
+      const want = grad(f)([x, w]);
+      const got = grad(f)([on(x, device), on(w, device)]);
+      for (const i of [0, 1]) expectClose(on(got[i]!, cpu as Backend), want[i]!, { atol: 1e-5, rtol: 1e-5 });
+      let taped: string | undefined;
+      grad(([a, b]: Tensor[]) => {
+        const y = conv2d(a!, b!, opts);
+        taped = y.node?.prim;
+        return sum(y);
+      })([on(x, device), on(w, device)]);
+      expect(taped).toBe("reshape"); // the decomposition's last step, not "conv"
+    });
+
+  it("an unknown primitive without a kernel or decomposition is an error naming the device", () => {
+    const { matmul: _m, ...noMatmul } = cpu.kernels;
+    const dev = { ...cpu, name: "no-matmul", kernels: noMatmul } as unknown as Backend;
+    const a = tensor([1, 2, 3, 4], { shape: [1, 2, 2], device: dev });
+    expect(() => applyPrim("matmul", [a, a], { transA: false, transB: false })).toThrow(/matmul: device no-matmul has no kernel/);
+  });
+});
+
+describe("double backward matches PyTorch (create_graph=True)", () => {
+  for (const c of loadCases("conv_double"))
+    it(c.name, () => {
+      const [x, w, cot, u, v] = c.inputs.map(fromJson) as [Tensor, Tensor, Tensor, Tensor, Tensor];
+      const op = (a: Tensor, b: Tensor) => (c.op === "conv2d" ? conv2d(a, b, c.params) : convTranspose2d(a, b, c.params));
+      // M = <dL/dx, u> + <dL/dw, v>, L = <op(x, w), cot>; then dM/dx, dM/dw, dM/dcot.
+      const m = ([a, b, t]: Tensor[]) => {
+        const [gx, gw] = grad(([p, q]: Tensor[]) => sum(mul(op(p!, q!), t!)))([a!, b!]);
+        return add(sum(mul(gx!, u)), sum(mul(gw!, v)));
+      };
+      expectClose(m([x, w, cot]), c.output, { atol: 1e-3, rtol: 1e-4 });
+      const hs = grad(m)([x, w, cot]);
+      c.grads!.forEach((h, i) => expectClose(hs[i]!, h!, { atol: 1e-4, rtol: 1e-4 }, `grad ${i}`));
+    });
+});
