@@ -1,4 +1,4 @@
-// Pooling over tiling windows (the reshape + reduce path) against the im2col path it replaced, bit for bit, on any device.
+// Pooling over tiling windows (the reshape + reduce path) against the im2col path, bit for bit, on any device.
 import { expect } from "vitest";
 import {
   maxPool2d, avgPool2d, maxPool1d, avgPool1d, adaptiveAvgPool2d, adaptiveMaxPool2d, tensor, grad, sum, mul, div, reshape,
@@ -73,7 +73,11 @@ export const checkTiled = async (device: Backend, { shape, k }: (typeof tiledCas
     const xm = tensor(values(x.size, seed + 2, nan), { shape: [...shape], device });
     const r = maxPool2d(xm, { kernelSize: [...k], returnIndices: true });
     const ref = im2colMax(xm, k);
-    expect(await bits(r.values), `max ${label}`).toEqual(await bits(ref.values));
+    // Without indices or a gradient the window maximum is a max reduction: the same values, ±0 and NaN included.
+    const plain = await bits(maxPool2d(xm, { kernelSize: [...k] }));
+    expect(plain.map((v) => Object.is(v, -0)), `max -0 ${label}`).toEqual((await bits(ref.values)).map((v) => Object.is(v, -0)));
+    expect(plain, `max ${label}`).toEqual(await bits(ref.values));
+    expect(await bits(r.values), `max with indices ${label}`).toEqual(await bits(ref.values));
     expect(await bits(r.indices), `max indices ${label}`).toEqual(flatIndices(await ref.arg.data(), out, k, shape[3]));
     const gNew = gradOf((t) => maxPool2d(t, { kernelSize: [...k] }), xm, weights);
     expect(await bits(gNew), `max grad ${label}`).toEqual(await bits(gradOf((t) => im2colMax(t, k).values, xm, weights)));
@@ -90,6 +94,11 @@ export const checkTiledEntryPoints = async (device: Backend): Promise<void> => {
   const ref = im2colMax(x, [3, 2]);
   expect(await bits(a.values)).toEqual(await bits(ref.values));
   expect(await bits(a.indices)).toEqual(flatIndices(await ref.arg.data(), [2, 3, 2, 4], [3, 2], 8));
+  // Window [-0, +0; -1, -0] keeps its first maximum -0; window [+0, -0; NaN, 1] is NaN.
+  const z = tensor([-0, 0, 0, -0, -1, -0, NaN, 1], { shape: [1, 1, 2, 4], device });
+  const zs = await bits(maxPool2d(z, { kernelSize: 2 }));
+  expect(Object.is(zs[0], -0) && Number.isNaN(zs[1])).toBe(true);
+  expect(zs).toEqual(await bits(im2colMax(z, [2, 2]).values));
   const l = reshape(x, [2, 3, 48]);
   expect(await bits(avgPool1d(l, { kernelSize: 4 }))).toEqual(await bits(reshape(im2colAvg(reshape(l, [2, 3, 1, 48]), [1, 4], 4), [2, 3, 12])));
   const m = maxPool1d(l, { kernelSize: 5, returnIndices: true }); // 48 = 9 windows of 5 and 3 dropped

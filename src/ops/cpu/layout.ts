@@ -45,9 +45,14 @@ const copyRun = (src: Arr, from: number, o: Arr, at: number, n: number): void =>
   else o.set(src.subarray(from, from + n), at);
 };
 
-/** Repeats the block o[at, at + block) `times` times in place, doubling the copied span each round (log₂ copyWithin calls). */
+/** Repeats the block o[at, at + block) `times` times in place: short spans by element, long ones doubling the copied span (log₂ copyWithin calls). */
 const repeatBlock = (o: Arr, at: number, block: number, times: number): void => {
   const total = block * times;
+  if (total <= 256) {
+    // A pooling window's rows: an element loop beats a builtin call per few elements.
+    for (let t = at + block, end = at + total; t < end; t++) o[t] = o[t - block]!;
+    return;
+  }
   for (let done = block; done < total; done += Math.min(done, total - done)) o.copyWithin(at + done, at, at + Math.min(done, total - done));
 };
 
