@@ -1,4 +1,4 @@
-// CPU reductions: one axis at a time over an [outer, R, inner] view, accumulating in float64 for sums.
+// CPU reductions: one pass over the input in storage order, accumulating each output in float64 (sums: in the row-major order of its reduced elements).
 import type { Kernel } from "../backend.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import type { ReduceOp } from "../primitive.js";
@@ -30,79 +30,162 @@ const mergeAxes = (shape: Shape, axes: readonly number[]): { dims: number[]; red
   return { dims, reduced };
 };
 
+// The two leaf blocks every reduction is made of, written out per op: a switch or a closure call inside these loops
+// (run every 2 elements for a 2×2 pooling window) costs more than the arithmetic. Each output still combines its
+// elements in their order in storage. NaN wins and then sticks (`v !== v`), as PyTorch's max/min propagate NaN.
+
+/** A leaf [K, R] (innermost axis reduced): acc[o + k] combined with the k-th of K contiguous rows of R. */
+type RowsReduced = (x: ArrayLike<number>, s: number, acc: Float64Array, o: number, k: number, r: number) => void;
+/** A leaf [R, K] (innermost axis kept): R contiguous rows of K combined into acc[o, o + K). */
+type RowsIntoRow = RowsReduced;
+
+const sumRows: RowsReduced = (x, s, acc, o, k, r) => {
+  for (let q = 0; q < k; q++, s += r) { let a = acc[o + q]!; for (let i = 0; i < r; i++) a += x[s + i]!; acc[o + q] = a; }
+};
+const prodRows: RowsReduced = (x, s, acc, o, k, r) => {
+  for (let q = 0; q < k; q++, s += r) { let a = acc[o + q]!; for (let i = 0; i < r; i++) a *= x[s + i]!; acc[o + q] = a; }
+};
+const maxRows: RowsReduced = (x, s, acc, o, k, r) => {
+  for (let q = 0; q < k; q++, s += r) {
+    let a = acc[o + q]!;
+    for (let i = 0; i < r; i++) { const v = x[s + i]!; if (v > a || v !== v) a = v; }
+    acc[o + q] = a;
+  }
+};
+const minRows: RowsReduced = (x, s, acc, o, k, r) => {
+  for (let q = 0; q < k; q++, s += r) {
+    let a = acc[o + q]!;
+    for (let i = 0; i < r; i++) { const v = x[s + i]!; if (v < a || v !== v) a = v; }
+    acc[o + q] = a;
+  }
+};
+
 /**
- * Reduces the middle axis of an [outer, r, inner] view, accumulating in float64. The op is chosen outside the inner
- * loops (no per-element switch or closure call); contiguous rows (inner = 1) keep the accumulator in a register.
- * NaN wins and then sticks (`v !== v`), as PyTorch's max/min propagate NaN.
+ * Rows into one row: up to 16 rows are summed column by column in a register (one load and store of acc per column);
+ * longer stacks go row by row, so the rows' cache lines are not re-read per column.
  */
-const reduceAxis = (x: ArrayLike<number>, outer: number, r: number, inner: number, op: ReduceOp): Float64Array => {
-  const o = new Float64Array(outer * inner);
-  if (inner === 1) {
-    for (let p = 0, s = 0; p < outer; p++, s += r) {
-      let acc = init[op];
-      switch (op) {
-        case "sum": for (let k = 0; k < r; k++) acc += x[s + k]!; break;
-        case "prod": for (let k = 0; k < r; k++) acc *= x[s + k]!; break;
-        case "max": for (let k = 0; k < r; k++) { const v = x[s + k]!; if (v > acc || v !== v) acc = v; } break;
-        case "min": for (let k = 0; k < r; k++) { const v = x[s + k]!; if (v < acc || v !== v) acc = v; } break;
-      }
-      o[p] = acc;
+const sumInto: RowsIntoRow = (x, s, acc, o, r, k) => {
+  if (r <= 16) {
+    for (let i = 0; i < k; i++) { let a = acc[o + i]!; for (let q = 0, t = s + i; q < r; q++, t += k) a += x[t]!; acc[o + i] = a; }
+  } else for (let q = 0; q < r; q++, s += k) for (let i = 0; i < k; i++) acc[o + i] += x[s + i]!;
+};
+const prodInto: RowsIntoRow = (x, s, acc, o, r, k) => {
+  for (let q = 0; q < r; q++, s += k) for (let i = 0; i < k; i++) acc[o + i] *= x[s + i]!;
+};
+const maxInto: RowsIntoRow = (x, s, acc, o, r, k) => {
+  for (let q = 0; q < r; q++, s += k) for (let i = 0; i < k; i++) { const v = x[s + i]!; if (v > acc[o + i]! || v !== v) acc[o + i] = v; }
+};
+const minInto: RowsIntoRow = (x, s, acc, o, r, k) => {
+  for (let q = 0; q < r; q++, s += k) for (let i = 0; i < k; i++) { const v = x[s + i]!; if (v < acc[o + i]! || v !== v) acc[o + i] = v; }
+};
+
+/** sumRows for rows of at most 4 (pooling windows): the row length is unrolled so no inner loop runs per 2 elements. */
+const sumShortRows: RowsReduced = (x, s, acc, o, k, r) => {
+  if (r === 2) for (let q = 0; q < k; q++, s += 2) acc[o + q] = acc[o + q]! + x[s]! + x[s + 1]!;
+  else if (r === 3) for (let q = 0; q < k; q++, s += 3) acc[o + q] = acc[o + q]! + x[s]! + x[s + 1]! + x[s + 2]!;
+  else if (r === 4) for (let q = 0; q < k; q++, s += 4) acc[o + q] = acc[o + q]! + x[s]! + x[s + 1]! + x[s + 2]! + x[s + 3]!;
+  else sumRows(x, s, acc, o, k, r);
+};
+
+const leaves: Record<ReduceOp, readonly [RowsReduced, RowsIntoRow]> = {
+  sum: [sumRows, sumInto], prod: [prodRows, prodInto], max: [maxRows, maxInto], min: [minRows, minInto],
+};
+
+/**
+ * Reduces the merged runs `dims` (alternating kept/reduced) of `x` into `acc` (one float64 per output, holding the
+ * op's identity). The input is read once in storage order: the last two runs form a leaf block, the runs before them
+ * are walked by an odometer that moves the output offset only along kept runs. Every output thus combines its
+ * elements in their row-major order — a single sequential float64 sum, whatever the axes.
+ */
+const reduceRuns = (x: ArrayLike<number>, dims: readonly number[], reduced: readonly boolean[], acc: Float64Array, op: ReduceOp): void => {
+  const nd = dims.length;
+  const [d0, d1] = [dims[nd - 2]!, dims[nd - 1]!];
+  const lastReduced = reduced[nd - 1]!;
+  const leaf = d0 * d1;
+  // Output strides of the outer runs (0 along reduced runs) and the output size of one leaf.
+  const outStride = new Array<number>(nd).fill(0);
+  let size = lastReduced ? d0 : d1;
+  for (let d = nd - 3; d >= 0; d--) if (!reduced[d]) outStride[d] = size, size *= dims[d]!;
+  const idx = new Array<number>(Math.max(0, nd - 2)).fill(0);
+  const total = x.length;
+  const block = leaves[op][lastReduced ? 0 : 1];
+  let o = 0;
+  for (let s = 0; s < total; s += leaf) {
+    if (op === "sum" && lastReduced && d1 <= 4) sumShortRows(x, s, acc, o, d0, d1);
+    else block(x, s, acc, o, d0, d1);
+    for (let d = nd - 3; d >= 0; d--) {
+      idx[d]!++;
+      o += outStride[d]!;
+      if (idx[d]! < dims[d]!) break;
+      o -= outStride[d]! * dims[d]!;
+      idx[d] = 0;
     }
-    return o;
   }
-  o.fill(init[op]);
-  for (let p = 0; p < outer; p++) {
-    const ob = p * inner;
-    for (let k = 0; k < r; k++) {
-      const xb = (p * r + k) * inner;
-      switch (op) {
-        case "sum": for (let i = 0; i < inner; i++) o[ob + i] += x[xb + i]!; break;
-        case "prod": for (let i = 0; i < inner; i++) o[ob + i] *= x[xb + i]!; break;
-        case "max": for (let i = 0; i < inner; i++) { const v = x[xb + i]!; if (v > o[ob + i]! || v !== v) o[ob + i] = v; } break;
-        case "min": for (let i = 0; i < inner; i++) { const v = x[xb + i]!; if (v < o[ob + i]! || v !== v) o[ob + i] = v; } break;
-      }
-    }
-  }
-  return o;
+};
+
+/** Accumulators up to this many outputs come from one reused buffer (8 MiB at most held). */
+const SCRATCH_MAX = 1 << 20;
+let scratch = new Float64Array(0);
+
+/**
+ * Float64 accumulators holding `value`. Small ones reuse a module buffer: a fresh multi-megabyte Float64Array per call
+ * costs more in garbage collection than the reduction itself. Kernels run synchronously, so it is never shared.
+ */
+const accumulators = (n: number, value: number): Float64Array => {
+  if (n > SCRATCH_MAX) return new Float64Array(n).fill(value);
+  if (scratch.length < n) scratch = new Float64Array(Math.max(n, 2 * scratch.length, 1024));
+  return scratch.subarray(0, n).fill(value);
 };
 
 export const reduce: Kernel<Arr, "reduce"> = ([x], { op, axes }, out) => {
   const o = allocFor(out.dtype, numel(out.shape));
-  if (axes.length === 0) {
-    o.set(x!.data);
+  const src = x!.data;
+  if (src.length === 0) {
+    o.fill(init[op]); // an empty reduced axis leaves the identity (an empty kept axis leaves nothing)
     return o;
   }
   const { dims, reduced } = mergeAxes(x!.shape, axes);
-  let data: ArrayLike<number> = x!.data;
-  // Innermost run first, so the outer runs keep their positions as reduced runs collapse to size 1.
-  for (let a = dims.length - 1; a >= 0; a--) {
-    if (!reduced[a]) continue;
-    let outer = 1, inner = 1;
-    for (let i = 0; i < a; i++) outer *= dims[i]!;
-    for (let i = a + 1; i < dims.length; i++) inner *= dims[i]!;
-    data = reduceAxis(data, outer, dims[a]!, inner, op);
-    dims[a] = 1;
+  if (!reduced.includes(true)) {
+    o.set(src); // only size-1 axes (or none) were reduced
+    return o;
   }
-  if (data === x!.data) o.set(x!.data); // only size-1 axes were reduced
-  else o.set(data as Float64Array);
+  // A single reduced run becomes the leaf [1 kept, R].
+  if (dims.length === 1) dims.unshift(1), reduced.unshift(false);
+  const acc = accumulators(o.length, init[op]);
+  reduceRuns(src, dims, reduced, acc, op);
+  o.set(acc);
   return o;
 };
 
+/** First index of the max/min along the middle axis of [outer, r, inner]; NaN counts as the largest and smallest. */
 export const argReduce: Kernel<Arr, "argReduce"> = ([x], { op, axis }, out) => {
   const src = x!.data;
   const { outer, r, inner } = split(x!.shape, axis);
   const o = new Int32Array(numel(out.shape));
-  const better = op === "argmax" ? (v: number, b: number) => v > b || (v !== v && b === b) : (v: number, b: number) => v < b || (v !== v && b === b);
-  for (let p = 0; p < outer; p++)
-    for (let i = 0; i < inner; i++) {
-      let best = src[p * r * inner + i]!;
-      let bi = 0;
-      for (let k = 1; k < r; k++) {
-        const v = src[(p * r + k) * inner + i]!;
-        if (better(v, best)) { best = v; bi = k; }
-      }
-      o[p * inner + i] = bi;
+  if (r === 0 || o.length === 0) return o;
+  const max = op === "argmax";
+  if (inner === 1) {
+    for (let p = 0, s = 0; p < outer; p++, s += r) {
+      let best = src[s]!, bi = 0;
+      // Once best is NaN nothing replaces it: v > NaN and v < NaN are false, and the NaN test needs best === best.
+      if (max) { for (let k = 1; k < r; k++) { const v = src[s + k]!; if (v > best || (v !== v && best === best)) best = v, bi = k; } }
+      else for (let k = 1; k < r; k++) { const v = src[s + k]!; if (v < best || (v !== v && best === best)) best = v, bi = k; }
+      o[p] = bi;
     }
+    return o;
+  }
+  // inner > 1: scan whole rows, keeping the best value per column.
+  const best = new Float64Array(inner);
+  for (let p = 0; p < outer; p++) {
+    const ob = p * inner;
+    const base = p * r * inner;
+    for (let i = 0; i < inner; i++) best[i] = src[base + i]!;
+    for (let k = 1; k < r; k++) {
+      const s = base + k * inner;
+      if (max) { for (let i = 0; i < inner; i++) { const v = src[s + i]!, b = best[i]!; if (v > b || (v !== v && b === b)) best[i] = v, o[ob + i] = k; } }
+      else for (let i = 0; i < inner; i++) { const v = src[s + i]!, b = best[i]!; if (v < b || (v !== v && b === b)) best[i] = v, o[ob + i] = k; }
+    }
+  }
   return o;
 };
 

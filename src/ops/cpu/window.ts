@@ -78,7 +78,9 @@ export const unfoldReference: Kernel<Arr, "unfold"> = ([x], p, out) => {
             dst.fill(value, d + b, d + ow);
           }
           const s = sPlane + ih * w + off;
-          if (sw === 1) for (let q = a; q < b; q++) dst[d + q] = src[s + q]!;
+          // Stride 1: a contiguous input row; long ones are one set() (a builtin memcpy), short ones a loop.
+          if (sw === 1 && b - a >= 32) dst.set(src.subarray(s + a, s + b), d + a);
+          else if (sw === 1) for (let q = a; q < b; q++) dst[d + q] = src[s + q]!;
           else for (let q = a; q < b; q++) dst[d + q] = src[s + q * sw]!;
         }
       }

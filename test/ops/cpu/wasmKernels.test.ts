@@ -77,6 +77,7 @@ describe.runIf(wasm)("wasm im2col (unfold) and col2im (fold) against the TypeScr
     [[0, 3, 8, 8], { kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padding: [1, 1, 1, 1] }], // empty batch
     [[4, 3, 28, 28], { kernel: [5, 5], stride: [1, 1], dilation: [1, 1], padding: [2, 2, 2, 2] }], // split across threads
     [[5, 7, 16, 16], { kernel: [3, 3], stride: [2, 2], dilation: [1, 1], padding: [1, 1, 1, 1] }], // threads, strided
+    [[1, 2, 9, 45], { kernel: [3, 3], stride: [1, 1], dilation: [1, 1], padding: [1, 1, 0, 0] }], // rows of 43: the reference's set()
   ];
   const next = rng(11);
   for (const [shape, win] of cases)
