@@ -27,8 +27,12 @@ function gemmProtocol() {
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
 
-  /** Rows (or columns) per block when `dim` is cut into `parts` blocks, a multiple of the 8-wide micro-tile. */
-  const blockStep = (dim: number, parts: number): number => Math.ceil(Math.ceil(dim / parts) / 8) * 8;
+  /**
+   * Rows (or columns) per block when `dim` is cut into `parts` blocks, a multiple of the micro-tile's side along it
+   * (kernels.c's MR = 5 rows, NR = 8 columns), so that only the last block has a partial tile.
+   */
+  const blockStep = (dim: number, parts: number, tile: number): number => Math.ceil(Math.ceil(dim / parts) / tile) * tile;
+  const MR = 5, NR = 8;
 
   /** Computes blocks of job `job` until none is left to claim (the same code runs in every thread); returns how many. */
   function workBlocks(ctl: Int32Array, x: KernelExports, scratch: number, job: number): number {
@@ -58,7 +62,7 @@ function gemmProtocol() {
           const [, , m, k, n, transA, transB, parts, splitN, aOff, aStride, bOff, bStride, cOff] = q as
             [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
           const dim = splitN ? n : m;
-          const step = blockStep(dim, parts);
+          const step = blockStep(dim, parts, splitN ? NR : MR);
           const bi = Math.floor(idx / parts);
           const lo = Math.min(dim, (idx - bi * parts) * step), hi = Math.min(dim, lo + step);
           x.gemm_block(
@@ -99,7 +103,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, MR, NR, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -247,7 +251,7 @@ export const runGemmJob = (
   const splitN = n >= m;
   const dim = splitN ? n : m;
   const want = Math.max(1, Math.min(Math.ceil((4 * (pl.workers + 1)) / batch), Math.floor(dim / 32)));
-  const parts = Math.ceil(dim / proto.blockStep(dim, want));
+  const parts = Math.ceil(dim / proto.blockStep(dim, want, splitN ? proto.NR : proto.MR));
   const blocks = batch * parts;
   if (blocks >= 1 << proto.TAG_SHIFT) return false;
   return runJob(arena, pl, [proto.GEMM, blocks, m, k, n, transA ? 1 : 0, transB ? 1 : 0, parts, splitN ? 1 : 0,
