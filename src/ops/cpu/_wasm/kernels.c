@@ -158,19 +158,25 @@ __attribute__((export_name("gemm_block")))
 void gemm_block(const float *A, int transA, const float *B, int transB, float *C, int m, int k, int n,
                 int i0, int i1, int j0, int j1, float *scratch) {
   float *Ap = scratch, *Bp = scratch + MC * KC, *tile = Bp + KC * NC;
+  if (i1 <= i0 || j1 <= j0) return;
   if (k == 0) {
     for (int i = i0; i < i1; i++)
       for (int j = j0; j < j1; j++) C[(long)i * n + j] = 0.0f;
     return;
   }
+  // k and the block's rows in blocks of equal size (at most KC, MC): k = 784 is 4 × 196 rather than 3 × 256 + 16,
+  // whose thin last block would pay the micro-kernel's C loads and stores for little work. The k blocks depend on k
+  // alone, so every element is summed in the same order whatever block of C a thread computes.
+  int kb = (k + KC - 1) / KC, ks = (k + kb - 1) / kb;
+  int mb = (i1 - i0 + MC - 1) / MC, ms = ((i1 - i0 + mb - 1) / mb + MR - 1) / MR * MR;
   for (int jc = j0; jc < j1; jc += NC) {
     int nc = j1 - jc < NC ? j1 - jc : NC;
-    for (int pc = 0; pc < k; pc += KC) {
-      int kc = k - pc < KC ? k - pc : KC;
+    for (int pc = 0; pc < k; pc += ks) {
+      int kc = k - pc < ks ? k - pc : ks;
       int first = pc == 0;
       pack_b(B, transB, k, n, jc, nc, pc, kc, Bp);
-      for (int ic = i0; ic < i1; ic += MC) {
-        int mc = i1 - ic < MC ? i1 - ic : MC;
+      for (int ic = i0; ic < i1; ic += ms) {
+        int mc = i1 - ic < ms ? i1 - ic : ms;
         pack_a(A, transA, m, k, ic, mc, pc, kc, Ap);
         for (int jr = 0; jr < nc; jr += NR) {
           int nr = nc - jr < NR ? nc - jr : NR;
