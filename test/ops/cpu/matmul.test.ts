@@ -221,6 +221,7 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
       checkWasm({ ba: 1, bb: 1, m: 333, k: 70, n: 41, transA, transB }, 800);
       checkWasm({ ba: 1, bb: 1, m: 37, k: 70, n: 331, transA, transB }, 801);
       checkWasm({ ba: 64, bb: 64, m: 17, k: 9, n: 19, transA, transB }, 802); // many small products: one block each
+      checkWasm({ ba: 1, bb: 1, m: 203, k: 21, n: 261, transA, transB }, 803); // a grid of blocks both ways
     });
 
   it("a shared B under a batch of row-major A is one tall product: bit-identical to the entries one by one", () => {
