@@ -23,7 +23,6 @@ function gemmProtocol() {
   const P = 5; //    parameters: kind, blocks, then the kind's own (see workBlocks)
   const NP = 20;
   const GEMM = 0, UNFOLD = 1, FOLD = 2, UNARY = 3; // job kinds
-  const PACK_B = 10, GEMM_PACKED_B = 11; // a product's op(B) packed once by all threads, then its rows split
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
@@ -70,14 +69,6 @@ function gemmProtocol() {
             (aOff + bi * aStride) * 4, transA, (bOff + bi * bStride) * 4, transB, (cOff + bi * m * n) * 4,
             m, k, n, i0, Math.min(m, i0 + sm), j0, Math.min(n, j0 + sn), scratch,
           );
-        } else if (kind === PACK_B) {
-          // B transB k n per Bp (B and Bp byte pointers): columns [idx·per, idx·per + per) of op(B), per a multiple of NR
-          const [, , b, transB, k, n, per, bp] = q as [number, number, number, number, number, number, number, number];
-          x.pack_b_all(b, transB, k, n, idx * per, Math.min(n, idx * per + per), bp);
-        } else if (kind === GEMM_PACKED_B) {
-          // A transA Bp C m k n per (byte pointers): rows [idx·per, idx·per + per) of C, per a multiple of MR
-          const [, , a, transA, bp, c, m, k, n, per] = q as [number, number, number, number, number, number, number, number, number, number];
-          x.gemm_block_packed_b(a, transA, bp, c, m, k, n, idx * per, Math.min(m, idx * per + per), 0, n, scratch);
         } else if (kind === UNFOLD || kind === FOLD) {
           // src dst planes h w kh kw sh sw dh dw pt pl oh ow valueBits per (byte pointers): a run of `per` planes
           const [, , src, dst, planes, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, bits, per] = q as
@@ -112,7 +103,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, PACK_B, GEMM_PACKED_B, MR, NR, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, MR, NR, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -278,30 +269,6 @@ export const runGemmJob = (
   if (blocks >= 1 << proto.TAG_SHIFT) return false;
   return runJob(arena, pl, [proto.GEMM, blocks, m, k, n, transA ? 1 : 0, transB ? 1 : 0, pm, pn,
     aOff, aBatch === 1 ? 0 : m * k, bOff, bBatch === 1 ? 0 : k * n, cOff], blocks, batch * m * n * k);
-};
-
-/**
- * C[m×n] = op(A) · op(B) on every thread for one product staged in the arena (float offsets aOff, bOff, cOff), with
- * op(B) packed once into the k·n-float area at packOff: first the threads pack disjoint column ranges of it, then
- * they split C's rows, each block packing only its own rows of A. Every A and B element is packed once in all, as
- * on one thread, where cutting C into independent blocks repacks A for every column block and B for every row
- * block. False, having computed nothing for certain, when threads are unavailable, failed, or C has too few rows.
- */
-export const runGemmPackedBJob = (
-  arena: Arena, aOff: number, transA: boolean, bOff: number, transB: boolean, cOff: number, packOff: number,
-  m: number, k: number, n: number,
-): boolean => {
-  const pl = getPool(arena);
-  if (pl === null || m < 64 || k === 0) return false;
-  const threads = pl.workers + 1;
-  const colsPer = proto.blockStep(n, Math.min(threads * 2, Math.ceil(n / proto.NR)), proto.NR);
-  const packBlocks = Math.ceil(n / colsPer);
-  if (!runJob(arena, pl, [proto.PACK_B, packBlocks, bOff * 4, transB ? 1 : 0, k, n, colsPer, packOff * 4], packBlocks, k * n)) return false;
-  // about 4 blocks of rows per thread, each at least 32 rows
-  const rowsPer = proto.blockStep(m, Math.max(1, Math.min(4 * threads, Math.floor(m / 32))), proto.MR);
-  const blocks = Math.ceil(m / rowsPer);
-  return runJob(arena, pl, [proto.GEMM_PACKED_B, blocks, aOff * 4, transA ? 1 : 0, packOff * 4, cOff * 4, m, k, n, rowsPer],
-    blocks, m * n * k);
 };
 
 /** Blocks per thread for the memory-bound kernels: a few, so that a preempted thread holds up little. */

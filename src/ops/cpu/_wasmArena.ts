@@ -25,14 +25,6 @@ export interface KernelExports {
     a: number, transA: number, b: number, transB: number, c: number,
     m: number, k: number, n: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
   ) => void;
-  /** Floats of op(B)[k×n] packed whole (pack_b_all). */
-  readonly packed_b_floats: (k: number, n: number) => number;
-  readonly pack_b_all: (b: number, transB: number, k: number, n: number, j0: number, j1: number, bp: number) => void;
-  /** gemm_block with op(B) packed whole by pack_b_all at bp. */
-  readonly gemm_block_packed_b: (
-    a: number, transA: number, bp: number, c: number,
-    m: number, k: number, n: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
-  ) => void;
   readonly unfold: (
     src: number, dst: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
     dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, value: number,

@@ -5,7 +5,7 @@
 import type { Kernel } from "../backend.js";
 import type { AnyTypedArray } from "../dtype.js";
 import { makeGemm, type GemmBlock } from "./_gemmKernel.js";
-import { runGemmJob, runGemmPackedBJob } from "./_gemmPool.js";
+import { runGemmJob } from "./_gemmPool.js";
 import { getArena } from "./_wasmArena.js";
 
 type Arr = AnyTypedArray;
@@ -21,14 +21,6 @@ const PACKED_MIN_MACS = 4096;
 const WASM_MIN_MACS = 512;
 /** Products smaller than this many multiply-adds are not worth waking a worker for. */
 const PARALLEL_MIN_MACS = 1 << 18;
-
-/** Whether a single threaded product packs op(B) once for all threads (else every block packs its own). */
-let sharedPacking = true;
-
-/** Turns the shared packing of op(B) on threads off or on (for tests and measurements; on by default). */
-export const setSharedBPacking = (on: boolean): void => {
-  sharedPacking = on;
-};
 
 let packed: GemmBlock | undefined;
 let rowScratch = new Float64Array(256);
@@ -82,17 +74,14 @@ export const gemmWasm = (
     aBatch = batch = 1;
   }
   const aLen = aBatch * m * k, bLen = bBatch * k * n, cLen = batch * m * n;
-  const big = threads && batch * m * n * k >= PARALLEL_MIN_MACS;
-  // a single product on several threads packs op(B) once into the arena, after C (see runGemmPackedBJob)
-  const packLen = big && batch === 1 && sharedPacking ? arena.exports.packed_b_floats(k, n) : 0;
-  const base = arena.stage(aLen + bLen + cLen + packLen);
+  const base = arena.stage(aLen + bLen + cLen);
   if (base === null) return null;
   const mem = arena.f32();
   mem.set(A.length === aLen ? A : A.subarray(0, aLen), base);
   mem.set(B.length === bLen ? B : B.subarray(0, bLen), base + aLen);
   const aOff = base, bOff = base + aLen, cOff = base + aLen + bLen;
-  const parallel = big && ((packLen > 0 && runGemmPackedBJob(arena, aOff, transA, bOff, transB, cOff, cOff + cLen, m, k, n)) ||
-    runGemmJob(arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n));
+  const parallel = threads && batch * m * n * k >= PARALLEL_MIN_MACS &&
+    runGemmJob(arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n);
   if (!parallel) {
     const gemm = arena.exports.gemm_block, scratch = arena.scratch(0);
     for (let i = 0; i < batch; i++)

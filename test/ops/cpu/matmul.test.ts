@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { grad, matmul, tensor, type Tensor } from "../../../src/index.js";
 import { applyPrim } from "../../../src/ops/apply.js";
-import { gemmWasm, matmul as matmulKernel, setSharedBPacking } from "../../../src/ops/cpu/matmul.js";
+import { gemmWasm, matmul as matmulKernel } from "../../../src/ops/cpu/matmul.js";
 import { gemmPoolStats, setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { availableParallelism } from "node:os";
 
@@ -215,22 +215,14 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
       for (const [m, k, n] of [[11, 257, 17], [131, 3, 9], [6, 513, 130], [129, 65, 1]] as const) checkWasm({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
     });
 
-  // Large enough for the worker threads: op(B) packed once for all of them, then C's rows split (m ≥ 64), or C cut
-  // into independent blocks (along m, along n, a grid both ways, one block per small product), with partial tiles.
-  for (const shared of [true, false])
-    for (const [transA, transB] of transposes)
-      it(`threaded splits agree with one thread, shared packing of B ${shared}, transA=${transA} transB=${transB}`, () => {
-        setSharedBPacking(shared);
-        try {
-          checkWasm({ ba: 1, bb: 1, m: 333, k: 70, n: 41, transA, transB }, 800);
-          checkWasm({ ba: 1, bb: 1, m: 37, k: 70, n: 331, transA, transB }, 801);
-          checkWasm({ ba: 64, bb: 64, m: 17, k: 9, n: 19, transA, transB }, 802);
-          checkWasm({ ba: 1, bb: 1, m: 203, k: 21, n: 261, transA, transB }, 803);
-          checkWasm({ ba: 1, bb: 1, m: 70, k: 300, n: 13, transA, transB }, 804); // k in two blocks, n under two panels
-        } finally {
-          setSharedBPacking(true);
-        }
-      });
+  // Large enough for the worker threads, split along m (m > n) and along n, with partial tiles at the ends.
+  for (const [transA, transB] of transposes)
+    it(`threaded splits along m and n agree with one thread, transA=${transA} transB=${transB}`, () => {
+      checkWasm({ ba: 1, bb: 1, m: 333, k: 70, n: 41, transA, transB }, 800);
+      checkWasm({ ba: 1, bb: 1, m: 37, k: 70, n: 331, transA, transB }, 801);
+      checkWasm({ ba: 64, bb: 64, m: 17, k: 9, n: 19, transA, transB }, 802); // many small products: one block each
+      checkWasm({ ba: 1, bb: 1, m: 203, k: 21, n: 261, transA, transB }, 803); // a grid of blocks both ways
+    });
 
   it("a shared B under a batch of row-major A is one tall product: bit-identical to the entries one by one", () => {
     let seed = 900;

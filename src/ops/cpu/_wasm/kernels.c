@@ -150,17 +150,13 @@ static void micro(int rows, int kc, const float *a, const float *b, float *c, in
   }
 }
 
-// k is cut into blocks of equal depth, at most KC: k = 784 is 4 × 196 rather than 3 × 256 + 16, whose thin last
-// block would pay the micro-kernel's C loads and stores for little work. The k blocks depend on k alone, so every
-// element is summed in the same order whatever block of C a thread computes.
-static int k_step(int k) {
-  int kb = (k + KC - 1) / KC;
-  return (k + kb - 1) / kb;
-}
-
-// C[i0:i1, j0:j1] (+)= op(A)·op(B); op(B) packed here per block, or taken from Bpre as pack_b_all left it.
-static void gemm(const float *A, int transA, const float *B, int transB, const float *Bpre, float *C, int m, int k,
-                 int n, int i0, int i1, int j0, int j1, float *scratch) {
+/**
+ * C[i0:i1, j0:j1] of C[m×n] = op(A)[m×k] · op(B)[k×n] for row-major float32 operands; transA means A is stored
+ * [k×m], transB that B is stored [n×k]. The block of C is overwritten. `scratch` holds scratch_floats() floats.
+ */
+__attribute__((export_name("gemm_block")))
+void gemm_block(const float *A, int transA, const float *B, int transB, float *C, int m, int k, int n,
+                int i0, int i1, int j0, int j1, float *scratch) {
   float *Ap = scratch, *Bp = scratch + MC * KC, *tile = Bp + KC * NC;
   if (i1 <= i0 || j1 <= j0) return;
   if (k == 0) {
@@ -168,17 +164,17 @@ static void gemm(const float *A, int transA, const float *B, int transB, const f
       for (int j = j0; j < j1; j++) C[(long)i * n + j] = 0.0f;
     return;
   }
-  // the block's rows in row blocks of equal size too (at most MC, a multiple of MR)
-  int ks = k_step(k), npad = (n + NR - 1) / NR * NR;
+  // k and the block's rows in blocks of equal size (at most KC, MC): k = 784 is 4 × 196 rather than 3 × 256 + 16,
+  // whose thin last block would pay the micro-kernel's C loads and stores for little work. The k blocks depend on k
+  // alone, so every element is summed in the same order whatever block of C a thread computes.
+  int kb = (k + KC - 1) / KC, ks = (k + kb - 1) / kb;
   int mb = (i1 - i0 + MC - 1) / MC, ms = ((i1 - i0 + mb - 1) / mb + MR - 1) / MR * MR;
   for (int jc = j0; jc < j1; jc += NC) {
     int nc = j1 - jc < NC ? j1 - jc : NC;
     for (int pc = 0; pc < k; pc += ks) {
       int kc = k - pc < ks ? k - pc : ks;
       int first = pc == 0;
-      const float *bp = Bp;
-      if (Bpre) bp = Bpre + (long)pc * npad + (long)jc * kc;
-      else pack_b(B, transB, k, n, jc, nc, pc, kc, Bp);
+      pack_b(B, transB, k, n, jc, nc, pc, kc, Bp);
       for (int ic = i0; ic < i1; ic += ms) {
         int mc = i1 - ic < ms ? i1 - ic : ms;
         pack_a(A, transA, m, k, ic, mc, pc, kc, Ap);
@@ -187,10 +183,10 @@ static void gemm(const float *A, int transA, const float *B, int transB, const f
           for (int ir = 0; ir < mc; ir += MR) {
             int mr = mc - ir < MR ? mc - ir : MR;
             float *c = C + (long)(ic + ir) * n + jc + jr;
-            if (nr == NR) micro(mr, kc, Ap + ir * kc, bp + jr * kc, c, n, first);
+            if (nr == NR) micro(mr, kc, Ap + ir * kc, Bp + jr * kc, c, n, first);
             else {
               // right edge: compute mr full rows aside, keep only their first nr columns
-              micro(mr, kc, Ap + ir * kc, bp + jr * kc, tile, NR, 1);
+              micro(mr, kc, Ap + ir * kc, Bp + jr * kc, tile, NR, 1);
               for (int i = 0; i < mr; i++)
                 for (int j = 0; j < nr; j++) c[(long)i * n + j] = first ? tile[i * NR + j] : c[(long)i * n + j] + tile[i * NR + j];
             }
@@ -199,39 +195,6 @@ static void gemm(const float *A, int transA, const float *B, int transB, const f
       }
     }
   }
-}
-
-/**
- * C[i0:i1, j0:j1] of C[m×n] = op(A)[m×k] · op(B)[k×n] for row-major float32 operands; transA means A is stored
- * [k×m], transB that B is stored [n×k]. The block of C is overwritten. `scratch` holds scratch_floats() floats.
- */
-__attribute__((export_name("gemm_block")))
-void gemm_block(const float *A, int transA, const float *B, int transB, float *C, int m, int k, int n,
-                int i0, int i1, int j0, int j1, float *scratch) {
-  gemm(A, transA, B, transB, 0, C, m, k, n, i0, i1, j0, j1, scratch);
-}
-
-/** Floats pack_b_all writes for a k×n op(B): k × n rounded up to a multiple of NR. */
-__attribute__((export_name("packed_b_floats"))) int packed_b_floats(int k, int n) { return k * ((n + NR - 1) / NR * NR); }
-
-/**
- * Packs columns [j0, j1) of op(B)[k×n] (j0 a multiple of NR) for every k block into Bp, where gemm_block_packed_b
- * finds them: threads pack disjoint column ranges of one shared copy, then split the rows of C among them.
- */
-__attribute__((export_name("pack_b_all")))
-void pack_b_all(const float *B, int transB, int k, int n, int j0, int j1, float *Bp) {
-  int ks = k_step(k), npad = (n + NR - 1) / NR * NR;
-  for (int pc = 0; pc < k && j1 > j0; pc += ks) {
-    int kc = k - pc < ks ? k - pc : ks;
-    pack_b(B, transB, k, n, j0, j1 - j0, pc, kc, Bp + (long)pc * npad + (long)j0 * kc);
-  }
-}
-
-/** gemm_block with op(B) already packed whole by pack_b_all into Bp (j0 a multiple of NR). */
-__attribute__((export_name("gemm_block_packed_b")))
-void gemm_block_packed_b(const float *A, int transA, const float *Bp, float *C, int m, int k, int n,
-                         int i0, int i1, int j0, int j1, float *scratch) {
-  gemm(A, transA, 0, 0, Bp, C, m, k, n, i0, i1, j0, j1, scratch);
 }
 
 // ---- im2col (unfold) and col2im (fold) over NCHW planes, as src/ops/cpu/window.ts computes them ----
