@@ -86,7 +86,7 @@ export const matmul = (ctx: GpuContext): Kernel<GpuStorage, "matmul"> => ([a, b]
   const m = transA ? ca : ra;
   const k = transA ? ra : ca;
   const n = transB ? rb : cb;
-  const batch = Math.max(ba, bb);
+  const batch = ba === 1 ? bb : ba; // 1 broadcasts, against 0 too
   const o = ctx.alloc(batch * m * n);
   if (batch * m * n === 0) return o;
   ctx.launch({

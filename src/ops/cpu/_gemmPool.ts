@@ -28,8 +28,12 @@ function gemmProtocol() {
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
 
-  /** Rows (or columns) per block when `dim` is cut into `parts` blocks, a multiple of the 8-wide micro-tile. */
-  const blockStep = (dim: number, parts: number): number => Math.ceil(Math.ceil(dim / parts) / 8) * 8;
+  /**
+   * Rows (or columns) per block when `dim` is cut into `parts` blocks, a multiple of the micro-tile's side along it
+   * (kernels.c's MR = 5 rows, NR = 8 columns), so that only the last block has a partial tile.
+   */
+  const blockStep = (dim: number, parts: number, tile: number): number => Math.ceil(Math.ceil(dim / parts) / tile) * tile;
+  const MR = 5, NR = 8;
 
   /** Computes blocks of job `job` until none is left to claim (the same code runs in every thread); returns how many. */
   function workBlocks(ctl: Int32Array, x: KernelExports, scratch: number, job: number): number {
@@ -55,16 +59,16 @@ function gemmProtocol() {
       }
       try {
         if (kind === GEMM) {
-          // m k n transA transB parts splitN aOff aStride bOff bStride cOff (float offsets): a slab of one batch entry's C
-          const [, , m, k, n, transA, transB, parts, splitN, aOff, aStride, bOff, bStride, cOff] = q as
+          // m k n transA transB pm pn aOff aStride bOff bStride cOff (float offsets): one of the pm × pn blocks of
+          // one batch entry's C
+          const [, , m, k, n, transA, transB, pm, pn, aOff, aStride, bOff, bStride, cOff] = q as
             [number, number, number, number, number, number, number, number, number, number, number, number, number, number];
-          const dim = splitN ? n : m;
-          const step = blockStep(dim, parts);
-          const bi = Math.floor(idx / parts);
-          const lo = Math.min(dim, (idx - bi * parts) * step), hi = Math.min(dim, lo + step);
+          const bi = Math.floor(idx / (pm * pn)), r = idx - bi * pm * pn, im = Math.floor(r / pn), jn = r - im * pn;
+          const sm = blockStep(m, pm, MR), sn = blockStep(n, pn, NR);
+          const i0 = Math.min(m, im * sm), j0 = Math.min(n, jn * sn);
           x.gemm_block(
             (aOff + bi * aStride) * 4, transA, (bOff + bi * bStride) * 4, transB, (cOff + bi * m * n) * 4,
-            m, k, n, splitN ? 0 : lo, splitN ? m : hi, splitN ? lo : 0, splitN ? hi : n, scratch,
+            m, k, n, i0, Math.min(m, i0 + sm), j0, Math.min(n, j0 + sn), scratch,
           );
         } else if (kind === UNFOLD || kind === FOLD) {
           // src dst planes h w kh kw sh sw dh dw pt pl oh ow valueBits per (byte pointers): a run of `per` planes
@@ -103,7 +107,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, MR, NR, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -246,15 +250,28 @@ export const runGemmJob = (
 ): boolean => {
   const pl = getPool(arena);
   if (pl === null) return false;
-  // About 4 blocks per thread, each at least 32 rows or columns, cut along the longer side of C: small enough
-  // that a thread the OS preempts holds up little, large enough that repacking A (or B) per block stays cheap.
-  const splitN = n >= m;
-  const dim = splitN ? n : m;
-  const want = Math.max(1, Math.min(Math.ceil((4 * (pl.workers + 1)) / batch), Math.floor(dim / 32)));
-  const parts = Math.ceil(dim / proto.blockStep(dim, want));
-  const blocks = batch * parts;
+  // About 4 blocks per thread, small enough that a thread the OS preempts holds up little. C is cut into a grid of
+  // pm × pn blocks, each at least 32 rows and 32 columns where it is cut; every block packs its rows of A and its
+  // columns of B, so the grid is the one that packs least: pn·m·k + pm·k·n floats (8 blocks of 256×256 from
+  // [256,784]×[784,256] pack 2×4 = 1.2M floats where 8 column slabs packed 1.8M).
+  const want = Math.max(1, Math.ceil((4 * (pl.workers + 1)) / batch));
+  let pm = 1, pn = 1, best = Infinity;
+  for (let tm = 1; tm <= want; tm++) {
+    const tn = Math.ceil(want / tm);
+    if ((tm > 1 && m / tm < 32) || (tn > 1 && n / tn < 32)) continue;
+    const cost = tn * m * k + tm * k * n;
+    if (cost < best) (best = cost), (pm = tm), (pn = tn);
+  }
+  if (best === Infinity) {
+    // too small to cut both ways: along the longer side only, as far as 32 rows or columns allow
+    if (n >= m) pn = Math.max(1, Math.min(want, Math.floor(n / 32)));
+    else pm = Math.max(1, Math.min(want, Math.floor(m / 32)));
+  }
+  pm = Math.ceil(m / proto.blockStep(m, pm, proto.MR));
+  pn = Math.ceil(n / proto.blockStep(n, pn, proto.NR));
+  const blocks = batch * pm * pn;
   if (blocks >= 1 << proto.TAG_SHIFT) return false;
-  return runJob(arena, pl, [proto.GEMM, blocks, m, k, n, transA ? 1 : 0, transB ? 1 : 0, parts, splitN ? 1 : 0,
+  return runJob(arena, pl, [proto.GEMM, blocks, m, k, n, transA ? 1 : 0, transB ? 1 : 0, pm, pn,
     aOff, aBatch === 1 ? 0 : m * k, bOff, bBatch === 1 ? 0 : k * n, cOff], blocks, batch * m * n * k);
 };
 

@@ -1,6 +1,7 @@
 // The CPU matmul kernel (packed, blocked, threaded when large) against a float64 reference, and matmul's gradients.
 import { describe, expect, it } from "vitest";
 import { grad, matmul, tensor, type Tensor } from "../../../src/index.js";
+import { applyPrim } from "../../../src/ops/apply.js";
 import { gemmWasm, matmul as matmulKernel } from "../../../src/ops/cpu/matmul.js";
 import { gemmPoolStats, setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { availableParallelism } from "node:os";
@@ -64,7 +65,8 @@ const transposes = [[false, false], [true, false], [false, true], [true, true]] 
 const odd = [1, 3, 7, 17, 33, 65, 129];
 
 describe("cpu matmul kernel matches a float64 reference", () => {
-  // Odd sizes hit every edge of the 4×4 micro-tile and of the cache blocks (k = 300 spans two k blocks).
+  // Odd sizes hit every edge of the micro-tiles (4×4 in TypeScript, 5×8 in WebAssembly) and of the cache blocks
+  // (k = 300 spans two k blocks).
   const shapes: [number, number, number][] = [
     [1, 1, 1], [1, 7, 1], [3, 1, 7], [7, 3, 17], [17, 33, 7], [33, 17, 65], [65, 7, 3], [129, 33, 17],
     [5, 300, 9], [33, 65, 129], [129, 129, 65], [16, 16, 16], [4, 4, 4], [70, 300, 130],
@@ -177,6 +179,87 @@ describe("cpu matmul kernel matches a float64 reference", () => {
   });
 });
 
+// The WebAssembly GEMM called directly (the kernel sends small products to TypeScript): every edge of its 5×8
+// micro-tile, the broadcast-B batch folded into one tall product, and results independent of the thread count.
+describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile edges, folded batches, thread count", () => {
+  /** gemmWasm on one thread and on every thread (an idle machine assumed); both must be bit-identical. */
+  const both = (A: Float32Array, B: Float32Array, c: Case): Float32Array => {
+    const batch = Math.max(c.ba, c.bb);
+    const one = gemmWasm(A, c.ba, c.transA, B, c.bb, c.transB, batch, c.m, c.k, c.n, false);
+    setLoadProbe(() => 0);
+    const all = gemmWasm(A, c.ba, c.transA, B, c.bb, c.transB, batch, c.m, c.k, c.n, true);
+    setLoadProbe(null);
+    expect(one).not.toBeNull();
+    expect(all).not.toBeNull();
+    expect(Array.from(all!), JSON.stringify(c)).toEqual(Array.from(one!));
+    return one!;
+  };
+  const checkWasm = (c: Case, seed: number) => {
+    const next = rng(seed);
+    const A = randArray(c.ba * c.m * c.k, next), B = randArray(c.bb * c.k * c.n, next);
+    const got = both(A, B, c);
+    const { C, S } = reference(A, B, c);
+    expect(got.length).toBe(C.length);
+    let worst = 0;
+    for (let i = 0; i < C.length; i++) worst = Math.max(worst, Math.abs(got[i]! - C[i]!) / (S[i]! + 1e-30));
+    expect(worst, JSON.stringify(c)).toBeLessThan((c.k + 2) * 2 ** -24);
+  };
+
+  // m around MR = 5 (and 2·MR), n around NR = 8 (and 2·NR), k from 1 up, every transpose.
+  for (const [transA, transB] of transposes)
+    it(`m, n, k = 1, MR±1, NR±1 and odd, transA=${transA} transB=${transB}`, () => {
+      let seed = 700;
+      for (const m of [1, 4, 5, 6, 9, 10, 11])
+        for (const n of [1, 7, 8, 9, 15, 16, 17])
+          for (const k of [1, 3, 5, 8]) checkWasm({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
+      for (const [m, k, n] of [[11, 257, 17], [131, 3, 9], [6, 513, 130], [129, 65, 1]] as const) checkWasm({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
+    });
+
+  // Large enough for the worker threads, split along m (m > n) and along n, with partial tiles at the ends.
+  for (const [transA, transB] of transposes)
+    it(`threaded splits along m and n agree with one thread, transA=${transA} transB=${transB}`, () => {
+      checkWasm({ ba: 1, bb: 1, m: 333, k: 70, n: 41, transA, transB }, 800);
+      checkWasm({ ba: 1, bb: 1, m: 37, k: 70, n: 331, transA, transB }, 801);
+      checkWasm({ ba: 64, bb: 64, m: 17, k: 9, n: 19, transA, transB }, 802); // many small products: one block each
+      checkWasm({ ba: 1, bb: 1, m: 203, k: 21, n: 261, transA, transB }, 803); // a grid of blocks both ways
+    });
+
+  it("a shared B under a batch of row-major A is one tall product: bit-identical to the entries one by one", () => {
+    let seed = 900;
+    for (const transB of [false, true])
+      for (const [batch, m, k, n] of [[3, 5, 40, 17], [16, 1, 64, 50], [7, 13, 300, 9], [2, 160, 100, 130]] as const) {
+        const c: Case = { ba: batch, bb: 1, m, k, n, transA: false, transB };
+        const next = rng(seed++);
+        const A = randArray(batch * m * k, next), B = randArray(k * n, next);
+        const got = both(A, B, c);
+        for (let b = 0; b < batch; b++) {
+          const one = gemmWasm(A.subarray(b * m * k), 1, false, B, 1, transB, 1, m, k, n, false)!;
+          expect(Array.from(got.subarray(b * m * n, (b + 1) * m * n))).toEqual(Array.from(one));
+        }
+        checkWasm(c, seed++);
+        checkWasm({ ...c, transA: true }, seed++); // stored transposed: rows are not contiguous, so no folding
+      }
+  });
+
+  it("batch 0 and k = 0", () => {
+    expect(gemmWasm(new Float32Array(0), 0, false, new Float32Array(0), 0, false, 0, 5, 7, 9)!.length).toBe(0);
+    expect(gemmWasm(new Float32Array(0), 0, false, new Float32Array(63), 1, false, 0, 5, 7, 9)!.length).toBe(0);
+    for (const [transA, transB] of transposes) {
+      const c: Case = { ba: 3, bb: 1, m: 6, k: 0, n: 9, transA, transB };
+      expect(Array.from(both(new Float32Array(0), new Float32Array(0), c))).toEqual(new Array(162).fill(0));
+    }
+    const empty = runKernel(new Float32Array(0), randArray(12, rng(2)), { ba: 0, bb: 1, m: 5, k: 3, n: 4, transA: false, transB: false });
+    expect(empty.length).toBe(0);
+    // through the public op: a batch of 0 broadcast against a batch of 1, either way round, and its gradient
+    expect(matmul(tensor(new Float32Array(0), { shape: [0, 5, 3] }), tensor(new Float32Array(12), { shape: [3, 4] })).shape).toEqual([0, 5, 4]);
+    expect(matmul(tensor(new Float32Array(15), { shape: [5, 3] }), tensor(new Float32Array(0), { shape: [0, 3, 4] })).shape).toEqual([0, 5, 4]);
+    const b = tensor(Float32Array.from({ length: 12 }, (_, i) => i), { shape: [3, 4] });
+    const db = grad((w: Tensor) => matmul(tensor(new Float32Array(0), { shape: [0, 5, 3] }), w).sum())(b);
+    expect(db.shape).toEqual([3, 4]);
+    expect(Array.from(db.dataSync())).toEqual(new Array(12).fill(0));
+  });
+});
+
 describe("matmul gradients", () => {
   const data = (shape: number[], seed: number) => {
     const next = rng(seed);
@@ -207,6 +290,30 @@ describe("matmul gradients", () => {
             }
       expect(da.shape).toEqual([bsz, m, k]);
       expect(db.shape).toEqual([k, n]);
+      close(da, wantA, 1e-4);
+      close(db, wantB, 1e-4);
+    });
+
+  // A B shared by a batch of row-major A: its cotangent is one product over the stacked rows (B stored either way);
+  // with A stored transposed, a batch of products summed. All against Σ_batch Aᵀ·G in float64.
+  for (const [transA, transB] of transposes)
+    it(`grad of a shared b through the matmul primitive, transA=${transA} transB=${transB}`, () => {
+      const [bsz, m, k, n] = [4, 9, 13, 6];
+      const a = data(transA ? [bsz, k, m] : [bsz, m, k], 10), b = data(transB ? [1, n, k] : [1, k, n], 11), c = data([bsz, m, n], 12);
+      const { a: da, b: db } = grad((p: { a: Tensor; b: Tensor }) => applyPrim("matmul", [p.a, p.b], { transA, transB }).mul(c).sum())({ a, b });
+      const A = a.dataSync(), B = b.dataSync(), G = c.dataSync();
+      const wantA = new Float64Array(bsz * m * k), wantB = new Float64Array(k * n);
+      for (let s = 0; s < bsz; s++)
+        for (let i = 0; i < m; i++)
+          for (let p = 0; p < k; p++)
+            for (let j = 0; j < n; j++) {
+              const g = G[s * m * n + i * n + j]!;
+              const ai = s * m * k + (transA ? p * m + i : i * k + p), bi = transB ? j * k + p : p * n + j;
+              wantA[ai] += g * B[bi]!;
+              wantB[bi] += A[ai]! * g;
+            }
+      expect(da.shape).toEqual(a.shape);
+      expect(db.shape).toEqual(b.shape);
       close(da, wantA, 1e-4);
       close(db, wantB, 1e-4);
     });
