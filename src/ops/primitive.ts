@@ -8,7 +8,9 @@ export type UnaryOp =
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "mod" | "atan2"
-  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr";
+  | "eq" | "ne" | "lt" | "le" | "gt" | "ge" | "logicalAnd" | "logicalOr"
+  // Fused activation gradients (a = the activation's output y, or its input x for relu; b = the incoming gradient g).
+  | "sigmoidGrad" | "tanhGrad" | "reluGrad";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 export type ArgReduceOp = "argmax" | "argmin";

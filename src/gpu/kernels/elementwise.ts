@@ -86,6 +86,7 @@ const binaryF32: Record<BinaryOp, string> = {
   eq: "select(0, 1, a == b)", ne: "select(0, 1, a != b)", lt: "select(0, 1, a < b)", le: "select(0, 1, a <= b)",
   gt: "select(0, 1, a > b)", ge: "select(0, 1, a >= b)",
   logicalAnd: "select(0, 1, truthy(a) && truthy(b))", logicalOr: "select(0, 1, truthy(a) || truthy(b))",
+  sigmoidGrad: "b * (1.0 - a) * a", tanhGrad: "b * (1.0 - a * a)", reluGrad: "select(0.0, b, a > 0.0)",
 };
 
 const binaryI32: Record<BinaryOp, string> = {
@@ -94,6 +95,7 @@ const binaryI32: Record<BinaryOp, string> = {
   eq: "select(0, 1, a == b)", ne: "select(0, 1, a != b)", lt: "select(0, 1, a < b)", le: "select(0, 1, a <= b)",
   gt: "select(0, 1, a > b)", ge: "select(0, 1, a >= b)",
   logicalAnd: "select(0, 1, a != 0 && b != 0)", logicalOr: "select(0, 1, a != 0 || b != 0)",
+  sigmoidGrad: "b * (1 - a) * a", tanhGrad: "b * (1 - a * a)", reluGrad: "select(0, b, a > 0)",
 };
 
 /** Converts a WGSL expression of type `from` to the storage type of `to`, as the CPU stores into typed arrays. */

@@ -21,11 +21,12 @@ const unaryVjp: Record<UnaryOp, UnaryVjp> = {
   rsqrt: (g, _x, y) => E.mul(g, E.mul(E.mul(y, E.mul(y, y)), -0.5)),
   sin: (g, x) => E.mul(g, E.cos(x)),
   cos: (g, x) => E.neg(E.mul(g, E.sin(x))),
-  tanh: (g, _x, y) => E.mul(g, E.sub(1, E.mul(y, y))),
-  sigmoid: (g, _x, y) => E.mul(g, E.mul(y, E.sub(1, y))),
+  // g·(1 − y²) and g·y·(1 − y) as one fused pass each; y is the traced output, so double backward still flows through it.
+  tanh: (g, _x, y) => E.tanhGrad(y, g),
+  sigmoid: (g, _x, y) => E.sigmoidGrad(y, g),
   erf: (g, x) => E.mul(g, E.mul(E.exp(E.neg(E.mul(x, x))), 2 / Math.sqrt(Math.PI))),
-  // PyTorch takes relu'(0) = 0.
-  relu: (g, x) => E.where(E.gt(x, 0), g, 0),
+  // PyTorch takes relu'(0) = 0; one fused pass instead of gt then where.
+  relu: (g, x) => E.reluGrad(x, g),
   // Piecewise-constant functions: PyTorch returns zero gradients.
   sign: () => null, floor: () => null, ceil: () => null, round: () => null, logicalNot: () => null,
 };
@@ -61,6 +62,12 @@ const binaryVjp: Record<BinaryOp, BinaryVjp> = {
   },
   eq: () => [null, null], ne: () => [null, null], lt: () => [null, null], le: () => [null, null],
   gt: () => [null, null], ge: () => [null, null], logicalAnd: () => [null, null], logicalOr: () => [null, null],
+  // f(y, g) = g·(1 − y)·y: ∂f/∂y = g·(1 − 2y), ∂f/∂g = (1 − y)·y (itself a sigmoidGrad of the cotangent).
+  sigmoidGrad: (c, y, g) => [E.mul(E.mul(c, g), E.sub(1, E.mul(y, 2))), E.sigmoidGrad(y, c)],
+  // f(y, g) = g·(1 − y²): ∂f/∂y = −2·g·y, ∂f/∂g = 1 − y².
+  tanhGrad: (c, y, g) => [E.mul(E.mul(c, g), E.mul(y, -2)), E.tanhGrad(y, c)],
+  // f(x, g) = g where x > 0, else 0: piecewise constant in x (zero gradient, as PyTorch's threshold_backward).
+  reluGrad: (c, x) => [null, E.reluGrad(x, c)],
 };
 
 const boolOut = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"]);
