@@ -159,6 +159,10 @@ export const sigmoidGrad = arith("sigmoidGrad", "sigmoidGrad", true);
 export const tanhGrad = arith("tanhGrad", "tanhGrad", true);
 /** ReLU's gradient from its input in one pass: g where x > 0, else 0 (torch's threshold_backward(g, x, 0)). */
 export const reluGrad = arith("reluGrad", "reluGrad");
+/** Exact GELU's gradient from its input in one pass: g·(Φ(x) + x·φ(x)) (torch's gelu_backward(g, x)); float32 out. */
+export const geluGrad = arith("geluGrad", "geluGrad", true);
+/** SiLU's gradient from its input in one pass: g·s·(1 + x·(1 − s)), s = sigmoid(x) (torch's silu_backward(g, x)); float32 out. */
+export const siluGrad = arith("siluGrad", "siluGrad", true);
 
 const floatUnary = (op: UnaryOp) => (x: Tensor): Tensor => {
   checkTensor(op, x);

@@ -1,9 +1,9 @@
-// The fused activation gradients (sigmoidGrad, tanhGrad, reluGrad) against the unfused formulas they replace, their own
-// gradients (double backward through sigmoid, tanh and relu), and the branchless relu/where/comparison kernels' edge values.
+// The fused activations and gradients (gelu, silu; sigmoidGrad, tanhGrad, reluGrad, geluGrad, siluGrad) against the unfused
+// formulas they replace, their own gradients (double backward), and the branchless relu/where/comparison kernels' edge values.
 import { describe, expect, it } from "vitest";
 import {
   add, grad, gt, key, mul, randn, relu, reluGrad, sigmoid, sigmoidGrad, split, sub, sum, tanh, tanhGrad, tensor, where,
-  eq, lt, logicalAnd, logicalNot, logicalOr, sign, type Tensor,
+  eq, lt, logicalAnd, logicalNot, logicalOr, sign, gelu, silu, geluGrad, siluGrad, erf, type Tensor,
 } from "../../src/index.js";
 import { checkFiniteDifferences, expectClose } from "../_harness.js";
 
@@ -113,5 +113,37 @@ describe("branchless CPU kernels keep the ternaries' semantics", () => {
     expect(logicalAnd(a, b).tolist()).toEqual([true, false, false, true, true, true]);
     expect(logicalOr(a, tensor([0, 0, 0, 0, 0, 0])).tolist()).toEqual([true, false, false, true, true, true]);
     expect(logicalNot(a).tolist()).toEqual([false, true, true, false, false, false]);
+  });
+});
+
+// The compositions gelu and silu were before they became fused primitives (their values were checked against PyTorch).
+const geluComposite = (v: Tensor): Tensor => mul(mul(v, 0.5), add(erf(mul(v, Math.SQRT1_2)), 1));
+const siluComposite = (v: Tensor): Tensor => mul(v, sigmoid(v));
+
+describe("fused gelu and silu equal their compositions", () => {
+  const xs = mul(randn(k1!, [6, 9]), 3);
+  for (const [name, fused, composite] of [["gelu", gelu, geluComposite], ["silu", silu, siluComposite]] as const) {
+    it(`${name}: values, edge values included`, () => {
+      expectClose(fused(x), composite(x), { atol: 1e-6, rtol: 1e-6 }, name);
+    });
+    it(`${name}: gradients and second derivatives`, () => {
+      const cot = randn(k2!, [6, 9]);
+      const d1 = (f: (v: Tensor) => Tensor) => grad((v: Tensor) => sum(mul(f(v), cot)))(xs);
+      expectClose(d1(fused), d1(composite), { atol: 1e-6, rtol: 1e-5 }, `${name}'`);
+      const d2 = (f: (v: Tensor) => Tensor) => grad((v: Tensor) => sum(grad((w: Tensor) => sum(f(w)))(v)))(xs);
+      expectClose(d2(fused), d2(composite), { atol: 1e-5, rtol: 1e-4 }, `${name}''`);
+    });
+  }
+  it("geluGrad and siluGrad agree with finite differences in both operands", () => {
+    const c = randn(k2!, [4, 3]);
+    const xv = randn(k3!, [4, 3]);
+    checkFiniteDifferences(([a, b]) => geluGrad(a!, b!), [xv, c]);
+    checkFiniteDifferences(([a, b]) => siluGrad(a!, b!), [xv, c]);
+  });
+  it("geluGrad and siluGrad at the edges", () => {
+    // gelu′(0) = silu′(0) = 1/2; both tend to 1 for large x and to 0 for very negative x; at +inf gelu′ is x·φ(x) = inf·0,
+    // NaN, as PyTorch's gelu_backward computes it.
+    expectClose(geluGrad(tensor([Infinity, 0, 40, -40]), tensor([1, 1, 2, 2])), tensor([NaN, 0.5, 2, 0]), { atol: 1e-7, rtol: 1e-6 }, "geluGrad");
+    expectClose(siluGrad(tensor([0, 40, -40]), tensor([1, 2, 2])), tensor([0.5, 2, 0]), { atol: 1e-7, rtol: 1e-6 }, "siluGrad");
   });
 });

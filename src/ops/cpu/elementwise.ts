@@ -3,7 +3,7 @@ import type { Kernel } from "../backend.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
-import { erf, remainder, roundHalfEven } from "./_scalar.js";
+import { erf, geluGrad, remainder, roundHalfEven, siluGrad } from "./_scalar.js";
 import { getArena } from "./_wasmArena.js";
 import { runUnaryJob } from "./_gemmPool.js";
 
@@ -18,6 +18,7 @@ const unaryExpr: Record<UnaryOp, string> = {
   sin: "Math.sin(x)", cos: "Math.cos(x)", tanh: "Math.tanh(x)", sigmoid: "1 / (1 + Math.exp(-x))",
   erf: "H.erf(x)", relu: "(x <= 0 ? 0 : x)", floor: "Math.floor(x)", ceil: "Math.ceil(x)",
   round: "H.roundHalfEven(x)", logicalNot: "+(x === 0)",
+  gelu: "0.5 * x * (1 + H.erf(x * Math.SQRT1_2))", silu: "x / (1 + Math.exp(-x))",
 };
 
 const binaryExpr: Record<BinaryOp, string> = {
@@ -28,9 +29,10 @@ const binaryExpr: Record<BinaryOp, string> = {
   gt: "+(a > b)", ge: "+(a >= b)", logicalAnd: "(+(a !== 0) & +(b !== 0))", logicalOr: "(+(a !== 0) | +(b !== 0))",
   // One pass instead of three (PyTorch's sigmoid_backward/tanh_backward/threshold_backward, same operation order).
   sigmoidGrad: "b * (1 - a) * a", tanhGrad: "b * (1 - a * a)", reluGrad: "(a > 0 ? b : 0)",
+  geluGrad: "H.geluGrad(a, b)", siluGrad: "H.siluGrad(a, b)",
 };
 
-const helpers = { erf, roundHalfEven, remainder };
+const helpers = { erf, roundHalfEven, remainder, geluGrad, siluGrad };
 
 type UnaryLoop = (x: Arr, o: Arr, n: number) => void;
 type BinaryLoop = (a: Arr, b: Arr, o: Arr, shape: Shape, sa: number[], sb: number[]) => void;

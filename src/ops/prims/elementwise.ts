@@ -27,6 +27,9 @@ const unaryVjp: Record<UnaryOp, UnaryVjp> = {
   erf: (g, x) => E.mul(g, E.mul(E.exp(E.neg(E.mul(x, x))), 2 / Math.sqrt(Math.PI))),
   // PyTorch takes relu'(0) = 0; one fused pass instead of gt then where.
   relu: (g, x) => E.reluGrad(x, g),
+  // The fused activations' gradients are fused too (one pass each, from the input x).
+  gelu: (g, x) => E.geluGrad(x, g),
+  silu: (g, x) => E.siluGrad(x, g),
   // Piecewise-constant functions: PyTorch returns zero gradients.
   sign: () => null, floor: () => null, ceil: () => null, round: () => null, logicalNot: () => null,
 };
@@ -38,6 +41,8 @@ type Side = ((g: Tensor, a: Tensor, b: Tensor, y: Tensor) => Tensor) | null;
 const half = (g: Tensor) => E.mul(g, 0.5);
 const atan2Den = (a: Tensor, b: Tensor) => E.add(E.mul(a, a), E.mul(b, b));
 const none: readonly [Side, Side] = [null, null];
+/** φ(x) = exp(−x²/2)/√(2π), the standard normal density. */
+const normalDensity = (x: Tensor) => E.mul(E.exp(E.mul(E.mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
 
 const binaryVjp: Record<BinaryOp, readonly [Side, Side]> = {
   add: [(g) => g, (g) => g],
@@ -68,6 +73,16 @@ const binaryVjp: Record<BinaryOp, readonly [Side, Side]> = {
   tanhGrad: [(c, y, g) => E.mul(E.mul(c, g), E.mul(y, -2)), (c, y) => E.tanhGrad(y, c)],
   // f(x, g) = g where x > 0, else 0: piecewise constant in x (zero gradient, as PyTorch's threshold_backward).
   reluGrad: [null, (c, x) => E.reluGrad(x, c)],
+  // f(x, g) = g·(Φ(x) + x·φ(x)): ∂f/∂x = g·φ(x)·(2 − x²) (as φ′(x) = −x·φ(x)), ∂f/∂g = Φ(x) + x·φ(x).
+  geluGrad: [(c, x, g) => E.mul(E.mul(c, g), E.mul(normalDensity(x), E.sub(2, E.mul(x, x)))), (c, x) => E.geluGrad(x, c)],
+  // f(x, g) = g·s·(1 + x·(1 − s)) with s = sigmoid(x): ∂f/∂x = g·s·(1 − s)·(2 + x·(1 − 2s)), ∂f/∂g = s·(1 + x·(1 − s)).
+  siluGrad: [
+    (c, x, g) => {
+      const s = E.sigmoid(x);
+      return E.mul(E.sigmoidGrad(s, E.mul(c, g)), E.add(E.mul(x, E.sub(1, E.mul(s, 2))), 2));
+    },
+    (c, x) => E.siluGrad(x, c),
+  ],
 };
 
 const boolOut = new Set<BinaryOp>(["eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"]);
