@@ -11,6 +11,7 @@ const root = fileURLToPath(new URL("../../", import.meta.url));
 const pages = ["docs/getting-started.md", "docs/coming-from-pytorch.md", "docs/resource-model.md"];
 pages.push("docs/tokenizers.md", "docs/text.md"); // the tokenizer and text-stream pages
 pages.push("docs/language-models.md");
+pages.push("docs/fused-ops.md");
 const run = promisify(execFile);
 
 interface Block {
