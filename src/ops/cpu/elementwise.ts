@@ -212,7 +212,8 @@ export const where: Kernel<Arr, "where"> = ([c, a, b], _p, out) => {
   const fits = (len: number): boolean => len === n || len === 1;
   if (fits(C.length) && fits(A.length) && fits(B.length)) {
     const o = allocFor(out.dtype, n);
-    if (out.dtype !== "bool") whereBits(C, A, B, o, n);
+    // Bits are copied as they are, so both operands must already hold the output's dtype (the public where lifts them).
+    if (out.dtype !== "bool" && a!.dtype === out.dtype && b!.dtype === out.dtype) whereBits(C, A, B, o, n);
     else {
       const ci = C.length === 1 ? 0 : 1, ai = A.length === 1 ? 0 : 1, bi = B.length === 1 ? 0 : 1;
       for (let i = 0; i < n; i++) o[i] = C[i * ci] ? A[i * ai]! : B[i * bi]!;
