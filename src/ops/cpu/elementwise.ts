@@ -11,7 +11,7 @@ type Arr = AnyTypedArray;
 
 // Truth tests (logicalNot/And/Or) use `!== 0`, not JS truthiness, so that NaN counts as true (as in PyTorch).
 // Comparisons are written `+(a > b)`, not `a > b ? 1 : 0`: V8 compiles the unary plus to a flag move, the ternary to a
-// branch that mispredicts half the time on random signs (3-5× slower on a LeNet's activations).
+// branch that mispredicts half the time on random signs (3-5× slower over 64K random floats).
 const unaryExpr: Record<UnaryOp, string> = {
   neg: "-x", abs: "Math.abs(x)", sign: "(+(x > 0) - +(x < 0))", exp: "Math.exp(x)", log: "Math.log(x)",
   log1p: "Math.log1p(x)", expm1: "Math.expm1(x)", sqrt: "Math.sqrt(x)", rsqrt: "1 / Math.sqrt(x)",
@@ -116,7 +116,7 @@ const WASM_UNARY_MIN = 1024;
 /** From this many elements the worker threads share the work. */
 const PARALLEL_MIN = 1 << 16;
 
-/** Unary ops: exp and sigmoid of float32 through the WebAssembly SIMD kernel, the rest through the reference. */
+/** Unary ops: exp and sigmoid of float32 through the WebAssembly SIMD kernel, relu by masking bits, the rest through the reference. */
 export const unary: Kernel<Arr, "unary"> = (inputs, params, out) => {
   const code = wasmUnary[params.op], src = inputs[0]!.data;
   if (params.op === "relu" && src instanceof Float32Array) {
