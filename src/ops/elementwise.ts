@@ -149,6 +149,21 @@ export const logicalAnd = logical("logicalAnd", "logicalAnd");
 /** Logical or of the truth values (nonzero is true); bool out. */
 export const logicalOr = logical("logicalOr", "logicalOr");
 
+/**
+ * Sigmoid's gradient from its output in one pass: g·(1 − y)·y (torch's sigmoid_backward(g, y)); float32 out.
+ * @example
+ * sigmoidGrad(sigmoid(x), g); // = mul(g, mul(y, sub(1, y))) in one pass over memory
+ */
+export const sigmoidGrad = arith("sigmoidGrad", "sigmoidGrad", true);
+/** Tanh's gradient from its output in one pass: g·(1 − y²) (torch's tanh_backward(g, y)); float32 out. */
+export const tanhGrad = arith("tanhGrad", "tanhGrad", true);
+/** ReLU's gradient from its input in one pass: g where x > 0, else 0 (torch's threshold_backward(g, x, 0)). */
+export const reluGrad = arith("reluGrad", "reluGrad");
+/** Exact GELU's gradient from its input in one pass: g·(Φ(x) + x·φ(x)) (torch's gelu_backward(g, x)); float32 out. */
+export const geluGrad = arith("geluGrad", "geluGrad", true);
+/** SiLU's gradient from its input in one pass: g·s·(1 + x·(1 − s)), s = sigmoid(x) (torch's silu_backward(g, x)); float32 out. */
+export const siluGrad = arith("siluGrad", "siluGrad", true);
+
 const floatUnary = (op: UnaryOp) => (x: Tensor): Tensor => {
   checkTensor(op, x);
   return applyPrim("unary", [cast(x, "float32")], { op });

@@ -6,6 +6,7 @@ import { reshape, unsqueeze } from "./layout.js";
 import { arange } from "./creation.js";
 import { logSoftmax, logsigmoid } from "./activation.js";
 import { checkIndexRange } from "./oneHot.js";
+import { gather } from "./indexing.js";
 import { detach } from "./detach.js";
 import { broadcastShapes, sameShape, shapeStr, type Shape } from "./_shape.js";
 
@@ -85,12 +86,14 @@ const classIndexLoss = (
   checkIndexRange(op, "target class", target, "C", c, ignoreIndex);
   const classShape = lp.shape.map((d, i) => (i === 1 ? d : 1));
   const w = weight && reshape(weight, classShape);
-  // Selecting with a one-hot mask (not gather) also keeps a -inf log-prob of another class out of the sum.
   const t = unsqueeze(target, 1);
-  const hit = E.eq(t, reshape(arange(0, c, 1, { dtype: "int32", device: lp.device }), classShape));
   const valid = E.ne(target, ignoreIndex);
-  const picked = sum(E.where(hit, lp, 0), 1);
-  const wt = w ? E.where(valid, sum(E.where(hit, w, 0), 1), 0) : E.cast(valid, "float32");
+  // Without class weights the target's log-prob is gathered: one element per position, where a one-hot mask costs
+  // three passes over [N, C] forward (mask, select, sum) and two backward (expand, select) — the logits of a language
+  // model's vocabulary are the largest tensor of its step. Ignored positions gather class 0 and are masked below.
+  const hit = w ? E.eq(t, reshape(arange(0, c, 1, { dtype: "int32", device: lp.device }), classShape)) : undefined;
+  const picked = hit ? sum(E.where(hit, lp, 0), 1) : reshape(gather(lp, 1, E.where(E.ne(t, ignoreIndex), t, 0)), target.shape);
+  const wt = w && hit ? E.where(valid, sum(E.where(hit, w, 0), 1), 0) : E.cast(valid, "float32");
   // where, not a multiply by 0: an ignored position may hold a -inf log-prob.
   const nll = E.where(valid, E.neg(E.mul(picked, wt)), 0);
   const red = (l: Tensor): Tensor => (reduction === "none" ? l : reduction === "sum" ? sum(l) : E.div(sum(l), sum(wt)));

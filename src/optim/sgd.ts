@@ -45,11 +45,14 @@ export const sgd = ({ lr, momentum = 0, dampening = 0, nesterov = false, weightD
       const rate = lrAt(name, lr, count, opts);
       const nextBufs: Tensor[] = [];
       const updates = gs.map(({ tensor: g }, i) => {
+        // Plain SGD ascending folds the sign into the rate (−(−g)·lr is g·lr exactly) instead of a separate neg pass.
+        if (maximize && weightDecay === 0 && momentum === 0) return mul(g, rate);
         let d = maximize ? neg(g) : g;
         if (weightDecay !== 0) d = add(d, mul(ps[i]!, weightDecay));
         if (momentum !== 0) {
           // PyTorch starts the buffer at the first (decayed) gradient itself, without dampening.
-          const buf = count === 0 ? d : add(mul(bufs[i]!, momentum), mul(d, 1 - dampening));
+          // Without dampening (the default) d·1 is skipped: the same float32 values, one pass over memory fewer.
+          const buf = count === 0 ? d : add(mul(bufs[i]!, momentum), dampening === 0 ? d : mul(d, 1 - dampening));
           nextBufs.push(buf);
           d = nesterov ? add(d, mul(buf, momentum)) : buf;
         }

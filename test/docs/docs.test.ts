@@ -12,6 +12,7 @@ const pages = ["docs/getting-started.md", "docs/coming-from-pytorch.md", "docs/r
 pages.push("docs/tokenizers.md", "docs/text.md"); // the tokenizer and text-stream pages
 pages.push("docs/language-models.md");
 pages.push("docs/cpu-performance.md"); // the convolution primitives
+pages.push("docs/fused-ops.md");
 const run = promisify(execFile);
 
 interface Block {

@@ -30,8 +30,8 @@ const special: Make = (d) => tensor([1, NaN, -Infinity, 2, 2, Infinity, -0.5, 0,
 
 const row = <P extends Prim>(name: string, prim: P, inputs: Make[], params: PrimParams[P], exact = false): Row => ({ name, prim, inputs, params, exact } as Row);
 
-const unaryOps: UnaryOp[] = ["neg", "abs", "sign", "exp", "sin", "cos", "tanh", "sigmoid", "erf", "relu", "floor", "ceil", "round", "logicalNot", "expm1", "log1p"];
-const binaryOps: BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "mod", "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr"];
+const unaryOps: UnaryOp[] = ["neg", "abs", "sign", "exp", "sin", "cos", "tanh", "sigmoid", "erf", "relu", "floor", "ceil", "round", "logicalNot", "expm1", "log1p", "gelu", "silu"];
+const binaryOps: BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "mod", "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "sigmoidGrad", "tanhGrad", "reluGrad", "geluGrad", "siluGrad"];
 
 const rows: Row[] = [
   ...unaryOps.map((op) => row(`unary ${op}`, "unary", [f(3, 5)], { op })),
@@ -43,6 +43,10 @@ const rows: Row[] = [
   row("binary pow (negative base, integer exponents)", "binary", [(d) => tensor([-2, -3, 0, 0, 4], { device: d }), (d) => tensor([3, 2, 2, -1, 0.5], { device: d })], { op: "pow" }),
   row("binary maximum with NaN", "binary", [special, (d) => tensor([0, 5, 1, 1], { device: d })], { op: "maximum" }),
   row("binary add strided [2,1,3]x[1,4,1]", "binary", [f(2, 1, 3), f(1, 4, 1)], { op: "add" }),
+  // The fused activation gradients on same-shape operands (the CPU's masked-bits path for reluGrad), with edge values.
+  ...(["sigmoidGrad", "tanhGrad", "reluGrad", "geluGrad", "siluGrad"] as BinaryOp[]).map((op) => row(`binary ${op} same shape, special`, "binary", [special, f(3, 4)], { op })),
+  row("binary reluGrad int32", "binary", [i32([-3, 0, 2, 7, -1, 5]), i32([1, 2, 3, 4, 5, 6])], { op: "reluGrad" }, true),
+  row("binary siluGrad int32 (the f32 helpers compile beside the i32 ones)", "binary", [i32([-3, 0, 2, 7, -1, 5]), i32([10, 20, 30, 40, 50, 60])], { op: "siluGrad" }, true),
   row("binary mul 0-d", "binary", [f(), f(5)], { op: "mul" }),
   ...(["add", "sub", "mul", "mod", "maximum", "pow", "lt", "eq"] as BinaryOp[]).map((op) =>
     row(`binary ${op} int32`, "binary", [i32([7, -7, 3, 0, 46340, 5]), i32([3, 3, -2, 5, 2, 2])], { op }, true)),

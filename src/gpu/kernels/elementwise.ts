@@ -49,6 +49,9 @@ fn rem_(a: f32, b: f32) -> f32 {
 }
 // tanh(±9) is ±1 in f32; clamping keeps exp-based implementations away from inf/inf.
 fn tanh_(x: f32) -> f32 { if (is_nan(x)) { return x; } return tanh(clamp(x, -9.0, 9.0)); }
+// The fused activations' gradients (see the CPU's _scalar.ts): g·(Φ(x) + x·φ(x)) and g·s·(1 + x·(1 − s)).
+fn geluGrad_(x: f32, g: f32) -> f32 { return g * (0.5 * (1.0 + erf_(x * 0.70710678118654752)) + x * exp(-0.5 * x * x) * 0.39894228040143268); }
+fn siluGrad_(x: f32, g: f32) -> f32 { let s = 1.0 / (1.0 + exp(-x)); return g * s * (1.0 + x * (1.0 - s)); }
 fn max_(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan(); } return max(a, b); }
 fn min_(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan(); } return min(a, b); }
 `;
@@ -73,6 +76,7 @@ const unaryF32: Record<UnaryOp, string> = {
   log1p: "log1p_(x)", expm1: "expm1_(x)", sqrt: "sqrt(x)", rsqrt: "1.0 / sqrt(x)", sin: "sin(x)", cos: "cos(x)",
   tanh: "tanh_(x)", sigmoid: "1.0 / (1.0 + exp(-x))", erf: "erf_(x)", relu: "select(x, 0.0, x <= 0.0)",
   floor: "floor(x)", ceil: "ceil(x)", round: "round(x)", logicalNot: "select(1, 0, truthy(x))",
+  gelu: "0.5 * x * (1.0 + erf_(x * 0.70710678118654752))", silu: "x / (1.0 + exp(-x))",
 };
 
 const unaryI32: Partial<Record<UnaryOp, string>> = {
@@ -86,6 +90,8 @@ const binaryF32: Record<BinaryOp, string> = {
   eq: "select(0, 1, a == b)", ne: "select(0, 1, a != b)", lt: "select(0, 1, a < b)", le: "select(0, 1, a <= b)",
   gt: "select(0, 1, a > b)", ge: "select(0, 1, a >= b)",
   logicalAnd: "select(0, 1, truthy(a) && truthy(b))", logicalOr: "select(0, 1, truthy(a) || truthy(b))",
+  sigmoidGrad: "b * (1.0 - a) * a", tanhGrad: "b * (1.0 - a * a)", reluGrad: "select(0.0, b, a > 0.0)",
+  geluGrad: "geluGrad_(a, b)", siluGrad: "siluGrad_(a, b)",
 };
 
 const binaryI32: Record<BinaryOp, string> = {
@@ -94,6 +100,9 @@ const binaryI32: Record<BinaryOp, string> = {
   eq: "select(0, 1, a == b)", ne: "select(0, 1, a != b)", lt: "select(0, 1, a < b)", le: "select(0, 1, a <= b)",
   gt: "select(0, 1, a > b)", ge: "select(0, 1, a >= b)",
   logicalAnd: "select(0, 1, a != 0 && b != 0)", logicalOr: "select(0, 1, a != 0 || b != 0)",
+  sigmoidGrad: "b * (1 - a) * a", tanhGrad: "b * (1 - a * a)", reluGrad: "select(0, b, a > 0)",
+  // Float-only ops (their public functions compute in float32); computed in f32 and truncated like the CPU's stores.
+  geluGrad: "i32(geluGrad_(f32(a), f32(b)))", siluGrad: "i32(siluGrad_(f32(a), f32(b)))",
 };
 
 /** Converts a WGSL expression of type `from` to the storage type of `to`, as the CPU stores into typed arrays. */
@@ -165,7 +174,7 @@ export const binary = (ctx: GpuContext): Kernel<GpuStorage, "binary"> => ([a, b]
   const expr = t === "f32" ? binaryF32[op] : binaryI32[op];
   const from = t === "f32" && !isCmp ? "f32" : "i32";
   const wgsl = cached(`b/${op}/${a!.dtype}/${out.dtype}`, () =>
-    mapKernel([t, t], wgslType(out.dtype), t === "f32" ? F32_MATH : I32_MATH,
+    mapKernel([t, t], wgslType(out.dtype), t === "f32" ? F32_MATH : F32_MATH + I32_MATH,
       `  let a = I0[off(i, 0u)];\n  let b = I1[off(i, 1u)];\n  O0[i] = ${convert(expr, from, out.dtype)};`));
   return run(ctx, `binary ${op}`, wgsl, [a!, b!], out);
 };

@@ -25,3 +25,15 @@ export const remainder = (a: number, b: number): number => {
   const r = a % b;
   return r !== 0 && (r < 0) !== (b < 0) ? r + b : r;
 };
+
+/** 1/√(2π), the standard normal density at 0. */
+const INV_SQRT_2PI = 0.3989422804014327;
+
+/** Exact GELU's derivative times g: g·(Φ(x) + x·φ(x)), with Φ from erf and φ the standard normal density. */
+export const geluGrad = (x: number, g: number): number => g * (0.5 * (1 + erf(x * Math.SQRT1_2)) + x * Math.exp(-0.5 * x * x) * INV_SQRT_2PI);
+
+/** SiLU's derivative times g: g·s·(1 + x·(1 − s)) with s = sigmoid(x). */
+export const siluGrad = (x: number, g: number): number => {
+  const s = 1 / (1 + Math.exp(-x));
+  return g * s * (1 + x * (1 - s));
+};
