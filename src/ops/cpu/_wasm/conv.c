@@ -9,7 +9,7 @@
 // The job descriptor: int32 words in the arena (pointers are byte offsets).
 enum {
   D_X, D_W, D_G, D_OUT, D_N, D_CIN, D_H, D_W_, D_COUT, D_GROUPS, D_KH, D_KW, D_SH, D_SW, D_DH, D_DW, D_PT, D_PL,
-  D_OH, D_OW, D_COLS, D_COLS_BYTES, D_SCRATCH, D_SCRATCH_BYTES, D_PER, D_WORDS
+  D_OH, D_OW, D_COLS, D_COLS_BYTES, D_SCRATCH, D_SCRATCH_BYTES, D_PER, D_AP, D_MODE, D_WORDS
 };
 
 /** The calling thread's column buffer: thread t (found from its packing scratch) owns the t-th one. */
@@ -91,11 +91,204 @@ static void conv_weight_grad(const int *d, int b, float *scratch) {
   }
 }
 
+// ---- packed paths: weights packed once per call, windows gathered straight into the GEMM's panels ----
+//
+// With few channels (LeNet's 6 and 16) gemm_block's packing passes cost as much as its multiply-adds: the sample's
+// im2col is written, read again into NR-wide panels, and the weights are packed again for every sample. Here the
+// weights are packed once per call (conv_pack), the sample is copied once into a zero-padded image, and each panel
+// row of 8 window positions is gathered from it with two unaligned vector loads (or four and two selects where the
+// 8 positions straddle two output rows). The k blocks and their order are gemm_block's, so the forward results are
+// bit for bit those of the gemm_block path.
+
+/** Rows of the padded image: exactly those the windows read (so negative padding crops). */
+static int pad_rows(const int *d) { return (d[D_OH] - 1) * d[D_SH] + (d[D_KH] - 1) * d[D_DH] + 1; }
+static int pad_cols(const int *d) { return (d[D_OW] - 1) * d[D_SW] + (d[D_KW] - 1) * d[D_DW] + 1; }
+
+/** The equal k blocks gemm_block uses for a product with inner size k (at most KC each). */
+static int k_step(int k) {
+  int kb = (k + KC - 1) / KC;
+  return (k + kb - 1) / kb;
+}
+
+/** Sample n's Cin input planes, zero-padded to the hp×wp window region, into dst (row stride wp). */
+static void pad_sample(const int *d, int n, float *dst, int hp, int wp) {
+  int cin = d[D_CIN], h = d[D_H], w = d[D_W_], pt = d[D_PT], pl = d[D_PL];
+  const float *xs = (const float *)d[D_X] + (long)n * cin * h * w;
+  int a = pl > 0 ? pl : 0, b = w + pl < wp ? w + pl : wp; // the columns [a, b) come from the image
+  if (b < a) b = a;
+  for (int c = 0; c < cin; c++)
+    for (int y = 0; y < hp; y++) {
+      float *row = dst + ((long)c * hp + y) * wp;
+      int iy = y - pt;
+      if (iy < 0 || iy >= h) {
+        fill(row, wp, 0.0f);
+        continue;
+      }
+      fill(row, a, 0.0f);
+      fill(row + b, wp - b, 0.0f);
+      const float *s = xs + ((long)c * h + iy) * w - pl;
+      int q = a;
+      for (; q + 4 <= b; q += 4) wasm_v128_store(row + q, wasm_v128_load(s + q));
+      for (; q < b; q++) row[q] = s[q];
+    }
+}
+
+/**
+ * Bp = the kc×nc block (rows pc…, columns jc…) of group g's column matrix as NR-wide panels, gathered from the
+ * padded image `pad` (hp×wp planes): Bp[jr·kc + p·NR + j] = cols[pc + p, jc + jr + j], 0 past the last column.
+ */
+static void pack_windows(const int *d, const float *pad, int hp, int wp, int g, int pc, int kc, int jc, int nc, float *Bp) {
+  int kh = d[D_KH], kw = d[D_KW], sh = d[D_SH], sw = d[D_SW], dh = d[D_DH], dw = d[D_DW], ow = d[D_OW];
+  int khw = kh * kw, plane = hp * wp;
+  const float *base = pad + (long)g * (d[D_CIN] / d[D_GROUPS]) * plane;
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR, q0 = jc + jr;
+    int oy = q0 / ow, ox = q0 - oy * ow;
+    // the padded-image offsets of the panel's window origins; the first `split` lie on output row oy
+    int off[NR], split = ow - ox < nr ? ow - ox : nr;
+    for (int j = 0; j < NR; j++) {
+      off[j] = j < nr ? oy * sh * wp + ox * sw : off[0];
+      if (++ox == ow) ox = 0, oy++;
+    }
+    // 0: one output row, 1: two rows, 2: gather (stride > 1, a short panel or rows shorter than 8)
+    int path = sw != 1 || nr < NR ? 2 : split == NR ? 0 : NR - split <= ow ? 1 : 2;
+    v128_t lane = wasm_i32x4_make(0, 1, 2, 3), sv = wasm_i32x4_splat(split);
+    v128_t mlo = wasm_i32x4_gt(sv, lane), mhi = wasm_i32x4_gt(sv, wasm_i32x4_add(lane, wasm_i32x4_splat(4)));
+    int o0 = off[0], o1 = off[NR - 1] - (NR - 1);
+    float *o = Bp + (long)jr * kc;
+    int r = pc, c = r / khw, i = (r - c * khw) / kw, jj = r - c * khw - i * kw;
+    for (int p = 0; p < kc; p++, o += NR) {
+      const float *s = base + (long)c * plane + i * dh * wp + jj * dw;
+      if (path == 0) {
+        wasm_v128_store(o, wasm_v128_load(s + o0));
+        wasm_v128_store(o + 4, wasm_v128_load(s + o0 + 4));
+      } else if (path == 1) {
+        wasm_v128_store(o, wasm_v128_bitselect(wasm_v128_load(s + o0), wasm_v128_load(s + o1), mlo));
+        wasm_v128_store(o + 4, wasm_v128_bitselect(wasm_v128_load(s + o0 + 4), wasm_v128_load(s + o1 + 4), mhi));
+      } else
+        for (int j = 0; j < NR; j++) o[j] = j < nr ? s[off[j]] : 0.0f;
+      if (++jj == kw) {
+        jj = 0;
+        if (++i == kh) i = 0, c++;
+      }
+    }
+  }
+}
+
+/** C (first ? = : +=) the mc×nc product of packed Ap (row panels over kc) and packed Bp (column panels), row stride ldc. */
+static void multiply_packed(const float *Ap, const float *Bp, float *C, int mc, int kc, int nc, int ldc, int first, float *tile) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR;
+    for (int ir = 0; ir < mc; ir += MR) {
+      int mr = mc - ir < MR ? mc - ir : MR;
+      float *c = C + (long)ir * ldc + jr;
+      if (nr == NR) micro(mr, kc, Ap + ir * kc, Bp + jr * kc, c, ldc, first);
+      else {
+        micro(mr, kc, Ap + ir * kc, Bp + jr * kc, tile, NR, 1);
+        for (int i = 0; i < mr; i++)
+          for (int j = 0; j < nr; j++) c[(long)i * ldc + j] = first ? tile[i * NR + j] : c[(long)i * ldc + j] + tile[i * NR + j];
+      }
+    }
+  }
+}
+
+/** Rows of m rounded up to whole MR panels. */
+static int panel_rows(int m) { return (m + MR - 1) / MR * MR; }
+
+/** y[n] = W · cols(x[n]) per group with the pre-packed weights, for the samples of block `b`. */
+static void conv_forward_packed(const int *d, int b, float *scratch) {
+  int G = d[D_GROUPS], cog = d[D_COUT] / G, P = d[D_OH] * d[D_OW];
+  int K = d[D_CIN] / G * d[D_KH] * d[D_KW], ks = k_step(K), cogr = panel_rows(cog);
+  int hp = pad_rows(d), wp = pad_cols(d);
+  int n0 = b * d[D_PER], n1 = n0 + d[D_PER] < d[D_N] ? n0 + d[D_PER] : d[D_N];
+  // the padded image in the thread's column buffer (NR floats of slack each side: the straddling loads may overrun
+  // a row), the panels and the edge tile where gemm_block would put its own
+  float *pad = thread_cols(d, scratch) + NR, *Bp = scratch + MC * KC, *tile = Bp + KC * NC;
+  const float *Ap = (const float *)d[D_AP];
+  for (int n = n0; n < n1; n++) {
+    pad_sample(d, n, pad, hp, wp);
+    float *y = (float *)d[D_OUT] + (long)n * d[D_COUT] * P;
+    for (int g = 0; g < G; g++)
+      for (int jc = 0; jc < P; jc += NC) {
+        int nc = P - jc < NC ? P - jc : NC;
+        for (int pc = 0; pc < K; pc += ks) {
+          int kc = K - pc < ks ? K - pc : ks;
+          pack_windows(d, pad, hp, wp, g, pc, kc, jc, nc, Bp);
+          multiply_packed(Ap + (long)g * cogr * K + (long)cogr * pc, Bp, y + (long)g * cog * P + jc, cog, kc, nc, P, pc == 0, tile);
+        }
+      }
+  }
+}
+
+/** The NR-wide panels of rows [pc, pc+kc) and columns [jc, jc+nc) of a row-major matrix with row stride ld. */
+static void pack_rows(const float *B, int ld, int pc, int kc, int jc, int nc, float *Bp) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR;
+    const float *s = B + (long)pc * ld + jc + jr;
+    float *o = Bp + (long)jr * kc;
+    if (nr == NR)
+      for (int p = 0; p < kc; p++, s += ld, o += NR) {
+        wasm_v128_store(o, wasm_v128_load(s));
+        wasm_v128_store(o + 4, wasm_v128_load(s + 4));
+      }
+    else
+      for (int p = 0; p < kc; p++, s += ld, o += NR)
+        for (int j = 0; j < NR; j++) o[j] = j < nr ? s[j] : 0.0f;
+  }
+}
+
+/** dx[n] = col2im(Wᵀ · g[n]) per group with the pre-packed Wᵀ, for the samples of block `b`. */
+static void conv_input_grad_packed(const int *d, int b, float *scratch) {
+  int G = d[D_GROUPS], cog = d[D_COUT] / G, P = d[D_OH] * d[D_OW];
+  int cin = d[D_CIN], h = d[D_H], w = d[D_W_], K = cin / G * d[D_KH] * d[D_KW], ks = k_step(cog), kr = panel_rows(K);
+  int n0 = b * d[D_PER], n1 = n0 + d[D_PER] < d[D_N] ? n0 + d[D_PER] : d[D_N];
+  float *cols = thread_cols(d, scratch), *Bp = scratch + MC * KC, *tile = Bp + KC * NC;
+  const float *Ap = (const float *)d[D_AP];
+  for (int n = n0; n < n1; n++) {
+    const float *gs = (const float *)d[D_G] + (long)n * d[D_COUT] * P;
+    float *dx = (float *)d[D_OUT] + (long)n * cin * h * w;
+    for (int g = 0; g < G; g++)
+      for (int jc = 0; jc < P; jc += NC) {
+        int nc = P - jc < NC ? P - jc : NC;
+        for (int pc = 0; pc < cog; pc += ks) {
+          int kc = cog - pc < ks ? cog - pc : ks;
+          pack_rows(gs + (long)g * cog * P, P, pc, kc, jc, nc, Bp);
+          multiply_packed(Ap + (long)g * kr * cog + (long)kr * pc, Bp, cols + (long)g * K * P + jc, K, kc, nc, P, pc == 0, tile);
+        }
+      }
+    fill(dx, cin * h * w, 0.0f);
+    fold(cols, dx, cin, h, w, d[D_KH], d[D_KW], d[D_SH], d[D_SW], d[D_DH], d[D_DW], d[D_PT], d[D_PL], d[D_OH], d[D_OW]);
+  }
+}
+
+/**
+ * Packs the weights once for the whole call at d[D_AP]: for the forward pass W (cog×K per group), for the input
+ * gradient Wᵀ (K×cog per group), each as gemm_block's A panels for every k block in turn.
+ */
+__attribute__((export_name("conv_pack")))
+void conv_pack(int kind, const int *d) {
+  int G = d[D_GROUPS], cog = d[D_COUT] / G, K = d[D_CIN] / G * d[D_KH] * d[D_KW];
+  float *Ap = (float *)d[D_AP];
+  for (int g = 0; g < G; g++) {
+    const float *Wg = (const float *)d[D_W] + (long)g * cog * K;
+    if (kind == 0) {
+      int ks = k_step(K), cogr = panel_rows(cog);
+      for (int pc = 0; pc < K; pc += ks)
+        pack_a(Wg, 0, cog, K, 0, cog, pc, K - pc < ks ? K - pc : ks, Ap + (long)g * cogr * K + (long)cogr * pc);
+    } else {
+      int ks = k_step(cog), kr = panel_rows(K);
+      for (int pc = 0; pc < cog; pc += ks)
+        pack_a(Wg, 1, K, cog, 0, K, pc, cog - pc < ks ? cog - pc : ks, Ap + (long)g * kr * cog + (long)kr * pc);
+    }
+  }
+}
+
 /** Block `b` of convolution job `kind` (0: forward, 1: input gradient, 2: weight gradient) described at `d`. */
 __attribute__((export_name("conv_block")))
 void conv_block(int kind, const int *d, int b, float *scratch) {
-  if (kind == 0) conv_forward(d, b, scratch);
-  else if (kind == 1) conv_input_grad(d, b, scratch);
+  int packed = d[D_MODE] && !direct(d);
+  if (kind == 0) packed ? conv_forward_packed(d, b, scratch) : conv_forward(d, b, scratch);
+  else if (kind == 1) packed ? conv_input_grad_packed(d, b, scratch) : conv_input_grad(d, b, scratch);
   else conv_weight_grad(d, b, scratch);
 }
 
