@@ -43,7 +43,7 @@ const f32 = (b: Buf<Arr> | undefined): Float32Array | null => (b !== undefined &
  */
 const run = (
   which: number, g: Geometry, p: ConvParams, inputs: readonly (Float32Array | null)[], outLen: number, per: number, blocks: number,
-): { mem: Float32Array<ArrayBufferLike>; out: number } | null => {
+): { mem: Float32Array<ArrayBufferLike>; out: number; packed: boolean } | null => {
   const arena = getArena();
   if (arena === null) return null;
   const P = g.oh * g.ow, K = (g.cin / p.groups) * g.kh * g.kw;
@@ -52,8 +52,8 @@ const run = (
   const hp = (g.oh - 1) * p.stride[0] + (g.kh - 1) * p.dilation[0] + 1, wp = (g.ow - 1) * p.stride[1] + (g.kw - 1) * p.dilation[1] + 1;
   const colsFloats = Math.ceil(Math.max(g.cin * g.kh * g.kw * P + g.cout * K, g.cin * hp * wp + 2 * NR) / 4) * 4;
   // The weights packed once (packed path): A panels of W (cog×K) or Wᵀ (K×cog) per group.
-  const cog = g.cout / p.groups, packed = path === "packed" && which !== WEIGHT_GRAD;
-  const apFloats = !packed ? 0 : p.groups * (which === FORWARD ? Math.ceil(cog / MR) * MR * K : Math.ceil(K / MR) * MR * cog);
+  const cog = g.cout / p.groups, packed = path === "packed";
+  const apFloats = !packed || which === WEIGHT_GRAD ? 0 : p.groups * (which === FORWARD ? Math.ceil(cog / MR) * MR * K : Math.ceil(K / MR) * MR * cog);
   const lens = inputs.map((a, i) => (a === null ? 0 : [g.n * g.cin * g.h * g.w, g.cout * K, g.n * g.cout * P][i]!));
   const inLen = lens.reduce((s, l) => s + l, 0);
   const descWords = 32;
@@ -74,11 +74,11 @@ const run = (
     p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], g.oh, g.ow,
     cols * 4, colsFloats * 4, scratch0, scratchBytes, per, ap * 4, packed ? 1 : 0];
   new Int32Array(mem.buffer, desc * 4, d.length).set(d);
-  if (packed) arena.exports.conv_pack(which, desc * 4);
+  if (packed && which !== WEIGHT_GRAD) arena.exports.conv_pack(which, desc * 4);
   const macs = g.n * g.cout * K * P;
   if (macs < PARALLEL_MIN_MACS || !runConvJob(arena, which, desc * 4, blocks, macs))
     for (let b = 0; b < blocks; b++) arena.exports.conv_block(which, desc * 4, b, scratch0);
-  return { mem, out };
+  return { mem, out, packed };
 };
 
 /** conv: y[n] = W · im2col(x[n]) per sample (and group), samples spread over the threads. */
@@ -122,5 +122,12 @@ export const convWeightGrad: CompositeKernel<Arr, "convWeightGrad"> = ([x, g], p
   if (r === null) return null;
   // The partials sit at r.out; their in-order sum goes into the first.
   if (blocks > 1) getArena()!.exports.sum_partials(r.out * 4, r.out * 4, blocks, size);
-  return r.mem.slice(r.out, r.out + size);
+  if (!r.packed) return r.mem.slice(r.out, r.out + size);
+  // The packed path computes dWᵀ (K×cog per group): transpose each group's block into W's layout.
+  const cog = cout / p.groups, K = size / cout, dw = new Float32Array(size);
+  for (let gi = 0; gi < p.groups; gi++) {
+    const at = r.out + gi * K * cog, to = gi * cog * K;
+    for (let k = 0; k < K; k++) for (let o = 0; o < cog; o++) dw[to + o * K + k] = r.mem[at + k * cog + o]!;
+  }
+  return dw;
 };

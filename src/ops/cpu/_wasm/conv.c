@@ -261,6 +261,97 @@ static void conv_input_grad_packed(const int *d, int b, float *scratch) {
   }
 }
 
+/** The padded-image offset of output position q's window origin. */
+static int window_origin(const int *d, int q, int wp) {
+  int oy = q / d[D_OW];
+  return oy * d[D_SH] * wp + (q - oy * d[D_OW]) * d[D_SW];
+}
+
+/**
+ * Ap = rows [i0, i1) × columns [pc, pc+kc) of group g's column matrix as MR-row panels with the output positions as
+ * the GEMM's k: Ap[(ir−i0)·kc + p·MR + i] = cols[ir + i, pc + p], rows past i1 are 0. Gathered from the padded image
+ * four positions at a time (two loads and a select where they straddle two output rows) and transposed in registers.
+ */
+static void pack_windows_t(const int *d, const float *pad, int hp, int wp, int g, int i0, int i1, int pc, int kc, float *Ap) {
+  int kh = d[D_KH], kw = d[D_KW], dh = d[D_DH], dw = d[D_DW], ow = d[D_OW], khw = kh * kw, plane = hp * wp;
+  const float *base = pad + (long)g * (d[D_CIN] / d[D_GROUPS]) * plane;
+  v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
+  for (int ir = i0; ir < i1; ir += MR) {
+    int mr = i1 - ir < MR ? i1 - ir : MR;
+    int ko[MR]; // the panel's kernel rows as offsets into the padded image (rows past mr repeat row 0, zeroed below)
+    for (int i = 0; i < MR; i++) {
+      int r = ir + (i < mr ? i : 0), c = r / khw, ii = (r - c * khw) / kw, jj = r - c * khw - ii * kw;
+      ko[i] = c * plane + ii * dh * wp + jj * dw;
+    }
+    const float *s0 = base + ko[0], *s1 = base + ko[1], *s2 = base + ko[2], *s3 = base + ko[3], *s4 = base + ko[4];
+    float *o = Ap + (long)(ir - i0) * kc;
+    int p = 0;
+    for (; p + 4 <= kc; p += 4, o += 4 * MR) {
+      int q = pc + p, ox = q % ow, split = ow - ox < 4 ? ow - ox : 4;
+      if (d[D_SW] == 1 && mr == MR && 4 - split <= ow) {
+        int a = window_origin(d, q, wp), b = window_origin(d, q + 3, wp) - 3;
+        v128_t m = wasm_i32x4_gt(wasm_i32x4_splat(split), lane);
+        v128_t r0 = wasm_v128_bitselect(wasm_v128_load(s0 + a), wasm_v128_load(s0 + b), m);
+        v128_t r1 = wasm_v128_bitselect(wasm_v128_load(s1 + a), wasm_v128_load(s1 + b), m);
+        v128_t r2 = wasm_v128_bitselect(wasm_v128_load(s2 + a), wasm_v128_load(s2 + b), m);
+        v128_t r3 = wasm_v128_bitselect(wasm_v128_load(s3 + a), wasm_v128_load(s3 + b), m);
+        v128_t r4 = wasm_v128_bitselect(wasm_v128_load(s4 + a), wasm_v128_load(s4 + b), m);
+        v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        wasm_v128_store(o, wasm_i64x2_shuffle(t0, t2, 0, 2));
+        wasm_v128_store(o + MR, wasm_i64x2_shuffle(t0, t2, 1, 3));
+        wasm_v128_store(o + 2 * MR, wasm_i64x2_shuffle(t1, t3, 0, 2));
+        wasm_v128_store(o + 3 * MR, wasm_i64x2_shuffle(t1, t3, 1, 3));
+        o[4] = wasm_f32x4_extract_lane(r4, 0); o[MR + 4] = wasm_f32x4_extract_lane(r4, 1);
+        o[2 * MR + 4] = wasm_f32x4_extract_lane(r4, 2); o[3 * MR + 4] = wasm_f32x4_extract_lane(r4, 3);
+      } else
+        for (int t = 0; t < 4; t++) {
+          int a = window_origin(d, q + t, wp);
+          for (int i = 0; i < MR; i++) o[t * MR + i] = i < mr ? base[ko[i] + a] : 0.0f;
+        }
+    }
+    for (; p < kc; p++, o += MR) {
+      int a = window_origin(d, pc + p, wp);
+      for (int i = 0; i < MR; i++) o[i] = i < mr ? base[ko[i] + a] : 0.0f;
+    }
+  }
+}
+
+// The weight gradient's operand blocks: at most WG_ROWS kernel rows (packed into the scratch's B area, KC×NC floats)
+// and WG_COLS output channels (into its A area, MC×KC floats) at a time.
+#define WG_ROWS 1000
+#define WG_COLS (MC / NR * NR)
+
+/**
+ * partial[b] = Σ cols(x[n]) · g[n]ᵀ (dWᵀ, K×cog per group) over the samples of chunk `b`: the output positions are
+ * the GEMM's k, so each sample's product adds straight into the partial; samples and k blocks in order.
+ */
+static void conv_weight_grad_packed(const int *d, int b, float *scratch) {
+  int G = d[D_GROUPS], cout = d[D_COUT], cog = cout / G, P = d[D_OH] * d[D_OW];
+  int K = d[D_CIN] / G * d[D_KH] * d[D_KW], ks = k_step(P), size = cout * K;
+  int hp = pad_rows(d), wp = pad_cols(d);
+  int n0 = b * d[D_PER], n1 = n0 + d[D_PER] < d[D_N] ? n0 + d[D_PER] : d[D_N];
+  float *pad = thread_cols(d, scratch) + NR, *Bp = scratch, *Ap = scratch + MC * KC, *tile = Ap + KC * NC;
+  float *part = (float *)d[D_OUT] + (long)b * size;
+  for (int n = n0; n < n1; n++) {
+    pad_sample(d, n, pad, hp, wp);
+    const float *gs = (const float *)d[D_G] + (long)n * cout * P;
+    for (int g = 0; g < G; g++)
+      for (int pc = 0; pc < P; pc += ks) {
+        int kc = P - pc < ks ? P - pc : ks, first = n == n0 && pc == 0;
+        for (int jc = 0; jc < cog; jc += WG_COLS) {
+          int nc = cog - jc < WG_COLS ? cog - jc : WG_COLS;
+          pack_b(gs + (long)g * cog * P + (long)jc * P, 1, P, nc, 0, nc, pc, kc, Bp);
+          for (int ic = 0; ic < K; ic += WG_ROWS) {
+            int mc = K - ic < WG_ROWS ? K - ic : WG_ROWS;
+            pack_windows_t(d, pad, hp, wp, g, ic, ic + mc, pc, kc, Ap);
+            multiply_packed(Ap, Bp, part + (long)g * K * cog + (long)ic * cog + jc, mc, kc, nc, cog, first, tile);
+          }
+        }
+      }
+  }
+}
+
 /**
  * Packs the weights once for the whole call at d[D_AP]: for the forward pass W (cog×K per group), for the input
  * gradient Wᵀ (K×cog per group), each as gemm_block's A panels for every k block in turn.
@@ -286,10 +377,11 @@ void conv_pack(int kind, const int *d) {
 /** Block `b` of convolution job `kind` (0: forward, 1: input gradient, 2: weight gradient) described at `d`. */
 __attribute__((export_name("conv_block")))
 void conv_block(int kind, const int *d, int b, float *scratch) {
-  int packed = d[D_MODE] && !direct(d);
+  // the weight gradient's packed path serves 1×1 convolutions too; the others read the image itself there
+  int packed = d[D_MODE] && (kind == 2 || !direct(d));
   if (kind == 0) packed ? conv_forward_packed(d, b, scratch) : conv_forward(d, b, scratch);
   else if (kind == 1) packed ? conv_input_grad_packed(d, b, scratch) : conv_input_grad(d, b, scratch);
-  else conv_weight_grad(d, b, scratch);
+  else packed ? conv_weight_grad_packed(d, b, scratch) : conv_weight_grad(d, b, scratch);
 }
 
 /** dst[0:n] = src[0][0:n] + src[1][0:n] + … over `count` consecutive arrays, added in order. */
