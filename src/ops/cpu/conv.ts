@@ -16,8 +16,8 @@ const WEIGHT_GRAD_CHUNKS = 16;
 /** ...and keeps its per-chunk partial sums under this many floats. */
 const PARTIAL_MAX_FLOATS = 1 << 24;
 const FORWARD = 0, INPUT_GRAD = 1, WEIGHT_GRAD = 2;
-/** The GEMM's panel sizes (kernels.c's MR, NR), for sizing the buffers of conv.c's packed paths. */
-const MR = 5, NR = 8;
+/** The GEMM's panel and k-block sizes (kernels.c's MR, NR, KC), for sizing the buffers of conv.c's packed paths. */
+const MR = 5, NR = 8, KC = 256;
 
 /** Which kernels run: "packed" (weights packed once per call, windows gathered into the GEMM's panels) or "gemm" (per-sample im2col + gemm_block). */
 export type ConvKernelPath = "packed" | "gemm";
@@ -50,7 +50,8 @@ const run = (
   // One sample's im2col, plus (weight gradient) one sample's product before it is added into the chunk's partial.
   // The packed forward path keeps the sample's zero-padded image there instead (with NR floats of slack each side).
   const hp = (g.oh - 1) * p.stride[0] + (g.kh - 1) * p.dilation[0] + 1, wp = (g.ow - 1) * p.stride[1] + (g.kw - 1) * p.dilation[1] + 1;
-  const colsFloats = Math.ceil(Math.max(g.cin * g.kh * g.kw * P + g.cout * K, g.cin * hp * wp + 2 * NR) / 4) * 4;
+  // After it, conv.c's metadata: K kernel-row offsets and 3 words for each 4 of at most KC output positions.
+  const colsFloats = Math.ceil(Math.max(g.cin * g.kh * g.kw * P + g.cout * K, g.cin * hp * wp + 2 * NR + K + 3 * (KC / 4)) / 4) * 4;
   // The weights packed once (packed path): A panels of W (cog×K) or Wᵀ (K×cog) per group.
   const cog = g.cout / p.groups, packed = path === "packed";
   const apFloats = !packed || which === WEIGHT_GRAD ? 0 : p.groups * (which === FORWARD ? Math.ceil(cog / MR) * MR * K : Math.ceil(K / MR) * MR * cog);

@@ -100,6 +100,12 @@ static void conv_weight_grad(const int *d, int b, float *scratch) {
 // 8 positions straddle two output rows). The k blocks and their order are gemm_block's, so the forward results are
 // bit for bit those of the gemm_block path.
 
+/** The padded-image offset of output position q's window origin. */
+static int window_origin(const int *d, int q, int wp) {
+  int oy = q / d[D_OW];
+  return oy * d[D_SH] * wp + (q - oy * d[D_OW]) * d[D_SW];
+}
+
 /** Rows of the padded image: exactly those the windows read (so negative padding crops). */
 static int pad_rows(const int *d) { return (d[D_OH] - 1) * d[D_SH] + (d[D_KH] - 1) * d[D_DH] + 1; }
 static int pad_cols(const int *d) { return (d[D_OW] - 1) * d[D_SW] + (d[D_KW] - 1) * d[D_DW] + 1; }
@@ -192,6 +198,19 @@ static void multiply_packed(const float *Ap, const float *Bp, float *C, int mc, 
   }
 }
 
+/**
+ * The thread's metadata area after its padded image: ko[K], the padded-image offsets of one group's kernel rows
+ * (c, i, j), then room for the weight gradient's per-4-position records (3 words each, KC / 4 of them).
+ */
+static int *thread_meta(const int *d, float *pad, int hp, int wp) { return (int *)(pad + (long)d[D_CIN] * hp * wp + NR); }
+
+static void kernel_offsets(const int *d, int hp, int wp, int *ko) {
+  int K = d[D_CIN] / d[D_GROUPS] * d[D_KH] * d[D_KW], r = 0;
+  for (int c = 0; r < K; c++)
+    for (int i = 0; i < d[D_KH]; i++)
+      for (int j = 0; j < d[D_KW]; j++) ko[r++] = (c * hp + i * d[D_DH]) * wp + j * d[D_DW];
+}
+
 /** Rows of m rounded up to whole MR panels. */
 static int panel_rows(int m) { return (m + MR - 1) / MR * MR; }
 
@@ -237,7 +256,11 @@ static void pack_rows(const float *B, int ld, int pc, int kc, int jc, int nc, fl
   }
 }
 
-/** dx[n] = col2im(Wᵀ · g[n]) per group with the pre-packed Wᵀ, for the samples of block `b`. */
+/**
+ * dx[n] = col2im(Wᵀ · g[n]) per group with the pre-packed Wᵀ, for the samples of block `b`. (A col2im fused into the
+ * GEMM's 5×8 tiles, each tile added into a padded gradient image, measured 10–40% slower at LeNet's shapes, probably
+ * because a tile's rows, one kernel column apart, overlap: each load waits on the store before it. fold adds long rows.)
+ */
 static void conv_input_grad_packed(const int *d, int b, float *scratch) {
   int G = d[D_GROUPS], cog = d[D_COUT] / G, P = d[D_OH] * d[D_OW];
   int cin = d[D_CIN], h = d[D_H], w = d[D_W_], K = cin / G * d[D_KH] * d[D_KW], ks = k_step(cog), kr = panel_rows(K);
@@ -261,35 +284,38 @@ static void conv_input_grad_packed(const int *d, int b, float *scratch) {
   }
 }
 
-/** The padded-image offset of output position q's window origin. */
-static int window_origin(const int *d, int q, int wp) {
-  int oy = q / d[D_OW];
-  return oy * d[D_SH] * wp + (q - oy * d[D_OW]) * d[D_SW];
+/** The 4-position records of positions [pc, pc+kc) for pack_windows_t: per group, its two origins and split. */
+static void position_groups(const int *d, int wp, int pc, int kc, int *rec) {
+  int ow = d[D_OW];
+  for (int p = 0; p + 4 <= kc; p += 4, rec += 3) {
+    int q = pc + p, ox = q % ow, split = ow - ox < 4 ? ow - ox : 4;
+    // split = 0 marks a group gathered one position at a time (stride > 1, or spread over more than two rows)
+    rec[0] = window_origin(d, q, wp), rec[1] = window_origin(d, q + 3, wp) - 3;
+    rec[2] = d[D_SW] == 1 && 4 - split <= ow ? split : 0;
+  }
 }
 
 /**
  * Ap = rows [i0, i1) × columns [pc, pc+kc) of group g's column matrix as MR-row panels with the output positions as
  * the GEMM's k: Ap[(ir−i0)·kc + p·MR + i] = cols[ir + i, pc + p], rows past i1 are 0. Gathered from the padded image
- * four positions at a time (two loads and a select where they straddle two output rows) and transposed in registers.
+ * (kernel-row offsets ko, position records rec) four positions at a time, with two loads and a select where they
+ * straddle two output rows, and transposed in registers.
  */
-static void pack_windows_t(const int *d, const float *pad, int hp, int wp, int g, int i0, int i1, int pc, int kc, float *Ap) {
-  int kh = d[D_KH], kw = d[D_KW], dh = d[D_DH], dw = d[D_DW], ow = d[D_OW], khw = kh * kw, plane = hp * wp;
-  const float *base = pad + (long)g * (d[D_CIN] / d[D_GROUPS]) * plane;
+static void pack_windows_t(const int *d, const float *pad, int hp, int wp, int g, int i0, int i1, int pc, int kc,
+                           const int *ko, const int *rec, float *Ap) {
+  const float *base = pad + (long)g * (d[D_CIN] / d[D_GROUPS]) * hp * wp;
   v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
   for (int ir = i0; ir < i1; ir += MR) {
     int mr = i1 - ir < MR ? i1 - ir : MR;
-    int ko[MR]; // the panel's kernel rows as offsets into the padded image (rows past mr repeat row 0, zeroed below)
-    for (int i = 0; i < MR; i++) {
-      int r = ir + (i < mr ? i : 0), c = r / khw, ii = (r - c * khw) / kw, jj = r - c * khw - ii * kw;
-      ko[i] = c * plane + ii * dh * wp + jj * dw;
-    }
-    const float *s0 = base + ko[0], *s1 = base + ko[1], *s2 = base + ko[2], *s3 = base + ko[3], *s4 = base + ko[4];
+    // the panel's kernel rows (rows past mr repeat row ir; they are zeroed below)
+    const float *s0 = base + ko[ir], *s1 = base + ko[mr > 1 ? ir + 1 : ir], *s2 = base + ko[mr > 2 ? ir + 2 : ir];
+    const float *s3 = base + ko[mr > 3 ? ir + 3 : ir], *s4 = base + ko[mr > 4 ? ir + 4 : ir];
     float *o = Ap + (long)(ir - i0) * kc;
+    const int *rc = rec;
     int p = 0;
-    for (; p + 4 <= kc; p += 4, o += 4 * MR) {
-      int q = pc + p, ox = q % ow, split = ow - ox < 4 ? ow - ox : 4;
-      if (d[D_SW] == 1 && mr == MR && 4 - split <= ow) {
-        int a = window_origin(d, q, wp), b = window_origin(d, q + 3, wp) - 3;
+    for (; p + 4 <= kc; p += 4, o += 4 * MR, rc += 3) {
+      int a = rc[0], b = rc[1], split = rc[2];
+      if (split > 0 && mr == MR) {
         v128_t m = wasm_i32x4_gt(wasm_i32x4_splat(split), lane);
         v128_t r0 = wasm_v128_bitselect(wasm_v128_load(s0 + a), wasm_v128_load(s0 + b), m);
         v128_t r1 = wasm_v128_bitselect(wasm_v128_load(s1 + a), wasm_v128_load(s1 + b), m);
@@ -306,13 +332,13 @@ static void pack_windows_t(const int *d, const float *pad, int hp, int wp, int g
         o[2 * MR + 4] = wasm_f32x4_extract_lane(r4, 2); o[3 * MR + 4] = wasm_f32x4_extract_lane(r4, 3);
       } else
         for (int t = 0; t < 4; t++) {
-          int a = window_origin(d, q + t, wp);
-          for (int i = 0; i < MR; i++) o[t * MR + i] = i < mr ? base[ko[i] + a] : 0.0f;
+          int at = window_origin(d, pc + p + t, wp);
+          for (int i = 0; i < MR; i++) o[t * MR + i] = i < mr ? base[ko[ir + i < i1 ? ir + i : ir] + at] : 0.0f;
         }
     }
     for (; p < kc; p++, o += MR) {
-      int a = window_origin(d, pc + p, wp);
-      for (int i = 0; i < MR; i++) o[i] = i < mr ? base[ko[i] + a] : 0.0f;
+      int at = window_origin(d, pc + p, wp);
+      for (int i = 0; i < MR; i++) o[i] = i < mr ? base[ko[ir + i < i1 ? ir + i : ir] + at] : 0.0f;
     }
   }
 }
@@ -333,18 +359,21 @@ static void conv_weight_grad_packed(const int *d, int b, float *scratch) {
   int n0 = b * d[D_PER], n1 = n0 + d[D_PER] < d[D_N] ? n0 + d[D_PER] : d[D_N];
   float *pad = thread_cols(d, scratch) + NR, *Bp = scratch, *Ap = scratch + MC * KC, *tile = Ap + KC * NC;
   float *part = (float *)d[D_OUT] + (long)b * size;
+  int *ko = thread_meta(d, pad, hp, wp), *rec = ko + K;
+  kernel_offsets(d, hp, wp, ko);
   for (int n = n0; n < n1; n++) {
     pad_sample(d, n, pad, hp, wp);
     const float *gs = (const float *)d[D_G] + (long)n * cout * P;
     for (int g = 0; g < G; g++)
       for (int pc = 0; pc < P; pc += ks) {
         int kc = P - pc < ks ? P - pc : ks, first = n == n0 && pc == 0;
+        position_groups(d, wp, pc, kc, rec);
         for (int jc = 0; jc < cog; jc += WG_COLS) {
           int nc = cog - jc < WG_COLS ? cog - jc : WG_COLS;
           pack_b(gs + (long)g * cog * P + (long)jc * P, 1, P, nc, 0, nc, pc, kc, Bp);
           for (int ic = 0; ic < K; ic += WG_ROWS) {
             int mc = K - ic < WG_ROWS ? K - ic : WG_ROWS;
-            pack_windows_t(d, pad, hp, wp, g, ic, ic + mc, pc, kc, Ap);
+            pack_windows_t(d, pad, hp, wp, g, ic, ic + mc, pc, kc, ko, rec, Ap);
             multiply_packed(Ap, Bp, part + (long)g * K * cog + (long)ic * cog + jc, mc, kc, nc, cog, first, tile);
           }
         }
