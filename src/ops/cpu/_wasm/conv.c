@@ -140,44 +140,58 @@ static void pad_sample(const int *d, int n, float *dst, int hp, int wp) {
 }
 
 /**
- * Bp = the kc×nc block (rows pc…, columns jc…) of group g's column matrix as NR-wide panels, gathered from the
- * padded image `pad` (hp×wp planes): Bp[jr·kc + p·NR + j] = cols[pc + p, jc + jr + j], 0 past the last column.
+ * The thread's metadata area after its padded image: ko[K], the padded-image offsets of one group's kernel rows
+ * (c, i, j), then room for the weight gradient's per-4-position records (3 words each, KC / 4 of them).
  */
-static void pack_windows(const int *d, const float *pad, int hp, int wp, int g, int pc, int kc, int jc, int nc, float *Bp) {
-  int kh = d[D_KH], kw = d[D_KW], sh = d[D_SH], sw = d[D_SW], dh = d[D_DH], dw = d[D_DW], ow = d[D_OW];
-  int khw = kh * kw, plane = hp * wp;
-  const float *base = pad + (long)g * (d[D_CIN] / d[D_GROUPS]) * plane;
+static int *thread_meta(const int *d, float *pad, int hp, int wp) { return (int *)(pad + (long)d[D_CIN] * hp * wp + NR); }
+
+static void kernel_offsets(const int *d, int hp, int wp, int *ko) {
+  int K = d[D_CIN] / d[D_GROUPS] * d[D_KH] * d[D_KW], r = 0;
+  for (int c = 0; r < K; c++)
+    for (int i = 0; i < d[D_KH]; i++)
+      for (int j = 0; j < d[D_KW]; j++) ko[r++] = (c * hp + i * d[D_DH]) * wp + j * d[D_DW];
+}
+
+/**
+ * Bp = the kc×nc block (rows pc…, columns jc…) of group g's column matrix as NR-wide panels, gathered from the
+ * padded image `pad` (hp×wp planes; ko: its kernel-row offsets): Bp[jr·kc + p·NR + j] = cols[pc + p, jc + jr + j],
+ * 0 past the last column.
+ */
+static void pack_windows(const int *d, const float *pad, int hp, int wp, int g, int pc, int kc, int jc, int nc,
+                         const int *ko, float *Bp) {
+  int ow = d[D_OW];
+  const float *base = pad + (long)g * (d[D_CIN] / d[D_GROUPS]) * hp * wp;
+  v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
+  int oy = jc / ow, ox = jc - oy * ow; // the output position of the panel's first column
   for (int jr = 0; jr < nc; jr += NR) {
-    int nr = nc - jr < NR ? nc - jr : NR, q0 = jc + jr;
-    int oy = q0 / ow, ox = q0 - oy * ow;
-    // the padded-image offsets of the panel's window origins; the first `split` lie on output row oy
-    int off[NR], split = ow - ox < nr ? ow - ox : nr;
-    for (int j = 0; j < NR; j++) {
-      off[j] = j < nr ? oy * sh * wp + ox * sw : off[0];
-      if (++ox == ow) ox = 0, oy++;
-    }
-    // 0: one output row, 1: two rows, 2: gather (stride > 1, a short panel or rows shorter than 8)
-    int path = sw != 1 || nr < NR ? 2 : split == NR ? 0 : NR - split <= ow ? 1 : 2;
-    v128_t lane = wasm_i32x4_make(0, 1, 2, 3), sv = wasm_i32x4_splat(split);
+    int nr = nc - jr < NR ? nc - jr : NR, q0 = jc + jr, split = ow - ox < nr ? ow - ox : nr;
+    // 0: one output row, 1: the first `split` columns on row oy and the rest on the next, 2: one at a time
+    // (stride > 1, a short panel or rows shorter than 8)
+    int path = d[D_SW] != 1 || nr < NR ? 2 : split == NR ? 0 : NR - split <= ow ? 1 : 2;
+    int o0 = oy * d[D_SH] * wp + ox, o1 = (oy + 1) * d[D_SH] * wp - split; // o1 + j: column j ≥ split (path 1)
+    v128_t sv = wasm_i32x4_splat(split);
     v128_t mlo = wasm_i32x4_gt(sv, lane), mhi = wasm_i32x4_gt(sv, wasm_i32x4_add(lane, wasm_i32x4_splat(4)));
-    int o0 = off[0], o1 = off[NR - 1] - (NR - 1);
     float *o = Bp + (long)jr * kc;
-    int r = pc, c = r / khw, i = (r - c * khw) / kw, jj = r - c * khw - i * kw;
-    for (int p = 0; p < kc; p++, o += NR) {
-      const float *s = base + (long)c * plane + i * dh * wp + jj * dw;
-      if (path == 0) {
-        wasm_v128_store(o, wasm_v128_load(s + o0));
-        wasm_v128_store(o + 4, wasm_v128_load(s + o0 + 4));
-      } else if (path == 1) {
+    const int *k = ko + pc;
+    if (path == 0)
+      for (int p = 0; p < kc; p++, o += NR) {
+        const float *s = base + k[p] + o0;
+        wasm_v128_store(o, wasm_v128_load(s));
+        wasm_v128_store(o + 4, wasm_v128_load(s + 4));
+      }
+    else if (path == 1)
+      for (int p = 0; p < kc; p++, o += NR) {
+        const float *s = base + k[p];
         wasm_v128_store(o, wasm_v128_bitselect(wasm_v128_load(s + o0), wasm_v128_load(s + o1), mlo));
         wasm_v128_store(o + 4, wasm_v128_bitselect(wasm_v128_load(s + o0 + 4), wasm_v128_load(s + o1 + 4), mhi));
-      } else
-        for (int j = 0; j < NR; j++) o[j] = j < nr ? s[off[j]] : 0.0f;
-      if (++jj == kw) {
-        jj = 0;
-        if (++i == kh) i = 0, c++;
       }
-    }
+    else
+      for (int j = 0; j < NR; j++) {
+        int at = j < nr ? window_origin(d, q0 + j, wp) : 0;
+        for (int p = 0; p < kc; p++) Bp[(long)jr * kc + p * NR + j] = j < nr ? base[k[p] + at] : 0.0f;
+      }
+    ox += NR;
+    while (ox >= ow) ox -= ow, oy++;
   }
 }
 
@@ -198,19 +212,6 @@ static void multiply_packed(const float *Ap, const float *Bp, float *C, int mc, 
   }
 }
 
-/**
- * The thread's metadata area after its padded image: ko[K], the padded-image offsets of one group's kernel rows
- * (c, i, j), then room for the weight gradient's per-4-position records (3 words each, KC / 4 of them).
- */
-static int *thread_meta(const int *d, float *pad, int hp, int wp) { return (int *)(pad + (long)d[D_CIN] * hp * wp + NR); }
-
-static void kernel_offsets(const int *d, int hp, int wp, int *ko) {
-  int K = d[D_CIN] / d[D_GROUPS] * d[D_KH] * d[D_KW], r = 0;
-  for (int c = 0; r < K; c++)
-    for (int i = 0; i < d[D_KH]; i++)
-      for (int j = 0; j < d[D_KW]; j++) ko[r++] = (c * hp + i * d[D_DH]) * wp + j * d[D_DW];
-}
-
 /** Rows of m rounded up to whole MR panels. */
 static int panel_rows(int m) { return (m + MR - 1) / MR * MR; }
 
@@ -224,6 +225,8 @@ static void conv_forward_packed(const int *d, int b, float *scratch) {
   // a row), the panels and the edge tile where gemm_block would put its own
   float *pad = thread_cols(d, scratch) + NR, *Bp = scratch + MC * KC, *tile = Bp + KC * NC;
   const float *Ap = (const float *)d[D_AP];
+  int *ko = thread_meta(d, pad, hp, wp);
+  kernel_offsets(d, hp, wp, ko);
   for (int n = n0; n < n1; n++) {
     pad_sample(d, n, pad, hp, wp);
     float *y = (float *)d[D_OUT] + (long)n * d[D_COUT] * P;
@@ -232,7 +235,7 @@ static void conv_forward_packed(const int *d, int b, float *scratch) {
         int nc = P - jc < NC ? P - jc : NC;
         for (int pc = 0; pc < K; pc += ks) {
           int kc = K - pc < ks ? K - pc : ks;
-          pack_windows(d, pad, hp, wp, g, pc, kc, jc, nc, Bp);
+          pack_windows(d, pad, hp, wp, g, pc, kc, jc, nc, ko, Bp);
           multiply_packed(Ap + (long)g * cogr * K + (long)cogr * pc, Bp, y + (long)g * cog * P + jc, cog, kc, nc, P, pc == 0, tile);
         }
       }
