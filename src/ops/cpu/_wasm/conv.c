@@ -5,6 +5,8 @@
 // im2col matrix), and the packed GEMM (gemm_block) multiplies it by the weights. 1×1 convolutions with stride 1
 // and no padding use the image itself as the column matrix. The weight gradient sums each chunk's samples in order
 // into its own partial, and the partials are added in chunk order, so no result depends on the thread count.
+// That is the "gemm" path (descriptor word D_MODE = 0); the "packed" paths below (D_MODE = 1, the default) pack the
+// weights once per call and gather the windows straight into the micro-kernel's panels instead.
 
 // The job descriptor: int32 words in the arena (pointers are byte offsets).
 enum {
