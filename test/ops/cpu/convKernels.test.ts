@@ -104,7 +104,7 @@ describe.runIf(wasm)("fused convolution kernels against the decompositions", () 
     setConvKernelPath(prev);
   });
 
-  it("packed path: the forward pass equals the gemm path bit for bit, the gradients agree, on blocked sizes", () => {
+  it("packed path: the forward pass and the input gradient equal the gemm path bit for bit, the weight gradient agrees, on blocked sizes", () => {
     const next = rng(7);
     const p = (pad: number, stride = 1): ConvParams => ({ stride: [stride, stride], dilation: [1, 1], padding: [pad, pad, pad, pad], groups: 1 });
     const big: Case[] = [
@@ -129,7 +129,7 @@ describe.runIf(wasm)("fused convolution kernels against the decompositions", () 
       const [fp, dxp, dwp] = all();
       setConvKernelPath(prev);
       expect(Array.from(fp!.dataSync()), `conv ${label}`).toEqual(Array.from(fg!.dataSync()));
-      expectNear(dxp!, dxg!, 2 * c.w[0] * c.w[2] * c.w[3], `convInputGrad ${label}`);
+      expect(Array.from(dxp!.dataSync()), `convInputGrad ${label}`).toEqual(Array.from(dxg!.dataSync()));
       expectNear(dwp!, dwg!, 2 * c.x[0] * y[2] * y[3], `convWeightGrad ${label}`);
       expectNear(fp!, table.conv.decompose!([x, w], c.p), c.w[1] * c.w[2] * c.w[3], `conv vs decomposition ${label}`);
     }
