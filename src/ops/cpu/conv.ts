@@ -48,7 +48,8 @@ const run = (
   if (arena === null) return null;
   const P = g.oh * g.ow, K = (g.cin / p.groups) * g.kh * g.kw;
   // One sample's im2col, plus (weight gradient) one sample's product before it is added into the chunk's partial.
-  // The packed forward path keeps the sample's zero-padded image there instead (with NR floats of slack each side).
+  // The packed forward and weight-gradient paths keep the sample's zero-padded image there instead (NR floats of
+  // slack each side).
   const hp = (g.oh - 1) * p.stride[0] + (g.kh - 1) * p.dilation[0] + 1, wp = (g.ow - 1) * p.stride[1] + (g.kw - 1) * p.dilation[1] + 1;
   // After it, conv.c's metadata: K kernel-row offsets and 3 words for each 4 of at most KC output positions.
   const colsFloats = Math.ceil(Math.max(g.cin * g.kh * g.kw * P + g.cout * K, g.cin * hp * wp + 2 * NR + K + 3 * (KC / 4)) / 4) * 4;
