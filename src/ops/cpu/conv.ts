@@ -117,7 +117,7 @@ export const convWeightGrad: CompositeKernel<Arr, "convWeightGrad"> = ([x, g], p
   const [, cout, oh, ow] = g!.shape as [number, number, number, number];
   const [kh, kw] = p.kernel;
   const size = cout * (cin / p.groups) * kh * kw;
-  if (n === 0 || size === 0) return new Float32Array(size);
+  if (n === 0 || size === 0 || oh * ow === 0) return new Float32Array(size); // no windows: no terms
   const chunks = Math.max(1, Math.min(n, WEIGHT_GRAD_CHUNKS, Math.floor(PARTIAL_MAX_FLOATS / size)));
   const per = Math.ceil(n / chunks), blocks = Math.ceil(n / per);
   const r = run(WEIGHT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, null, G], blocks * size, per, blocks);

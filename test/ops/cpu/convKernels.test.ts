@@ -135,6 +135,17 @@ describe.runIf(wasm)("fused convolution kernels against the decompositions", () 
     }
   });
 
+  for (const kp of ["packed", "gemm"] as ConvKernelPath[])
+    it(`${kp} path: no output windows give zero gradients`, () => {
+      const prev = setConvKernelPath(kp);
+      const p: ConvParams = { stride: [1, 1], dilation: [1, 1], padding: [0, 0, 0, 0], groups: 1 };
+      const x = tensor([1, 2, 3, 4, 5, 6, 7, 8], { shape: [2, 1, 2, 2] }), w = tensor(new Float32Array(18).fill(1), { shape: [2, 1, 3, 3] });
+      const g = tensor(new Float32Array(0), { shape: [2, 2, 0, 0] });
+      expect(Array.from(applyPrim("convWeightGrad", [x, g], { ...p, kernel: [3, 3] }).dataSync())).toEqual(new Array(18).fill(0));
+      expect(Array.from(applyPrim("convInputGrad", [g, w], { ...p, size: [2, 2] }).dataSync())).toEqual(new Array(8).fill(0));
+      setConvKernelPath(prev);
+    });
+
   it("results do not depend on the thread count (bit for bit)", () => {
     const next = rng(5);
     const p: ConvParams = { stride: [1, 1], dilation: [1, 1], padding: [2, 2, 2, 2], groups: 1 };
