@@ -37,6 +37,8 @@ export interface KernelExports {
   readonly unary: (op: number, src: number, dst: number, n: number) => void;
   /** Block b of a convolution job (kind 0: forward, 1: input gradient, 2: weight gradient) described at byte pointer d (conv.c). */
   readonly conv_block: (kind: number, d: number, b: number, scratch: number) => void;
+  /** Packs a convolution job's weights once at its descriptor's D_AP (conv.c; kind 0: W, 1: Wᵀ). */
+  readonly conv_pack: (kind: number, d: number) => void;
   /** dst = the sum of `count` consecutive arrays of n floats at src, added in order. */
   readonly sum_partials: (src: number, dst: number, count: number, n: number) => void;
 }

@@ -16,6 +16,19 @@ const WEIGHT_GRAD_CHUNKS = 16;
 /** ...and keeps its per-chunk partial sums under this many floats. */
 const PARTIAL_MAX_FLOATS = 1 << 24;
 const FORWARD = 0, INPUT_GRAD = 1, WEIGHT_GRAD = 2;
+/** The GEMM's panel and k-block sizes (kernels.c's MR, NR, KC), for sizing the buffers of conv.c's packed paths. */
+const MR = 5, NR = 8, KC = 256;
+
+/** Which kernels run: "packed" (weights packed once per call, windows gathered into the GEMM's panels) or "gemm" (per-sample im2col + gemm_block). */
+export type ConvKernelPath = "packed" | "gemm";
+let path: ConvKernelPath = "packed";
+
+/** Selects the convolution kernels' path (both compute the same values; benchmarks and tests compare them); returns the previous one. */
+export const setConvKernelPath = (next: ConvKernelPath): ConvKernelPath => {
+  const prev = path;
+  path = next;
+  return prev;
+};
 
 interface Geometry {
   readonly n: number; readonly cin: number; readonly h: number; readonly w: number;
@@ -30,16 +43,23 @@ const f32 = (b: Buf<Arr> | undefined): Float32Array | null => (b !== undefined &
  */
 const run = (
   which: number, g: Geometry, p: ConvParams, inputs: readonly (Float32Array | null)[], outLen: number, per: number, blocks: number,
-): { mem: Float32Array<ArrayBufferLike>; out: number } | null => {
+): { mem: Float32Array<ArrayBufferLike>; out: number; packed: boolean } | null => {
   const arena = getArena();
   if (arena === null) return null;
   const P = g.oh * g.ow, K = (g.cin / p.groups) * g.kh * g.kw;
   // One sample's im2col, plus (weight gradient) one sample's product before it is added into the chunk's partial.
-  const colsFloats = Math.ceil((g.cin * g.kh * g.kw * P + g.cout * K) / 4) * 4;
+  // The packed forward and weight-gradient paths keep the sample's zero-padded image there instead (NR floats of
+  // slack each side).
+  const hp = (g.oh - 1) * p.stride[0] + (g.kh - 1) * p.dilation[0] + 1, wp = (g.ow - 1) * p.stride[1] + (g.kw - 1) * p.dilation[1] + 1;
+  // After it, conv.c's metadata: K kernel-row offsets and 3 words for each 4 of at most KC output positions.
+  const colsFloats = Math.ceil(Math.max(g.cin * g.kh * g.kw * P + g.cout * K, g.cin * hp * wp + 2 * NR + K + 3 * (KC / 4)) / 4) * 4;
+  // The weights packed once (packed path): A panels of W (cog×K) or Wᵀ (K×cog) per group.
+  const cog = g.cout / p.groups, packed = path === "packed";
+  const apFloats = !packed || which === WEIGHT_GRAD ? 0 : p.groups * (which === FORWARD ? Math.ceil(cog / MR) * MR * K : Math.ceil(K / MR) * MR * cog);
   const lens = inputs.map((a, i) => (a === null ? 0 : [g.n * g.cin * g.h * g.w, g.cout * K, g.n * g.cout * P][i]!));
   const inLen = lens.reduce((s, l) => s + l, 0);
   const descWords = 32;
-  const base = arena.stage(inLen + outLen + arena.threads * colsFloats + descWords);
+  const base = arena.stage(inLen + outLen + arena.threads * colsFloats + apFloats + descWords);
   if (base === null) return null;
   const mem = arena.f32();
   const offs: number[] = [];
@@ -49,17 +69,18 @@ const run = (
     if (a !== null) mem.set(a.length === lens[i] ? a : a.subarray(0, lens[i]), at);
     at += lens[i]!;
   });
-  const out = at, cols = out + outLen, desc = cols + arena.threads * colsFloats;
+  const out = at, cols = out + outLen, ap = cols + arena.threads * colsFloats, desc = ap + apFloats;
   const scratch0 = arena.scratch(0), scratchBytes = arena.scratch(1) - scratch0;
   // The descriptor conv.c reads (its D_* words, in order); pointers in bytes.
   const d = [offs[0]! * 4, offs[1]! * 4, offs[2]! * 4, out * 4, g.n, g.cin, g.h, g.w, g.cout, p.groups, g.kh, g.kw,
     p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], g.oh, g.ow,
-    cols * 4, colsFloats * 4, scratch0, scratchBytes, per];
+    cols * 4, colsFloats * 4, scratch0, scratchBytes, per, ap * 4, packed ? 1 : 0];
   new Int32Array(mem.buffer, desc * 4, d.length).set(d);
+  if (packed && which !== WEIGHT_GRAD) arena.exports.conv_pack(which, desc * 4);
   const macs = g.n * g.cout * K * P;
   if (macs < PARALLEL_MIN_MACS || !runConvJob(arena, which, desc * 4, blocks, macs))
     for (let b = 0; b < blocks; b++) arena.exports.conv_block(which, desc * 4, b, scratch0);
-  return { mem, out };
+  return { mem, out, packed };
 };
 
 /** conv: y[n] = W · im2col(x[n]) per sample (and group), samples spread over the threads. */
@@ -96,12 +117,19 @@ export const convWeightGrad: CompositeKernel<Arr, "convWeightGrad"> = ([x, g], p
   const [, cout, oh, ow] = g!.shape as [number, number, number, number];
   const [kh, kw] = p.kernel;
   const size = cout * (cin / p.groups) * kh * kw;
-  if (n === 0 || size === 0) return new Float32Array(size);
+  if (n === 0 || size === 0 || oh * ow === 0) return new Float32Array(size); // no windows: no terms
   const chunks = Math.max(1, Math.min(n, WEIGHT_GRAD_CHUNKS, Math.floor(PARTIAL_MAX_FLOATS / size)));
   const per = Math.ceil(n / chunks), blocks = Math.ceil(n / per);
   const r = run(WEIGHT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, null, G], blocks * size, per, blocks);
   if (r === null) return null;
   // The partials sit at r.out; their in-order sum goes into the first.
   if (blocks > 1) getArena()!.exports.sum_partials(r.out * 4, r.out * 4, blocks, size);
-  return r.mem.slice(r.out, r.out + size);
+  if (!r.packed) return r.mem.slice(r.out, r.out + size);
+  // The packed path computes dWᵀ (K×cog per group): transpose each group's block into W's layout.
+  const cog = cout / p.groups, K = size / cout, dw = new Float32Array(size);
+  for (let gi = 0; gi < p.groups; gi++) {
+    const at = r.out + gi * K * cog, to = gi * cog * K;
+    for (let k = 0; k < K; k++) for (let o = 0; o < cog; o++) dw[to + o * K + k] = r.mem[at + k * cog + o]!;
+  }
+  return dw;
 };

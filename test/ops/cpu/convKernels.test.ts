@@ -6,6 +6,7 @@ import { applyPrim } from "../../../src/ops/apply.js";
 import { rules } from "../../../src/ops/prims/index.js";
 import { cpu } from "../../../src/ops/cpu/cpuBackend.js";
 import { setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
+import { setConvKernelPath, type ConvKernelPath } from "../../../src/ops/cpu/conv.js";
 import { windowCount } from "../../../src/ops/_shape.js";
 import type { Backend } from "../../../src/ops/backend.js";
 import type { ConvParams } from "../../../src/ops/primitive.js";
@@ -81,7 +82,9 @@ afterAll(() => setLoadProbe(null));
 
 describe.runIf(wasm)("fused convolution kernels against the decompositions", () => {
   const table = rules();
-  it("forward, input gradient and weight gradient on random geometries and edge cases", () => {
+  for (const kp of ["packed", "gemm"] as ConvKernelPath[])
+  it(`${kp} path: forward, input gradient and weight gradient on random geometries and edge cases`, () => {
+    const prev = setConvKernelPath(kp);
     const next = rng(3);
     for (const c of cases()) {
       const label = JSON.stringify(c);
@@ -98,7 +101,50 @@ describe.runIf(wasm)("fused convolution kernels against the decompositions", () 
       expect(dx.shape).toEqual(c.x);
       expect(dw.shape).toEqual(c.w);
     }
+    setConvKernelPath(prev);
   });
+
+  it("packed path: the forward pass and the input gradient equal the gemm path bit for bit, the weight gradient agrees, on blocked sizes", () => {
+    const next = rng(7);
+    const p = (pad: number, stride = 1): ConvParams => ({ stride: [stride, stride], dilation: [1, 1], padding: [pad, pad, pad, pad], groups: 1 });
+    const big: Case[] = [
+      { x: [2, 12, 7, 9], w: [7, 12, 5, 5], p: p(2) }, // K = 300: two k blocks in the forward pass
+      { x: [1, 2, 3, 3], w: [260, 2, 1, 1], p: p(1) }, // 260 output channels: k blocks of the input gradient, channel blocks of the weight gradient
+      { x: [1, 1, 48, 48], w: [3, 1, 3, 3], p: p(1) }, // P = 2304 > NC: column chunks; the weight gradient's k blocks
+      { x: [1, 41, 6, 6], w: [2, 41, 5, 5], p: p(2) }, // K = 1025: kernel-row blocks of the weight gradient
+      { x: [3, 6, 14, 14], w: [16, 6, 5, 5], p: p(0) }, // LeNet's conv2: rows of 10, panels straddling two rows
+      { x: [2, 3, 17, 19], w: [5, 3, 3, 3], p: p(1, 2) }, // stride 2: the gathering paths
+    ];
+    for (const c of big) {
+      const label = JSON.stringify(c);
+      const x = randT(c.x, next), w = randT(c.w, next), y = outShape(c), g = randT(y, next);
+      const size = [c.x[2], c.x[3]] as const, kernel = [c.w[2], c.w[3]] as const;
+      const all = () => [
+        applyPrim("conv", [x, w], c.p), applyPrim("convInputGrad", [g, w], { ...c.p, size }),
+        applyPrim("convWeightGrad", [x, g], { ...c.p, kernel }),
+      ];
+      const prev = setConvKernelPath("gemm");
+      const [fg, dxg, dwg] = all();
+      setConvKernelPath("packed");
+      const [fp, dxp, dwp] = all();
+      setConvKernelPath(prev);
+      expect(Array.from(fp!.dataSync()), `conv ${label}`).toEqual(Array.from(fg!.dataSync()));
+      expect(Array.from(dxp!.dataSync()), `convInputGrad ${label}`).toEqual(Array.from(dxg!.dataSync()));
+      expectNear(dwp!, dwg!, 2 * c.x[0] * y[2] * y[3], `convWeightGrad ${label}`);
+      expectNear(fp!, table.conv.decompose!([x, w], c.p), c.w[1] * c.w[2] * c.w[3], `conv vs decomposition ${label}`);
+    }
+  });
+
+  for (const kp of ["packed", "gemm"] as ConvKernelPath[])
+    it(`${kp} path: no output windows give zero gradients`, () => {
+      const prev = setConvKernelPath(kp);
+      const p: ConvParams = { stride: [1, 1], dilation: [1, 1], padding: [0, 0, 0, 0], groups: 1 };
+      const x = tensor([1, 2, 3, 4, 5, 6, 7, 8], { shape: [2, 1, 2, 2] }), w = tensor(new Float32Array(18).fill(1), { shape: [2, 1, 3, 3] });
+      const g = tensor(new Float32Array(0), { shape: [2, 2, 0, 0] });
+      expect(Array.from(applyPrim("convWeightGrad", [x, g], { ...p, kernel: [3, 3] }).dataSync())).toEqual(new Array(18).fill(0));
+      expect(Array.from(applyPrim("convInputGrad", [g, w], { ...p, size: [2, 2] }).dataSync())).toEqual(new Array(8).fill(0));
+      setConvKernelPath(prev);
+    });
 
   it("results do not depend on the thread count (bit for bit)", () => {
     const next = rng(5);

@@ -5,11 +5,13 @@
 // im2col matrix), and the packed GEMM (gemm_block) multiplies it by the weights. 1×1 convolutions with stride 1
 // and no padding use the image itself as the column matrix. The weight gradient sums each chunk's samples in order
 // into its own partial, and the partials are added in chunk order, so no result depends on the thread count.
+// That is the "gemm" path (descriptor word D_MODE = 0); the "packed" paths below (D_MODE = 1, the default) pack the
+// weights once per call and gather the windows straight into the micro-kernel's panels instead.
 
 // The job descriptor: int32 words in the arena (pointers are byte offsets).
 enum {
   D_X, D_W, D_G, D_OUT, D_N, D_CIN, D_H, D_W_, D_COUT, D_GROUPS, D_KH, D_KW, D_SH, D_SW, D_DH, D_DW, D_PT, D_PL,
-  D_OH, D_OW, D_COLS, D_COLS_BYTES, D_SCRATCH, D_SCRATCH_BYTES, D_PER, D_WORDS
+  D_OH, D_OW, D_COLS, D_COLS_BYTES, D_SCRATCH, D_SCRATCH_BYTES, D_PER, D_AP, D_MODE, D_WORDS
 };
 
 /** The calling thread's column buffer: thread t (found from its packing scratch) owns the t-th one. */
@@ -91,12 +93,330 @@ static void conv_weight_grad(const int *d, int b, float *scratch) {
   }
 }
 
+// ---- packed paths: weights packed once per call, windows gathered straight into the GEMM's panels ----
+//
+// With few channels (LeNet's 6 and 16) gemm_block's packing passes cost as much as its multiply-adds: the sample's
+// im2col is written, read again into NR-wide panels, and the weights are packed again for every sample. Here the
+// weights are packed once per call (conv_pack), the sample is copied once into a zero-padded image, and each panel
+// row of 8 window positions is gathered from it with two unaligned vector loads (or four and two selects where the
+// 8 positions straddle two output rows). The k blocks and their order are gemm_block's, so the forward results are
+// bit for bit those of the gemm_block path.
+
+/** The padded-image offset of output position q's window origin. */
+static int window_origin(const int *d, int q, int wp) {
+  int oy = q / d[D_OW];
+  return oy * d[D_SH] * wp + (q - oy * d[D_OW]) * d[D_SW];
+}
+
+/** Rows of the padded image: exactly those the windows read (so negative padding crops). */
+static int pad_rows(const int *d) { return (d[D_OH] - 1) * d[D_SH] + (d[D_KH] - 1) * d[D_DH] + 1; }
+static int pad_cols(const int *d) { return (d[D_OW] - 1) * d[D_SW] + (d[D_KW] - 1) * d[D_DW] + 1; }
+
+/** The equal k blocks gemm_block uses for a product with inner size k (at most KC each). */
+static int k_step(int k) {
+  int kb = (k + KC - 1) / KC;
+  return (k + kb - 1) / kb;
+}
+
+/** Sample n's Cin input planes, zero-padded to the hp×wp window region, into dst (row stride wp). */
+static void pad_sample(const int *d, int n, float *dst, int hp, int wp) {
+  int cin = d[D_CIN], h = d[D_H], w = d[D_W_], pt = d[D_PT], pl = d[D_PL];
+  const float *xs = (const float *)d[D_X] + (long)n * cin * h * w;
+  int a = pl > 0 ? pl : 0, b = w + pl < wp ? w + pl : wp; // the columns [a, b) come from the image
+  if (b < a) b = a;
+  for (int c = 0; c < cin; c++)
+    for (int y = 0; y < hp; y++) {
+      float *row = dst + ((long)c * hp + y) * wp;
+      int iy = y - pt;
+      if (iy < 0 || iy >= h) {
+        fill(row, wp, 0.0f);
+        continue;
+      }
+      fill(row, a, 0.0f);
+      fill(row + b, wp - b, 0.0f);
+      const float *s = xs + ((long)c * h + iy) * w - pl;
+      int q = a;
+      for (; q + 4 <= b; q += 4) wasm_v128_store(row + q, wasm_v128_load(s + q));
+      for (; q < b; q++) row[q] = s[q];
+    }
+}
+
+/**
+ * The thread's metadata area after its padded image: ko[K], the padded-image offsets of one group's kernel rows
+ * (c, i, j), then room for the weight gradient's per-4-position records (3 words each, KC / 4 of them).
+ */
+static int *thread_meta(const int *d, float *pad, int hp, int wp) { return (int *)(pad + (long)d[D_CIN] * hp * wp + NR); }
+
+static void kernel_offsets(const int *d, int hp, int wp, int *ko) {
+  int K = d[D_CIN] / d[D_GROUPS] * d[D_KH] * d[D_KW], r = 0;
+  for (int c = 0; r < K; c++)
+    for (int i = 0; i < d[D_KH]; i++)
+      for (int j = 0; j < d[D_KW]; j++) ko[r++] = (c * hp + i * d[D_DH]) * wp + j * d[D_DW];
+}
+
+/**
+ * Bp = the kc×nc block (rows pc…, columns jc…) of group g's column matrix as NR-wide panels, gathered from the
+ * padded image `pad` (hp×wp planes; ko: its kernel-row offsets): Bp[jr·kc + p·NR + j] = cols[pc + p, jc + jr + j],
+ * 0 past the last column.
+ */
+static void pack_windows(const int *d, const float *pad, int hp, int wp, int g, int pc, int kc, int jc, int nc,
+                         const int *ko, float *Bp) {
+  int ow = d[D_OW];
+  const float *base = pad + (long)g * (d[D_CIN] / d[D_GROUPS]) * hp * wp;
+  v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
+  int oy = jc / ow, ox = jc - oy * ow; // the output position of the panel's first column
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR, q0 = jc + jr, split = ow - ox < nr ? ow - ox : nr;
+    // 0: one output row, 1: the first `split` columns on row oy and the rest on the next, 2: one at a time
+    // (stride > 1, a short panel or rows shorter than 8)
+    int path = d[D_SW] != 1 || nr < NR ? 2 : split == NR ? 0 : NR - split <= ow ? 1 : 2;
+    int o0 = oy * d[D_SH] * wp + ox, o1 = (oy + 1) * d[D_SH] * wp - split; // o1 + j: column j ≥ split (path 1)
+    v128_t sv = wasm_i32x4_splat(split);
+    v128_t mlo = wasm_i32x4_gt(sv, lane), mhi = wasm_i32x4_gt(sv, wasm_i32x4_add(lane, wasm_i32x4_splat(4)));
+    float *o = Bp + (long)jr * kc;
+    const int *k = ko + pc;
+    if (path == 0)
+      for (int p = 0; p < kc; p++, o += NR) {
+        const float *s = base + k[p] + o0;
+        wasm_v128_store(o, wasm_v128_load(s));
+        wasm_v128_store(o + 4, wasm_v128_load(s + 4));
+      }
+    else if (path == 1)
+      for (int p = 0; p < kc; p++, o += NR) {
+        const float *s = base + k[p];
+        wasm_v128_store(o, wasm_v128_bitselect(wasm_v128_load(s + o0), wasm_v128_load(s + o1), mlo));
+        wasm_v128_store(o + 4, wasm_v128_bitselect(wasm_v128_load(s + o0 + 4), wasm_v128_load(s + o1 + 4), mhi));
+      }
+    else
+      for (int j = 0; j < NR; j++) {
+        int at = j < nr ? window_origin(d, q0 + j, wp) : 0;
+        for (int p = 0; p < kc; p++) Bp[(long)jr * kc + p * NR + j] = j < nr ? base[k[p] + at] : 0.0f;
+      }
+    ox += NR;
+    while (ox >= ow) ox -= ow, oy++;
+  }
+}
+
+/** C (first ? = : +=) the mc×nc product of packed Ap (row panels over kc) and packed Bp (column panels), row stride ldc. */
+static void multiply_packed(const float *Ap, const float *Bp, float *C, int mc, int kc, int nc, int ldc, int first, float *tile) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR;
+    for (int ir = 0; ir < mc; ir += MR) {
+      int mr = mc - ir < MR ? mc - ir : MR;
+      float *c = C + (long)ir * ldc + jr;
+      if (nr == NR) micro(mr, kc, Ap + ir * kc, Bp + jr * kc, c, ldc, first);
+      else {
+        micro(mr, kc, Ap + ir * kc, Bp + jr * kc, tile, NR, 1);
+        for (int i = 0; i < mr; i++)
+          for (int j = 0; j < nr; j++) c[(long)i * ldc + j] = first ? tile[i * NR + j] : c[(long)i * ldc + j] + tile[i * NR + j];
+      }
+    }
+  }
+}
+
+/** Rows of m rounded up to whole MR panels. */
+static int panel_rows(int m) { return (m + MR - 1) / MR * MR; }
+
+/** y[n] = W · cols(x[n]) per group with the pre-packed weights, for the samples of block `b`. */
+static void conv_forward_packed(const int *d, int b, float *scratch) {
+  int G = d[D_GROUPS], cog = d[D_COUT] / G, P = d[D_OH] * d[D_OW];
+  int K = d[D_CIN] / G * d[D_KH] * d[D_KW], ks = k_step(K), cogr = panel_rows(cog);
+  int hp = pad_rows(d), wp = pad_cols(d);
+  int n0 = b * d[D_PER], n1 = n0 + d[D_PER] < d[D_N] ? n0 + d[D_PER] : d[D_N];
+  // the padded image in the thread's column buffer (NR floats of slack each side: the straddling loads may overrun
+  // a row), the panels and the edge tile where gemm_block would put its own
+  float *pad = thread_cols(d, scratch) + NR, *Bp = scratch + MC * KC, *tile = Bp + KC * NC;
+  const float *Ap = (const float *)d[D_AP];
+  int *ko = thread_meta(d, pad, hp, wp);
+  kernel_offsets(d, hp, wp, ko);
+  for (int n = n0; n < n1; n++) {
+    pad_sample(d, n, pad, hp, wp);
+    float *y = (float *)d[D_OUT] + (long)n * d[D_COUT] * P;
+    for (int g = 0; g < G; g++)
+      for (int jc = 0; jc < P; jc += NC) {
+        int nc = P - jc < NC ? P - jc : NC;
+        for (int pc = 0; pc < K; pc += ks) {
+          int kc = K - pc < ks ? K - pc : ks;
+          pack_windows(d, pad, hp, wp, g, pc, kc, jc, nc, ko, Bp);
+          multiply_packed(Ap + (long)g * cogr * K + (long)cogr * pc, Bp, y + (long)g * cog * P + jc, cog, kc, nc, P, pc == 0, tile);
+        }
+      }
+  }
+}
+
+/** The NR-wide panels of rows [pc, pc+kc) and columns [jc, jc+nc) of a row-major matrix with row stride ld. */
+static void pack_rows(const float *B, int ld, int pc, int kc, int jc, int nc, float *Bp) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR;
+    const float *s = B + (long)pc * ld + jc + jr;
+    float *o = Bp + (long)jr * kc;
+    if (nr == NR)
+      for (int p = 0; p < kc; p++, s += ld, o += NR) {
+        wasm_v128_store(o, wasm_v128_load(s));
+        wasm_v128_store(o + 4, wasm_v128_load(s + 4));
+      }
+    else
+      for (int p = 0; p < kc; p++, s += ld, o += NR)
+        for (int j = 0; j < NR; j++) o[j] = j < nr ? s[j] : 0.0f;
+  }
+}
+
+/**
+ * dx[n] = col2im(Wᵀ · g[n]) per group with the pre-packed Wᵀ, for the samples of block `b`. (A col2im fused into the
+ * GEMM's 5×8 tiles, each tile added into a padded gradient image, measured 10–40% slower at LeNet's shapes, probably
+ * because a tile's rows, one kernel column apart, overlap: each load waits on the store before it. fold adds long rows.
+ * Five rows at a time into a strip that stays in L1, folded at once, measured the same as this column buffer.)
+ */
+static void conv_input_grad_packed(const int *d, int b, float *scratch) {
+  int G = d[D_GROUPS], cog = d[D_COUT] / G, P = d[D_OH] * d[D_OW];
+  int cin = d[D_CIN], h = d[D_H], w = d[D_W_], K = cin / G * d[D_KH] * d[D_KW], ks = k_step(cog), kr = panel_rows(K);
+  int n0 = b * d[D_PER], n1 = n0 + d[D_PER] < d[D_N] ? n0 + d[D_PER] : d[D_N];
+  float *cols = thread_cols(d, scratch), *Bp = scratch + MC * KC, *tile = Bp + KC * NC;
+  const float *Ap = (const float *)d[D_AP];
+  for (int n = n0; n < n1; n++) {
+    const float *gs = (const float *)d[D_G] + (long)n * d[D_COUT] * P;
+    float *dx = (float *)d[D_OUT] + (long)n * cin * h * w;
+    for (int g = 0; g < G; g++)
+      for (int jc = 0; jc < P; jc += NC) {
+        int nc = P - jc < NC ? P - jc : NC;
+        for (int pc = 0; pc < cog; pc += ks) {
+          int kc = cog - pc < ks ? cog - pc : ks;
+          pack_rows(gs + (long)g * cog * P, P, pc, kc, jc, nc, Bp);
+          multiply_packed(Ap + (long)g * kr * cog + (long)kr * pc, Bp, cols + (long)g * K * P + jc, K, kc, nc, P, pc == 0, tile);
+        }
+      }
+    fill(dx, cin * h * w, 0.0f);
+    fold(cols, dx, cin, h, w, d[D_KH], d[D_KW], d[D_SH], d[D_SW], d[D_DH], d[D_DW], d[D_PT], d[D_PL], d[D_OH], d[D_OW]);
+  }
+}
+
+/** The 4-position records of positions [pc, pc+kc) for pack_windows_t: per group, its two origins and split. */
+static void position_groups(const int *d, int wp, int pc, int kc, int *rec) {
+  int ow = d[D_OW];
+  for (int p = 0; p + 4 <= kc; p += 4, rec += 3) {
+    int q = pc + p, ox = q % ow, split = ow - ox < 4 ? ow - ox : 4;
+    // split = 0 marks a group gathered one position at a time (stride > 1, or spread over more than two rows)
+    rec[0] = window_origin(d, q, wp), rec[1] = window_origin(d, q + 3, wp) - 3;
+    rec[2] = d[D_SW] == 1 && 4 - split <= ow ? split : 0;
+  }
+}
+
+/**
+ * Ap = rows [i0, i1) × columns [pc, pc+kc) of group g's column matrix as MR-row panels with the output positions as
+ * the GEMM's k: Ap[(ir−i0)·kc + p·MR + i] = cols[ir + i, pc + p], rows past i1 are 0. Gathered from the padded image
+ * (kernel-row offsets ko, position records rec) four positions at a time, with two loads and a select where they
+ * straddle two output rows, and transposed in registers.
+ */
+static void pack_windows_t(const int *d, const float *pad, int hp, int wp, int g, int i0, int i1, int pc, int kc,
+                           const int *ko, const int *rec, float *Ap) {
+  const float *base = pad + (long)g * (d[D_CIN] / d[D_GROUPS]) * hp * wp;
+  v128_t lane = wasm_i32x4_make(0, 1, 2, 3);
+  for (int ir = i0; ir < i1; ir += MR) {
+    int mr = i1 - ir < MR ? i1 - ir : MR;
+    // the panel's kernel rows (rows past mr repeat row ir; they are zeroed below)
+    const float *s0 = base + ko[ir], *s1 = base + ko[mr > 1 ? ir + 1 : ir], *s2 = base + ko[mr > 2 ? ir + 2 : ir];
+    const float *s3 = base + ko[mr > 3 ? ir + 3 : ir], *s4 = base + ko[mr > 4 ? ir + 4 : ir];
+    float *o = Ap + (long)(ir - i0) * kc;
+    const int *rc = rec;
+    int p = 0;
+    for (; p + 4 <= kc; p += 4, o += 4 * MR, rc += 3) {
+      int a = rc[0], b = rc[1], split = rc[2];
+      if (split > 0 && mr == MR) {
+        v128_t m = wasm_i32x4_gt(wasm_i32x4_splat(split), lane);
+        v128_t r0 = wasm_v128_bitselect(wasm_v128_load(s0 + a), wasm_v128_load(s0 + b), m);
+        v128_t r1 = wasm_v128_bitselect(wasm_v128_load(s1 + a), wasm_v128_load(s1 + b), m);
+        v128_t r2 = wasm_v128_bitselect(wasm_v128_load(s2 + a), wasm_v128_load(s2 + b), m);
+        v128_t r3 = wasm_v128_bitselect(wasm_v128_load(s3 + a), wasm_v128_load(s3 + b), m);
+        v128_t r4 = wasm_v128_bitselect(wasm_v128_load(s4 + a), wasm_v128_load(s4 + b), m);
+        v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        wasm_v128_store(o, wasm_i64x2_shuffle(t0, t2, 0, 2));
+        wasm_v128_store(o + MR, wasm_i64x2_shuffle(t0, t2, 1, 3));
+        wasm_v128_store(o + 2 * MR, wasm_i64x2_shuffle(t1, t3, 0, 2));
+        wasm_v128_store(o + 3 * MR, wasm_i64x2_shuffle(t1, t3, 1, 3));
+        o[4] = wasm_f32x4_extract_lane(r4, 0); o[MR + 4] = wasm_f32x4_extract_lane(r4, 1);
+        o[2 * MR + 4] = wasm_f32x4_extract_lane(r4, 2); o[3 * MR + 4] = wasm_f32x4_extract_lane(r4, 3);
+      } else
+        for (int t = 0; t < 4; t++) {
+          int at = window_origin(d, pc + p + t, wp);
+          for (int i = 0; i < MR; i++) o[t * MR + i] = i < mr ? base[ko[ir + i < i1 ? ir + i : ir] + at] : 0.0f;
+        }
+    }
+    for (; p < kc; p++, o += MR) {
+      int at = window_origin(d, pc + p, wp);
+      for (int i = 0; i < MR; i++) o[i] = i < mr ? base[ko[ir + i < i1 ? ir + i : ir] + at] : 0.0f;
+    }
+  }
+}
+
+// The weight gradient's operand blocks: at most WG_ROWS kernel rows (packed into the scratch's B area, KC×NC floats)
+// and WG_COLS output channels (into its A area, MC×KC floats) at a time.
+#define WG_ROWS 1000
+#define WG_COLS (MC / NR * NR)
+
+/**
+ * partial[b] = Σ cols(x[n]) · g[n]ᵀ (dWᵀ, K×cog per group) over the samples of chunk `b`: the output positions are
+ * the GEMM's k, so each sample's product adds straight into the partial; samples and k blocks in order.
+ */
+static void conv_weight_grad_packed(const int *d, int b, float *scratch) {
+  int G = d[D_GROUPS], cout = d[D_COUT], cog = cout / G, P = d[D_OH] * d[D_OW];
+  int K = d[D_CIN] / G * d[D_KH] * d[D_KW], ks = k_step(P), size = cout * K;
+  int hp = pad_rows(d), wp = pad_cols(d);
+  int n0 = b * d[D_PER], n1 = n0 + d[D_PER] < d[D_N] ? n0 + d[D_PER] : d[D_N];
+  float *pad = thread_cols(d, scratch) + NR, *Bp = scratch, *Ap = scratch + MC * KC, *tile = Ap + KC * NC;
+  float *part = (float *)d[D_OUT] + (long)b * size;
+  int *ko = thread_meta(d, pad, hp, wp), *rec = ko + K;
+  kernel_offsets(d, hp, wp, ko);
+  for (int n = n0; n < n1; n++) {
+    pad_sample(d, n, pad, hp, wp);
+    const float *gs = (const float *)d[D_G] + (long)n * cout * P;
+    for (int g = 0; g < G; g++)
+      for (int pc = 0; pc < P; pc += ks) {
+        int kc = P - pc < ks ? P - pc : ks, first = n == n0 && pc == 0;
+        position_groups(d, wp, pc, kc, rec);
+        for (int jc = 0; jc < cog; jc += WG_COLS) {
+          int nc = cog - jc < WG_COLS ? cog - jc : WG_COLS;
+          pack_b(gs + (long)g * cog * P + (long)jc * P, 1, P, nc, 0, nc, pc, kc, Bp);
+          for (int ic = 0; ic < K; ic += WG_ROWS) {
+            int mc = K - ic < WG_ROWS ? K - ic : WG_ROWS;
+            pack_windows_t(d, pad, hp, wp, g, ic, ic + mc, pc, kc, ko, rec, Ap);
+            multiply_packed(Ap, Bp, part + (long)g * K * cog + (long)ic * cog + jc, mc, kc, nc, cog, first, tile);
+          }
+        }
+      }
+  }
+}
+
+/**
+ * Packs the weights once for the whole call at d[D_AP]: for the forward pass W (cog×K per group), for the input
+ * gradient Wᵀ (K×cog per group), each as gemm_block's A panels for every k block in turn.
+ */
+__attribute__((export_name("conv_pack")))
+void conv_pack(int kind, const int *d) {
+  int G = d[D_GROUPS], cog = d[D_COUT] / G, K = d[D_CIN] / G * d[D_KH] * d[D_KW];
+  float *Ap = (float *)d[D_AP];
+  for (int g = 0; g < G; g++) {
+    const float *Wg = (const float *)d[D_W] + (long)g * cog * K;
+    if (kind == 0) {
+      int ks = k_step(K), cogr = panel_rows(cog);
+      for (int pc = 0; pc < K; pc += ks)
+        pack_a(Wg, 0, cog, K, 0, cog, pc, K - pc < ks ? K - pc : ks, Ap + (long)g * cogr * K + (long)cogr * pc);
+    } else {
+      int ks = k_step(cog), kr = panel_rows(K);
+      for (int pc = 0; pc < cog; pc += ks)
+        pack_a(Wg, 1, K, cog, 0, K, pc, cog - pc < ks ? cog - pc : ks, Ap + (long)g * kr * cog + (long)kr * pc);
+    }
+  }
+}
+
 /** Block `b` of convolution job `kind` (0: forward, 1: input gradient, 2: weight gradient) described at `d`. */
 __attribute__((export_name("conv_block")))
 void conv_block(int kind, const int *d, int b, float *scratch) {
-  if (kind == 0) conv_forward(d, b, scratch);
-  else if (kind == 1) conv_input_grad(d, b, scratch);
-  else conv_weight_grad(d, b, scratch);
+  // the weight gradient's packed path serves 1×1 convolutions too; the others read the image itself there
+  int packed = d[D_MODE] && (kind == 2 || !direct(d));
+  if (kind == 0) packed ? conv_forward_packed(d, b, scratch) : conv_forward(d, b, scratch);
+  else if (kind == 1) packed ? conv_input_grad_packed(d, b, scratch) : conv_input_grad(d, b, scratch);
+  else packed ? conv_weight_grad_packed(d, b, scratch) : conv_weight_grad(d, b, scratch);
 }
 
 /** dst[0:n] = src[0][0:n] + src[1][0:n] + … over `count` consecutive arrays, added in order. */
