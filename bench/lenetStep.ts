@@ -1,11 +1,14 @@
 // Profiles one LeNet training step (batch 256, sigmoid + avg-pool, cross-entropy, SGD) on the CPU: samples/s and the time per primitive.
-// Usage: node --import tsx bench/lenetStep.ts [--steps=20] [--batch=256]   (add --cpu-prof before --import for a V8 profile)
-import { cpuDevice, type Prim } from "../src/index.js";
+// Usage: node --import tsx bench/lenetStep.ts [--steps=20] [--batch=256] [--model=tudui]   (add --cpu-prof before --import for a V8 profile)
+// --model=tudui profiles the CIFAR-10 network of the cifar-train row instead (three conv + 2×2 max-pool stages, default batch 64).
+import { cpuDevice, nn, type Prim } from "../src/index.js";
 import { lenetStep } from "./workloads/lenet.js";
+import { modelStep } from "./_rivuletStep.js";
 
 const arg = (name: string, dflt: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
 const steps = arg("steps", 20);
-const batch = arg("batch", 256);
+const tudui = process.argv.includes("--model=tudui");
+const batch = arg("batch", tudui ? 64 : 256);
 
 // Wrap each CPU kernel with a timer (a profiling run only: the kernel table is otherwise never touched).
 const spent = new Map<string, { ms: number; cpuMs: number; calls: number }>();
@@ -29,7 +32,7 @@ for (const prim of Object.keys(kernels) as Prim[]) {
   };
 }
 
-const run = lenetStep(batch);
+const run = tudui ? modelStep(nn.zoo.tudui(), [3, 32, 32], batch, 0.01) : lenetStep(batch);
 for (let i = 0; i < 3; i++) run(); // warm-up: JIT and the GEMM worker pool
 spent.clear();
 const t0 = performance.now();
@@ -41,6 +44,6 @@ const cpuMs = (c1.user + c1.system) / 1000 / steps;
 const kernelMs = [...spent.values()].reduce((s, e) => s + e.ms, 0) / steps;
 const kernelCpu = [...spent.values()].reduce((s, e) => s + e.cpuMs, 0) / steps;
 // CPU time (all threads) is the steadier figure on a shared, loaded machine; wall time is what a user sees.
-console.log(`lenet step, batch ${batch}: wall ${ms.toFixed(1)} ms/step = ${((batch * 1000) / ms).toFixed(0)} samples/s; cpu ${cpuMs.toFixed(1)} ms/step; kernels wall ${kernelMs.toFixed(1)} ms, cpu ${kernelCpu.toFixed(1)} ms`);
+console.log(`${tudui ? "tudui" : "lenet"} step, batch ${batch}: wall ${ms.toFixed(1)} ms/step = ${((batch * 1000) / ms).toFixed(0)} samples/s; cpu ${cpuMs.toFixed(1)} ms/step; kernels wall ${kernelMs.toFixed(1)} ms, cpu ${kernelCpu.toFixed(1)} ms`);
 for (const [name, e] of [...spent.entries()].sort((a, b) => b[1].cpuMs - a[1].cpuMs))
   console.log(`  ${name.padEnd(60)} ${(e.ms / steps).toFixed(2).padStart(8)} ms  cpu ${(e.cpuMs / steps).toFixed(2).padStart(8)} ms ${(e.calls / steps).toFixed(0).padStart(4)} calls`);
