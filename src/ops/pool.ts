@@ -126,8 +126,8 @@ const tiled = (x: Tensor, win: Win): Tensor => {
 
 /**
  * Max pooling over tiling windows when no gradient or indices are wanted (inference): the window maximum is a max
- * reduction. Its values equal the im2col path's first maximum bit for bit (a NaN wins, and of +0 and -0 the first is
- * kept), but its gradient would split ties, so training keeps the im2col path, whose gradient goes to the first maximum.
+ * reduction. Its values equal the first maximum's bit for bit (a NaN wins, and of +0 and -0 the first is kept), but its
+ * gradient would split ties, so training gathers at maxPoolIndices, whose gradient goes to the first maximum.
  */
 const maxPoolTiled = (x: Tensor, win: Win): Tensor => {
   const [n, c] = x.shape as [number, number];
@@ -149,8 +149,10 @@ const maxOfRows = (cols: Tensor): { values: Tensor; arg: Tensor } => {
  * gather's adjoint and goes to that one element, as in PyTorch (a max reduction would split it between ties).
  */
 const maxPoolCore = (x: Tensor, win: Win, withIndices: boolean): Tensor | PoolWithIndices => {
-  // Inference over tiling windows: a max reduction has the same values and is faster still (see docs/cpu-performance.md).
-  if (tiles(win) && !withIndices && !(x.requiresGrad && isRecording())) return maxPoolTiled(x, win);
+  // Inference over tiling windows: a max reduction has the same values and measured faster than the general CPU
+  // kernel and the decomposition; only the CPU's 2×2 kernel beats it (see docs/cpu-performance.md).
+  const fast2x2 = win.kernel[0] === 2 && win.kernel[1] === 2 && x.device.kernels.maxPoolIndices !== undefined;
+  if (tiles(win) && !fast2x2 && !withIndices && !(x.requiresGrad && isRecording())) return maxPoolTiled(x, win);
   const [n, c, h, w] = x.shape as [number, number, number, number];
   const shape = [n, c, win.out[0], win.out[1]];
   const indices = applyPrim("maxPoolIndices", [x], { kernel: win.kernel, stride: win.stride, dilation: win.dilation, padding: win.padding });
