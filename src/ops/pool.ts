@@ -149,8 +149,9 @@ const maxOfRows = (cols: Tensor): { values: Tensor; arg: Tensor } => {
  * gather's adjoint and goes to that one element, as in PyTorch (a max reduction would split it between ties).
  */
 const maxPoolCore = (x: Tensor, win: Win, withIndices: boolean): Tensor | PoolWithIndices => {
-  // Inference over tiling windows: a max reduction has the same values and measured faster than the general CPU
-  // kernel and the decomposition; only the CPU's 2×2 kernel beats it (see docs/cpu-performance.md).
+  // Inference over tiling windows: a max reduction has the same values, measured faster than the general CPU kernel,
+  // and spares devices without a kernel the decomposition's im2col; only the CPU's 2×2 kernel beats it (see
+  // docs/cpu-performance.md).
   const fast2x2 = win.kernel[0] === 2 && win.kernel[1] === 2 && x.device.kernels.maxPoolIndices !== undefined;
   if (tiles(win) && !fast2x2 && !withIndices && !(x.requiresGrad && isRecording())) return maxPoolTiled(x, win);
   const [n, c, h, w] = x.shape as [number, number, number, number];
