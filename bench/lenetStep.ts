@@ -1,15 +1,16 @@
-// Profiles one LeNet training step (batch 256, sigmoid + avg-pool, cross-entropy, SGD) on the CPU — or with --model=mlp the
-// mlp-train row's step (784-256-10, ReLU) — : samples/s and the time per primitive.
-// Usage: node --import tsx bench/lenetStep.ts [--steps=20] [--batch=256] [--model=lenet|mlp]   (add --cpu-prof before --import for a V8 profile)
+// Profiles one training step on the CPU: samples/s and the time per primitive. Models: LeNet (default; batch 256, sigmoid +
+// avg-pool, cross-entropy, SGD), the mlp-train row's MLP (784-256-10, ReLU), the cifar-train row's CIFAR-10 network (tudui:
+// three conv + 2×2 max-pool stages, default batch 64).
+// Usage: node --import tsx bench/lenetStep.ts [--steps=20] [--batch=256] [--model=lenet|mlp|tudui]   (add --cpu-prof before --import for a V8 profile)
 import { cpuDevice, nn, type Prim } from "../src/index.js";
 import { lenetStep } from "./workloads/lenet.js";
 import { modelStep } from "./_rivuletStep.js";
 
 const arg = (name: string, dflt: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
 const steps = arg("steps", 20);
-const batch = arg("batch", 256);
 const model = process.argv.find((a) => a.startsWith("--model="))?.slice(8) ?? "lenet";
-if (model !== "lenet" && model !== "mlp") throw new Error(`lenetStep: --model must be lenet or mlp, got ${JSON.stringify(model)}`);
+if (model !== "lenet" && model !== "mlp" && model !== "tudui") throw new Error(`lenetStep: --model must be lenet, mlp or tudui, got ${JSON.stringify(model)}`);
+const batch = arg("batch", model === "tudui" ? 64 : 256);
 
 // Wrap each CPU kernel with a timer (a profiling run only: the kernel table is otherwise never touched).
 const spent = new Map<string, { ms: number; cpuMs: number; calls: number }>();
@@ -33,8 +34,8 @@ for (const prim of Object.keys(kernels) as Prim[]) {
   };
 }
 
-// The same step closures as the bench rows (mlp-train uses lr 0.1).
-const run = model === "mlp" ? modelStep(nn.zoo.mlp(), [784], batch, 0.1) : lenetStep(batch);
+// The same step closures as the bench rows (mlp-train uses lr 0.1, cifar-train 0.01).
+const run = model === "mlp" ? modelStep(nn.zoo.mlp(), [784], batch, 0.1) : model === "tudui" ? modelStep(nn.zoo.tudui(), [3, 32, 32], batch, 0.01) : lenetStep(batch);
 for (let i = 0; i < 3; i++) run(); // warm-up: JIT and the GEMM worker pool
 spent.clear();
 const t0 = performance.now();

@@ -5,7 +5,7 @@ import { shapeStr } from "./_shape.js";
 import { add, cast, div, minimum, mul, remainder, sub } from "./elementwise.js";
 import { permute, reshape } from "./layout.js";
 import { sum } from "./reduce.js";
-import { arange, fromTyped } from "./creation.js";
+import { fromTyped } from "./creation.js";
 import { sliceAxis } from "./slicing.js";
 import { isRecording } from "./_tape.js";
 import { batched, checkFloat, pair, single, type Pair } from "./_window.js";
@@ -126,8 +126,8 @@ const tiled = (x: Tensor, win: Win): Tensor => {
 
 /**
  * Max pooling over tiling windows when no gradient or indices are wanted (inference): the window maximum is a max
- * reduction. Its values equal the im2col path's first maximum bit for bit (a NaN wins, and of +0 and -0 the first is
- * kept), but its gradient would split ties, so training keeps the im2col path, whose gradient goes to the first maximum.
+ * reduction. Its values equal the first maximum's bit for bit (a NaN wins, and of +0 and -0 the first is kept), but its
+ * gradient would split ties, so training gathers at maxPoolIndices, whose gradient goes to the first maximum.
  */
 const maxPoolTiled = (x: Tensor, win: Win): Tensor => {
   const [n, c] = x.shape as [number, number];
@@ -143,25 +143,22 @@ const maxOfRows = (cols: Tensor): { values: Tensor; arg: Tensor } => {
   return { values: applyPrim("gather", [cols, arg], { axis: 1 }), arg };
 };
 
-/** Flat input positions h·W + w of the window-local argmax `arg` [N, C, OH, OW] (int32 arithmetic on arange rows/columns). */
-const windowIndices = (arg: Tensor, win: Win, width: number): Tensor => {
-  const kw = win.kernel[1];
-  const j = remainder(arg, kw);
-  const i = cast(div(sub(arg, j), kw), "int32");
-  const dev = { device: arg.device };
-  const top = reshape(sub(mul(arange(win.out[0], undefined, 1, dev), win.stride[0]), win.padding[0]), [win.out[0], 1]);
-  const left = sub(mul(arange(win.out[1], undefined, 1, dev), win.stride[1]), win.padding[2]);
-  return add(mul(add(top, mul(i, win.dilation[0])), width), add(left, mul(j, win.dilation[1])));
-};
-
+/**
+ * Max pooling as PyTorch computes it: the position of each window's first maximum (the maxPoolIndices primitive,
+ * one pass per window on the CPU), then the values gathered from the flattened planes there, so the gradient is the
+ * gather's adjoint and goes to that one element, as in PyTorch (a max reduction would split it between ties).
+ */
 const maxPoolCore = (x: Tensor, win: Win, withIndices: boolean): Tensor | PoolWithIndices => {
-  // A first-maximum gradient over tiling windows takes two argmax/gather stages, measured twice as slow as im2col on the CPU.
-  if (tiles(win) && !withIndices && !(x.requiresGrad && isRecording())) return maxPoolTiled(x, win);
-  const [n, c, , w] = x.shape as [number, number, number, number];
+  // Inference over tiling windows: a max reduction has the same values, measured faster than the general CPU kernel,
+  // and spares devices without a kernel the decomposition's im2col; only the CPU's 2×2 kernel beats it (see
+  // docs/cpu-performance.md).
+  const fast2x2 = win.kernel[0] === 2 && win.kernel[1] === 2 && x.device.kernels.maxPoolIndices !== undefined;
+  if (tiles(win) && !fast2x2 && !withIndices && !(x.requiresGrad && isRecording())) return maxPoolTiled(x, win);
+  const [n, c, h, w] = x.shape as [number, number, number, number];
   const shape = [n, c, win.out[0], win.out[1]];
-  const { values, arg } = maxOfRows(unfoldWin(x, win, -Infinity));
-  const v = reshape(values, shape);
-  return withIndices ? { values: v, indices: windowIndices(reshape(arg, shape), win, w) } : v;
+  const indices = applyPrim("maxPoolIndices", [x], { kernel: win.kernel, stride: win.stride, dilation: win.dilation, padding: win.padding });
+  const v = reshape(applyPrim("gather", [reshape(x, [n, c, h * w]), reshape(indices, [n, c, shape[2]! * shape[3]!])], { axis: 2 }), shape);
+  return withIndices ? { values: v, indices } : v;
 };
 
 /** PyTorch's avg_pool2d divisor per window: the padded window (clipped to input + padding, so no ceil overhang) or only its in-input part. */

@@ -92,6 +92,11 @@ export interface PrimParams {
   uniform: { readonly key: KeyData; readonly shape: Shape };
   /** Indices that sort along an axis (stable); int32 out. */
   argsort: { readonly axis: number; readonly descending: boolean };
+  /**
+   * Max-pooling argmax of x [N, C, H, W] over -∞-padded windows → int32 [N, C, OH, OW], the flat position h·W + w of
+   * each window's first maximum in scan order (a NaN wins; a window of -∞ gives its first input position) (composite).
+   */
+  maxPoolIndices: WindowParams;
 }
 
 export type Prim = keyof PrimParams;
@@ -100,7 +105,7 @@ export type Prim = keyof PrimParams;
  * Composite primitives: each has a decomposition into the others (its rule's `decompose`), so a backend may leave
  * its kernel out, or decline a call by returning null, and the decomposition runs instead.
  */
-export type CompositePrim = "conv" | "convInputGrad" | "convWeightGrad";
+export type CompositePrim = "conv" | "convInputGrad" | "convWeightGrad" | "maxPoolIndices";
 
 /** The primitives every backend must implement. */
 export type CorePrim = Exclude<Prim, CompositePrim>;

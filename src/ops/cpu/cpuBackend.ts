@@ -10,6 +10,7 @@ import { matmul } from "./matmul.js";
 import { fold, unfold } from "./window.js";
 import { uniform } from "./random.js";
 import { conv, convInputGrad, convWeightGrad } from "./conv.js";
+import { maxPoolIndices } from "./pool.js";
 
 const kernels: Kernels<AnyTypedArray> = {
   unary, binary, where, cast,
@@ -17,7 +18,7 @@ const kernels: Kernels<AnyTypedArray> = {
   reshape, permute, expand, slice, pad, concat,
   gather, scatterAdd, indexSelect, indexAdd, argsort,
   matmul, unfold, fold, uniform,
-  conv, convInputGrad, convWeightGrad,
+  conv, convInputGrad, convWeightGrad, maxPoolIndices,
 };
 
 export const cpu: Backend<AnyTypedArray> = {

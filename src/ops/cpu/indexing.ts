@@ -37,15 +37,46 @@ const gatherScatter = (op: "gather" | "scatterAdd", data: Arr, dataShape: Shape,
   }
 };
 
+/** True when `axis` is the last one and the index has the data's leading dimensions: rows then pair up one to one. */
+const rowWise = (dataShape: Shape, idxShape: Shape, axis: number): boolean =>
+  axis === dataShape.length - 1 && dataShape.length === idxShape.length && idxShape.every((d, i) => i === axis || d === dataShape[i]);
+
+/**
+ * Gather along the last axis row by row (max pooling's values from the flattened planes, a cross-entropy's target
+ * logits): no multi-index walk, one bounds test per element.
+ */
+const gatherRows = (x: Arr, size: number, idx: Int32Array, inner: number, o: Arr, axis: number): void => {
+  for (let p = 0, xb = 0; p < idx.length; p += inner, xb += size)
+    for (let j = p; j < p + inner; j++) {
+      const v = idx[j]!;
+      if (v < 0 || v >= size) outOfRange("gather", v, axis, size);
+      o[j] = x[xb + v]!;
+    }
+};
+
+/** scatterAdd along the last axis row by row (the gradient of gatherRows). */
+const scatterRows = (o: Arr, size: number, idx: Int32Array, inner: number, src: Arr, axis: number): void => {
+  for (let p = 0, ob = 0; p < idx.length; p += inner, ob += size)
+    for (let j = p; j < p + inner; j++) {
+      const v = idx[j]!;
+      if (v < 0 || v >= size) outOfRange("scatterAdd", v, axis, size);
+      o[ob + v] += src[j]!;
+    }
+};
+
 export const gather: Kernel<Arr, "gather"> = ([x, idx], { axis }, out) => {
   const o = allocFor(out.dtype, numel(out.shape));
-  gatherScatter("gather", x!.data, x!.shape, idx!.data as Int32Array, idx!.shape, o, axis);
+  const ix = idx!.data as Int32Array;
+  if (rowWise(x!.shape, idx!.shape, axis) && ix.length > 0) gatherRows(x!.data, x!.shape[axis]!, ix, idx!.shape[axis]!, o, axis);
+  else gatherScatter("gather", x!.data, x!.shape, ix, idx!.shape, o, axis);
   return o;
 };
 
 export const scatterAdd: Kernel<Arr, "scatterAdd"> = ([src, idx], { axis, shape }, out) => {
   const o = allocFor(out.dtype, numel(shape));
-  gatherScatter("scatterAdd", o, shape, idx!.data as Int32Array, idx!.shape, src!.data, axis);
+  const ix = idx!.data as Int32Array;
+  if (rowWise(shape, idx!.shape, axis) && ix.length > 0) scatterRows(o, shape[axis]!, ix, idx!.shape[axis]!, src!.data, axis);
+  else gatherScatter("scatterAdd", o, shape, ix, idx!.shape, src!.data, axis);
   return o;
 };
 

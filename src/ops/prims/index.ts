@@ -8,10 +8,11 @@ import * as linalg from "./linalg.js";
 import * as window from "./window.js";
 import * as random from "./random.js";
 import * as conv from "./conv.js";
+import * as pool from "./pool.js";
 
 let table: Rules | undefined;
 
 export const rules = (): Rules =>
   (table ??= {
-    ...elementwise, ...reduce, ...layout, ...indexing, ...linalg, ...window, ...random, ...conv,
+    ...elementwise, ...reduce, ...layout, ...indexing, ...linalg, ...window, ...random, ...conv, ...pool,
   } satisfies Rules);
