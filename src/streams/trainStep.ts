@@ -23,7 +23,7 @@ export interface TrainStepOptions<P, B, S> {
    */
   readonly device?: Backend;
   /**
-   * On WebGPU, release what the previous state held and the next one does not as each step ends, with the batch when
+   * Release (on WebGPU; on the CPU, recycle) what the previous state held and the next one does not as each step ends, with the batch when
    * the loader uploaded it (JAX's donated arguments; default true): memory stays flat without dispose. A state emitted
    * by the stream stays valid until the step after it runs; copy it (`await toDevice(s, cpuDevice)`) to keep it longer.
    * The state a run starts from (one this step did not make) is never donated.
