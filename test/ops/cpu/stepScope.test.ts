@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   applyUpdates, conv2d, cpuDevice, crossEntropy, deviceRuntime, encodeSafetensors, fromTyped, key, randint, randn, sgd, split, tensor, valueAndGrad,
-  pad, zeros, type Tensor,
+  pad, trainState, trainStep, zeros, type Tensor,
 } from "../../../src/index.js";
 import { cpuPoolBytes, setCpuPoolLimit } from "../../../src/ops/cpu/_storagePool.js";
 import { allocFor } from "../../../src/ops/dtype.js";
@@ -136,5 +136,25 @@ describe("CPU step scopes", () => {
     scoped = step(() => once(prev), prev);
     expect(cpuPoolBytes()).toBeLessThanOrEqual(64 * 1024);
     setCpuPoolLimit(256 * 2 ** 20);
+  });
+
+  it("trainStep scopes every CPU step: its activations are recycled, every emitted state stays valid (nothing donated)", async () => {
+    const [kw, kx] = split(key(5));
+    const params = { w: randn(kw!, [64, 10]).mul(0.1) };
+    const batch = { input: randn(kx!, [128, 64]), target: tensor(Array.from({ length: 128 }, (_, i) => i % 10), { dtype: "int32" }) };
+    const opt = sgd({ lr: 0.1 });
+    const step = trainStep({ loss: (p: typeof params, b: typeof batch) => crossEntropy(b.input.matmul(p.w).relu(), b.target), optimizer: opt });
+    let state = trainState({ params, optimizer: opt });
+    const states = [state];
+    setCpuPoolLimit(0); // drop everything held, then count what the steps release
+    setCpuPoolLimit(256 * 2 ** 20);
+    for (let i = 0; i < 3; i++) {
+      state = (await step(state, { epoch: 0, index: i, batch, samples: 128, last: false })).state;
+      states.push(state);
+    }
+    expect(cpuPoolBytes()).toBeGreaterThanOrEqual(128 * 10 * 4); // the [128, 10] activations went back to the free list
+    // Each state still reads (no state was donated), and consecutive ones differ by one SGD update.
+    const w = states.map((s) => s.params.w.dataSync());
+    for (let i = 1; i < w.length; i++) expect(w[i]!.some((v, j) => v !== w[i - 1]![j])).toBe(true);
   });
 });
