@@ -17,7 +17,10 @@ const env = (globalThis as { process?: { env?: Record<string, string | undefined
 /** Whether CPU step scopes are on (RIVULET_CPU_POOL=0 turns them off, for comparisons: every array is then fresh). */
 export const cpuPoolEnabled = env["RIVULET_CPU_POOL"] !== "0";
 /** The most bytes the free list holds (RIVULET_CPU_POOL_MB, default 256); released buffers beyond it are dropped. */
-let limitBytes = Number(env["RIVULET_CPU_POOL_MB"] ?? 256) * 2 ** 20;
+const poolMb = Number(env["RIVULET_CPU_POOL_MB"] ?? 256);
+if (!Number.isFinite(poolMb) || poolMb < 0)
+  throw new Error(`RIVULET_CPU_POOL_MB must be a number of megabytes >= 0, got ${JSON.stringify(env["RIVULET_CPU_POOL_MB"])}`);
+let limitBytes = poolMb * 2 ** 20;
 
 const frames: Frame[] = [];
 const free = new Map<number, ArrayBuffer[]>();
