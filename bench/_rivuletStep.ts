@@ -1,7 +1,11 @@
 // rivulet's side of the training and inference rows: one SGD step, or one forward pass, of a zoo model on a fixed random batch.
-import { applyUpdates, crossEntropy, key, nn, randint, randn, sgd, split, valueAndGrad, type Tensor } from "../src/index.js";
+import { applyUpdates, cpuDevice, crossEntropy, deviceRuntime, key, nn, randint, randn, sgd, split, valueAndGrad, type Tensor } from "../src/index.js";
 
-/** A closure running one full step (forward, cross-entropy, backward, SGD update) and reading the loss back. */
+/**
+ * A closure running one full step (forward, cross-entropy, backward, SGD update) and reading the loss back, in a CPU
+ * step scope as users' steps run (trainStep, deviceRuntime(device).step): the previous params and optimizer state are
+ * donated, so the arrays the step does not keep are recycled (RIVULET_CPU_POOL=0 compares against fresh arrays).
+ */
 export const modelStep = (model: nn.Module<Tensor, Tensor>, sample: readonly number[], batch: number, lr = 0.9): (() => number) => {
   const [kp, kx, ky] = split(key(0), 3);
   let params = model.init(kp!).params;
@@ -10,11 +14,15 @@ export const modelStep = (model: nn.Module<Tensor, Tensor>, sample: readonly num
   const opt = sgd({ lr });
   let state = opt.init(params);
   const lossOf = valueAndGrad((p: nn.Params) => crossEntropy(model.forward(p, x, { training: true }), y));
+  const runtime = deviceRuntime(cpuDevice);
   return () => {
-    const [loss, grads] = lossOf(params);
-    const { updates, state: next } = opt.update(grads, state, params);
-    [params, state] = [applyUpdates(params, updates), next];
-    return (loss as Tensor).item();
+    const r = runtime.step(() => {
+      const [loss, grads] = lossOf(params);
+      const { updates, state: next } = opt.update(grads, state, params);
+      return { params: applyUpdates(params, updates), state: next, loss: (loss as Tensor).item() };
+    }, { donate: { params, state } });
+    [params, state] = [r.params, r.state];
+    return r.loss;
   };
 };
 

@@ -18,7 +18,8 @@ export interface DeviceRuntime {
   runSync<A, E>(effect: Effect.Effect<A, E, Device>): A;
   /**
    * Runs the synchronous `f` in a step scope (`stepScope`): device storage it creates is released when it returns,
-   * except what its result reaches, plus the donated storage. Queue any readback inside `f`. On the CPU it is `f()`.
+   * except what its result reaches, plus the donated storage. Queue any readback inside `f`. On the CPU the released
+   * arrays are recycled by later steps (unless RIVULET_CPU_POOL=0, where it is `f()`).
    */
   step<A>(f: () => A, options?: StepScopeOptions): A;
   /** Releases the runtime's layer: a device it opened is closed (destroyed on WebGPU). */
@@ -33,7 +34,7 @@ const wrap = (runtime: ManagedRuntime.ManagedRuntime<Device, unknown>, device: B
     device,
     runPromise: (effect) => runtime.runPromise(effect),
     runSync: (effect) => runtime.runSync(effect),
-    // The CPU has nothing to release early: skip the runtime there (a step scope costs tens of microseconds).
+    // A device without step scopes (the CPU under RIVULET_CPU_POOL=0) skips the runtime (a scope costs tens of microseconds).
     step: (f, options) => (hasScopedMemory(device) ? runtime.runSync(stepScope(Effect.sync(f), options)) : f()),
     close: async () => {
       if (runtimes.get(device) === self) runtimes.delete(device);

@@ -5,10 +5,10 @@ import { Device } from "./Device.js";
 import { reachable } from "./_reachable.js";
 
 /**
- * What a backend provides to have step scopes (WebGPU does; the CPU needs none, its arrays are garbage collected):
+ * What a backend provides to have step scopes (WebGPU does, and the CPU, whose released arrays are recycled):
  * `beginScope` starts recording the storage it creates, `endScope` stops and releases the recorded storage except
  * `keep` (which the enclosing scope takes over), plus the `donated` storage `keep` does not hold. Scopes nest and
- * close innermost first. Any backend with storage to free early (a WASM heap, say) can implement these two.
+ * close innermost first.
  */
 export interface ScopedMemory {
   beginScope(): unknown;
@@ -31,7 +31,7 @@ export interface StepScopeOptions {
 /**
  * Runs `body` in its own Effect scope on the `Device`: the device's recording starts when the scope opens, and when
  * it closes everything created inside is released except what the result reaches (on failure, everything; nothing
- * donated). On a device without scoped memory (the CPU) it is `body` itself.
+ * donated). On a device without scoped memory it is `body` itself.
  * @example
  * const next = yield* stepScope(Effect.sync(() => step(state, batch)), { donate: state });
  */

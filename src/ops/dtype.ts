@@ -1,4 +1,5 @@
 // Element types of tensors and the typed arrays that hold them (bool is one byte per element, as in PyTorch).
+import { allocStorage } from "./cpu/_storagePool.js";
 
 export type DType = "float32" | "int32" | "bool";
 
@@ -11,10 +12,14 @@ export type TypedArrayFor<D extends DType> = D extends "float32"
 
 export type AnyTypedArray = Float32Array | Int32Array | Uint8Array;
 
-const ctors = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+/**
+ * Allocates a zero-filled typed array for `n` elements of `dtype` (inside a CPU step scope it may be a recycled
+ * buffer, zeroed, that the scope releases at its end unless the step keeps it).
+ */
+export const allocFor = (dtype: DType, n: number): AnyTypedArray => allocStorage(dtype, n);
 
-/** Allocates a zero-filled typed array for `n` elements of `dtype`. */
-export const allocFor = (dtype: DType, n: number): AnyTypedArray => new ctors[dtype](n);
+/** `allocFor` without the zeroing of recycled buffers: only for kernels that write every element. */
+export const allocUninit = (dtype: DType, n: number): AnyTypedArray => allocStorage(dtype, n, false);
 
 /** The dtype a typed array holds, as rivulet reads it. */
 export const dtypeOfArray = (a: AnyTypedArray): DType =>

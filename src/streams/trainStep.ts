@@ -2,6 +2,7 @@
 // Its other jobs live beside it: the state's types in TrainState.ts, device movement and readback in _stepDevice.ts,
 // gradient accumulation in gradientAccumulation.ts.
 import type { Backend } from "../ops/backend.js";
+import { cpuDevice } from "../ops/device.js";
 import { foldIn } from "../ops/random.js";
 import { valueAndGrad } from "../graph/grad.js";
 import { applyUpdates, type GradientTransformation } from "../optim/GradientTransformation.js";
@@ -26,7 +27,9 @@ export interface TrainStepOptions<P, B, S> {
    * On WebGPU, release what the previous state held and the next one does not as each step ends, with the batch when
    * the loader uploaded it (JAX's donated arguments; default true): memory stays flat without dispose. A state emitted
    * by the stream stays valid until the step after it runs; copy it (`await toDevice(s, cpuDevice)`) to keep it longer.
-   * The state a run starts from (one this step did not make) is never donated.
+   * The state a run starts from (one this step did not make) is never donated. On the CPU nothing is donated: an
+   * emitted state stays valid while it is held (stream stages such as an evaluation in `concatMap` read states while
+   * later steps run); the rest of what each step creates is still recycled when its step scope closes.
    */
   readonly donate?: boolean;
 }
@@ -68,7 +71,7 @@ export const trainStep = <P, B, S>({ loss, optimizer, device, donate = true }: T
   const made = new WeakSet<object>();
   return (state, lb) => {
     const dev: Backend = device ?? deviceOf(state.params);
-    const donated = !donate ? undefined : [made.has(state) ? state : undefined, lb.uploaded === true ? lb.batch : undefined];
+    const donated = !donate || dev === cpuDevice ? undefined : [made.has(state) ? state : undefined, lb.uploaded === true ? lb.batch : undefined];
     let lr: number | undefined;
     // Everything the step creates (the moved batch, activations, gradients) is released when its scope closes,
     // except the next state; the metrics' readback is already queued by then.

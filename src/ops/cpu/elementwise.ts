@@ -1,6 +1,7 @@
 // CPU kernels for unary, binary (broadcasting), where and cast. Inner loops are generated once per op so the JIT sees no closures.
 import type { Kernel } from "../backend.js";
-import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { copyToStorage } from "./_storagePool.js";
+import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
 import { erf, geluGrad, remainder, roundHalfEven, siluGrad } from "./_scalar.js";
@@ -133,7 +134,7 @@ export const unary: Kernel<Arr, "unary"> = (inputs, params, out) => {
       mem.set(src, base);
       if (len < PARALLEL_MIN || !runUnaryJob(arena, code, base * 4, (base + len) * 4, len))
         arena.exports.unary(code, base * 4, (base + len) * 4, len);
-      return mem.slice(base + len, base + 2 * len);
+      return copyToStorage(mem.subarray(base + len, base + 2 * len));
     }
   }
   return unaryReference(inputs, params, out);
@@ -144,7 +145,7 @@ export const unaryReference: Kernel<Arr, "unary"> = ([x], { op }, out) => {
   const k = `${op}/${x!.dtype}/${out.dtype}`;
   let loop = unaryLoops.get(k);
   if (!loop) unaryLoops.set(k, (loop = makeUnary(op)));
-  const o = allocFor(out.dtype, x!.data.length);
+  const o = allocUninit(out.dtype, x!.data.length);
   loop(x!.data, o, o.length);
   return o;
 };
@@ -155,7 +156,7 @@ export const binary: Kernel<Arr, "binary"> = ([a, b], { op }, out) => {
   let loop = binaryLoops.get(k);
   if (!loop) binaryLoops.set(k, (loop = makeBinary(expr)));
   const n = numel(out.shape);
-  const o = allocFor(out.dtype, n);
+  const o = allocUninit(out.dtype, n); // every element is written below
   // The common cases (same shapes, or one side a single element) skip the stride bookkeeping.
   const na = a!.data.length, nb = b!.data.length;
   if ((na === n || na === 1) && (nb === n || nb === 1)) {

@@ -3,6 +3,7 @@
 // RIVULET_CPU_THREADS=1 keeps everything on the calling thread. Without shared WebAssembly memory (or with
 // RIVULET_CPU_WASM=0) the TypeScript reference GEMM runs instead.
 import type { Kernel } from "../backend.js";
+import { copyToStorage } from "./_storagePool.js";
 import type { AnyTypedArray } from "../dtype.js";
 import { makeGemm, type GemmBlock } from "./_gemmKernel.js";
 import { runGemmJob } from "./_gemmPool.js";
@@ -88,7 +89,7 @@ export const gemmWasm = (
       gemm((aOff + (aBatch === 1 ? 0 : i * m * k)) * 4, transA ? 1 : 0, (bOff + (bBatch === 1 ? 0 : i * k * n)) * 4, transB ? 1 : 0,
         (cOff + i * m * n) * 4, m, k, n, 0, m, 0, n, scratch);
   }
-  return mem.slice(cOff, cOff + cLen);
+  return copyToStorage(mem.subarray(cOff, cOff + cLen));
 };
 
 export const matmul: Kernel<Arr, "matmul"> = ([a, b], { transA, transB }, out) => {

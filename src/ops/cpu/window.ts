@@ -1,5 +1,6 @@
 // CPU im2col (unfold) and col2im (fold) over NCHW tensors: the basis of convolution and pooling.
 import type { Kernel } from "../backend.js";
+import { copyToStorage } from "./_storagePool.js";
 import type { WindowParams } from "../primitive.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import { numel, windowCount } from "../_shape.js";
@@ -138,7 +139,7 @@ export const unfold: Kernel<Arr, "unfold"> = (inputs, p, out) => {
       const args = [base * 4, (base + inLen) * 4, n * c, h, w, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
         p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], oh, ow] as const;
       if (outLen < PARALLEL_MIN || !runWindowJob(arena, false, ...args, p.value)) arena.exports.unfold(...args, p.value);
-      return mem.slice(base + inLen, base + inLen + outLen);
+      return copyToStorage(mem.subarray(base + inLen, base + inLen + outLen));
     }
   }
   return unfoldReference(inputs, p, out);
@@ -163,7 +164,7 @@ export const fold: Kernel<Arr, "fold"> = (inputs, p, out) => {
         mem.fill(0, base + inLen, base + inLen + outLen); // a failed threaded run may have added some planes
         arena.exports.fold(...args);
       }
-      return mem.slice(base + inLen, base + inLen + outLen);
+      return copyToStorage(mem.subarray(base + inLen, base + inLen + outLen));
     }
   }
   return foldReference(inputs, p, out);
