@@ -6,6 +6,8 @@ import type { AnyTypedArray } from "../dtype.js";
 import type { ConvParams } from "../primitive.js";
 import { runConvJob } from "./_gemmPool.js";
 import { getArena } from "./_wasmArena.js";
+import { copyToStorage } from "./_storagePool.js";
+import { allocFor, allocUninit } from "../dtype.js";
 
 type Arr = AnyTypedArray;
 
@@ -93,7 +95,7 @@ export const conv: CompositeKernel<Arr, "conv"> = ([x, w], p, out: OutSpec) => {
   const len = n * cout * oh * ow;
   if (len === 0) return new Float32Array(0);
   const r = run(FORWARD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, W, null], len, 1, n);
-  return r === null ? null : r.mem.slice(r.out, r.out + len);
+  return r === null ? null : copyToStorage(r.mem.subarray(r.out, r.out + len));
 };
 
 /** convInputGrad: dx[n] = col2im(Wᵀ · g[n]) per sample (and group), samples spread over the threads. */
@@ -106,7 +108,7 @@ export const convInputGrad: CompositeKernel<Arr, "convInputGrad"> = ([g, w], p, 
   const len = n * cin * h * wd;
   if (len === 0) return new Float32Array(0);
   const r = run(INPUT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [null, W, G], len, 1, n);
-  return r === null ? null : r.mem.slice(r.out, r.out + len);
+  return r === null ? null : copyToStorage(r.mem.subarray(r.out, r.out + len));
 };
 
 /** convWeightGrad: Σₙ g[n] · im2col(x[n])ᵀ in fixed chunks of samples (one per block), the chunks' partials summed in order. */
@@ -117,16 +119,16 @@ export const convWeightGrad: CompositeKernel<Arr, "convWeightGrad"> = ([x, g], p
   const [, cout, oh, ow] = g!.shape as [number, number, number, number];
   const [kh, kw] = p.kernel;
   const size = cout * (cin / p.groups) * kh * kw;
-  if (n === 0 || size === 0 || oh * ow === 0) return new Float32Array(size); // no windows: no terms
+  if (n === 0 || size === 0 || oh * ow === 0) return allocFor("float32", size) as Float32Array; // no windows: no terms
   const chunks = Math.max(1, Math.min(n, WEIGHT_GRAD_CHUNKS, Math.floor(PARTIAL_MAX_FLOATS / size)));
   const per = Math.ceil(n / chunks), blocks = Math.ceil(n / per);
   const r = run(WEIGHT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, null, G], blocks * size, per, blocks);
   if (r === null) return null;
   // The partials sit at r.out; their in-order sum goes into the first.
   if (blocks > 1) getArena()!.exports.sum_partials(r.out * 4, r.out * 4, blocks, size);
-  if (!r.packed) return r.mem.slice(r.out, r.out + size);
+  if (!r.packed) return copyToStorage(r.mem.subarray(r.out, r.out + size));
   // The packed path computes dWᵀ (K×cog per group): transpose each group's block into W's layout.
-  const cog = cout / p.groups, K = size / cout, dw = new Float32Array(size);
+  const cog = cout / p.groups, K = size / cout, dw = allocUninit("float32", size) as Float32Array;
   for (let gi = 0; gi < p.groups; gi++) {
     const at = r.out + gi * K * cog, to = gi * cog * K;
     for (let k = 0; k < K; k++) for (let o = 0; o < cog; o++) dw[to + o * K + k] = r.mem[at + k * cog + o]!;

@@ -121,7 +121,7 @@ const PARALLEL_MIN = 1 << 16;
 export const unary: Kernel<Arr, "unary"> = (inputs, params, out) => {
   const code = wasmUnary[params.op], src = inputs[0]!.data;
   if (params.op === "relu" && src instanceof Float32Array) {
-    const o = new Float32Array(src.length);
+    const o = allocUninit("float32", src.length) as Float32Array;
     reluBits(src, o);
     return o;
   }

@@ -4,7 +4,7 @@
 // RIVULET_CPU_WASM=0) the TypeScript reference GEMM runs instead.
 import type { Kernel } from "../backend.js";
 import { copyToStorage } from "./_storagePool.js";
-import type { AnyTypedArray } from "../dtype.js";
+import { allocUninit, type AnyTypedArray } from "../dtype.js";
 import { makeGemm, type GemmBlock } from "./_gemmKernel.js";
 import { runGemmJob } from "./_gemmPool.js";
 import { getArena } from "./_wasmArena.js";
@@ -106,7 +106,7 @@ export const matmul: Kernel<Arr, "matmul"> = ([a, b], { transA, transB }, out) =
   const small = rows * n * k < WASM_MIN_MACS;
   const fast = small ? null : gemmWasm(A, ba, transA, B, bb, transB, batch, m, k, n);
   if (fast !== null) return fast;
-  const C = new Float32Array(batch * m * n);
+  const C = allocUninit("float32", batch * m * n) as Float32Array;
   for (let i = 0; i < batch; i++)
     gemmReference(A, ba === 1 ? 0 : i * m * k, transA, B, bb === 1 ? 0 : i * k * n, transB, C, i * m * n, m, k, n);
   return C;
