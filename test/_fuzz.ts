@@ -12,6 +12,12 @@ export const seeded = (seed: number): (() => number) => {
   };
 };
 
+/** Uniform floats in [-1, 1) from the same generator as `seeded`. */
+export const seededSigned = (seed: number): (() => number) => {
+  const u = seeded(seed);
+  return () => 2 * u() - 1;
+};
+
 /** An integer in [0, n). */
 export const below = (next: () => number, n: number): number => Math.floor(next() * n);
 

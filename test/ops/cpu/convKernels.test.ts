@@ -11,14 +11,10 @@ import { windowCount } from "../../../src/ops/_shape.js";
 import type { Backend } from "../../../src/ops/backend.js";
 import type { ConvParams } from "../../../src/ops/primitive.js";
 import { expectClose, fromJson, loadCases } from "../../_harness.js";
+import { seededSigned } from "../../_fuzz.js";
 
 // Deterministic uniform floats in [-1, 1) (mulberry32).
-const rng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-};
+const rng = seededSigned;
 
 const wasm = process.env["RIVULET_CPU_WASM"] !== "0";
 

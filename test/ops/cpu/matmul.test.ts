@@ -5,14 +5,10 @@ import { applyPrim } from "../../../src/ops/apply.js";
 import { gemmWasm, matmul as matmulKernel } from "../../../src/ops/cpu/matmul.js";
 import { gemmPoolStats, setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { availableParallelism } from "node:os";
+import { seededSigned } from "../../_fuzz.js";
 
 // Deterministic uniform floats in [-1, 1) (mulberry32).
-const rng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-};
+const rng = seededSigned;
 const randArray = (n: number, next: () => number) => Float32Array.from({ length: n }, next);
 
 interface Case { ba: number; bb: number; m: number; k: number; n: number; transA: boolean; transB: boolean }

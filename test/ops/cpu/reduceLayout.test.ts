@@ -4,14 +4,10 @@ import { argReduce, reduce } from "../../../src/ops/cpu/reduce.js";
 import { expand } from "../../../src/ops/cpu/layout.js";
 import { allocFor, type AnyTypedArray, type DType } from "../../../src/ops/dtype.js";
 import type { ReduceOp } from "../../../src/ops/primitive.js";
+import { seeded } from "../../_fuzz.js";
 
 // Deterministic uniform floats in [0, 1) (mulberry32).
-const rng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-};
+const rng = seeded;
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const strides = (s: readonly number[]) => s.map((_, i) => numel(s.slice(i + 1)));

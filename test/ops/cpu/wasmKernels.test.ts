@@ -6,14 +6,10 @@ import { setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { fold, foldReference, unfold, unfoldReference } from "../../../src/ops/cpu/window.js";
 import { unary, unaryReference } from "../../../src/ops/cpu/elementwise.js";
 import { windowCount } from "../../../src/ops/_shape.js";
+import { seededSigned } from "../../_fuzz.js";
 
 // Deterministic uniform floats in [-1, 1) (mulberry32).
-const rng = (seed: number) => () => {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 31 - 1;
-};
+const rng = seededSigned;
 
 // RIVULET_CPU_WASM=0 turns the WebAssembly kernels off (the TypeScript ones then run everywhere): nothing to compare.
 const wasm = process.env["RIVULET_CPU_WASM"] !== "0";

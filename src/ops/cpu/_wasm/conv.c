@@ -244,22 +244,6 @@ static void conv_forward_packed(const int *d, int b, float *scratch) {
   }
 }
 
-/** The NR-wide panels of rows [pc, pc+kc) and columns [jc, jc+nc) of a row-major matrix with row stride ld. */
-static void pack_rows(const float *B, int ld, int pc, int kc, int jc, int nc, float *Bp) {
-  for (int jr = 0; jr < nc; jr += NR) {
-    int nr = nc - jr < NR ? nc - jr : NR;
-    const float *s = B + (long)pc * ld + jc + jr;
-    float *o = Bp + (long)jr * kc;
-    if (nr == NR)
-      for (int p = 0; p < kc; p++, s += ld, o += NR) {
-        wasm_v128_store(o, wasm_v128_load(s));
-        wasm_v128_store(o + 4, wasm_v128_load(s + 4));
-      }
-    else
-      for (int p = 0; p < kc; p++, s += ld, o += NR)
-        for (int j = 0; j < NR; j++) o[j] = j < nr ? s[j] : 0.0f;
-  }
-}
 
 /**
  * dx[n] = col2im(Wᵀ · g[n]) per group with the pre-packed Wᵀ, for the samples of block `b`. (A col2im fused into the

@@ -59,45 +59,54 @@ __attribute__((noinline)) static void pack_a(const float *A, int transA, int m, 
   }
 }
 
+/** The NR-wide panels of rows [pc, pc+kc) and columns [jc, jc+nc) of a row-major matrix with row stride ld. */
+static void pack_rows(const float *B, int ld, int pc, int kc, int jc, int nc, float *Bp) {
+  for (int jr = 0; jr < nc; jr += NR) {
+    int nr = nc - jr < NR ? nc - jr : NR;
+    const float *s = B + (long)pc * ld + jc + jr;
+    float *o = Bp + (long)jr * kc;
+    if (nr == NR)
+      for (int p = 0; p < kc; p++, s += ld, o += NR) {
+        wasm_v128_store(o, wasm_v128_load(s));
+        wasm_v128_store(o + 4, wasm_v128_load(s + 4));
+      }
+    else
+      for (int p = 0; p < kc; p++, s += ld, o += NR)
+        for (int j = 0; j < NR; j++) o[j] = j < nr ? s[j] : 0.0f;
+  }
+}
+
 // Bp holds kc×nc of op(B) as column panels of NR: Bp[jr*kc + p*NR + j] = op(B)[pc+p, jc+jr+j]; columns past the end are 0.
 __attribute__((noinline)) static void pack_b(const float *B, int transB, int k, int n, int jc, int nc, int pc, int kc, float *Bp) {
+  if (!transB) {
+    pack_rows(B, n, pc, kc, jc, nc, Bp);
+    return;
+  }
   for (int jr = 0; jr < nc; jr += NR) {
     int nr = nc - jr < NR ? nc - jr : NR;
     int col = jc + jr;
     float *o = Bp + jr * kc;
-    if (transB) {
-      const float *s = B + (long)col * k + pc;
-      if (nr == NR) {
-        int p = 0;
-        for (; p + 4 <= kc; p += 4, o += 4 * NR) {
-          for (int h = 0; h < NR; h += 4) {
-            const float *q = s + (long)h * k + p;
-            v128_t r0 = wasm_v128_load(q), r1 = wasm_v128_load(q + k);
-            v128_t r2 = wasm_v128_load(q + 2 * k), r3 = wasm_v128_load(q + 3 * k);
-            v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-            v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-            wasm_v128_store(o + h, wasm_i64x2_shuffle(t0, t2, 0, 2));
-            wasm_v128_store(o + NR + h, wasm_i64x2_shuffle(t0, t2, 1, 3));
-            wasm_v128_store(o + 2 * NR + h, wasm_i64x2_shuffle(t1, t3, 0, 2));
-            wasm_v128_store(o + 3 * NR + h, wasm_i64x2_shuffle(t1, t3, 1, 3));
-          }
+    const float *s = B + (long)col * k + pc;
+    if (nr == NR) {
+      int p = 0;
+      for (; p + 4 <= kc; p += 4, o += 4 * NR) {
+        for (int h = 0; h < NR; h += 4) {
+          const float *q = s + (long)h * k + p;
+          v128_t r0 = wasm_v128_load(q), r1 = wasm_v128_load(q + k);
+          v128_t r2 = wasm_v128_load(q + 2 * k), r3 = wasm_v128_load(q + 3 * k);
+          v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+          v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+          wasm_v128_store(o + h, wasm_i64x2_shuffle(t0, t2, 0, 2));
+          wasm_v128_store(o + NR + h, wasm_i64x2_shuffle(t0, t2, 1, 3));
+          wasm_v128_store(o + 2 * NR + h, wasm_i64x2_shuffle(t1, t3, 0, 2));
+          wasm_v128_store(o + 3 * NR + h, wasm_i64x2_shuffle(t1, t3, 1, 3));
         }
-        for (; p < kc; p++, o += NR)
-          for (int j = 0; j < NR; j++) o[j] = s[(long)j * k + p];
-      } else
-        for (int p = 0; p < kc; p++, o += NR)
-          for (int j = 0; j < NR; j++) o[j] = j < nr ? s[(long)j * k + p] : 0.0f;
-    } else {
-      const float *s = B + (long)pc * n + col;
-      if (nr == NR)
-        for (int p = 0; p < kc; p++, s += n, o += NR) {
-          wasm_v128_store(o, wasm_v128_load(s));
-          wasm_v128_store(o + 4, wasm_v128_load(s + 4));
-        }
-      else
-        for (int p = 0; p < kc; p++, s += n, o += NR)
-          for (int j = 0; j < NR; j++) o[j] = j < nr ? s[j] : 0.0f;
-    }
+      }
+      for (; p < kc; p++, o += NR)
+        for (int j = 0; j < NR; j++) o[j] = s[(long)j * k + p];
+    } else
+      for (int p = 0; p < kc; p++, o += NR)
+        for (int j = 0; j < NR; j++) o[j] = j < nr ? s[(long)j * k + p] : 0.0f;
   }
 }
 
