@@ -45,10 +45,11 @@ const reference = (A: Float32Array, B: Float32Array, { ba, bb, m, k, n, transA, 
   return { C, S };
 };
 
-const checkCase = (c: Case, seed: number) => {
+/** Runs `c` on random operands through `run` (the CPU kernel by default) and checks it against the float64 reference. */
+const checkCase = (c: Case, seed: number, run: (A: Float32Array, B: Float32Array, c: Case) => ArrayLike<number> = runKernel) => {
   const next = rng(seed);
   const A = randArray(c.ba * c.m * c.k, next), B = randArray(c.bb * c.k * c.n, next);
-  const got = runKernel(A, B, c);
+  const got = run(A, B, c);
   const { C, S } = reference(A, B, c);
   expect(got.length).toBe(C.length);
   let worst = 0;
@@ -190,16 +191,8 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
     expect(Array.from(all!), JSON.stringify(c)).toEqual(Array.from(one!));
     return one!;
   };
-  const checkWasm = (c: Case, seed: number) => {
-    const next = rng(seed);
-    const A = randArray(c.ba * c.m * c.k, next), B = randArray(c.bb * c.k * c.n, next);
-    const got = both(A, B, c);
-    const { C, S } = reference(A, B, c);
-    expect(got.length).toBe(C.length);
-    let worst = 0;
-    for (let i = 0; i < C.length; i++) worst = Math.max(worst, Math.abs(got[i]! - C[i]!) / (S[i]! + 1e-30));
-    expect(worst, JSON.stringify(c)).toBeLessThan((c.k + 2) * 2 ** -24);
-  };
+  const checkWasm = (c: Case, seed: number) => checkCase(c, seed, both);
+
 
   // m around MR = 5 (and 2·MR), n around NR = 8 (and 2·NR), k from 1 up, every transpose.
   for (const [transA, transB] of transposes)

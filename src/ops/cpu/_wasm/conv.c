@@ -312,12 +312,7 @@ static void pack_windows_t(const int *d, const float *pad, int hp, int wp, int g
         v128_t r2 = wasm_v128_bitselect(wasm_v128_load(s2 + a), wasm_v128_load(s2 + b), m);
         v128_t r3 = wasm_v128_bitselect(wasm_v128_load(s3 + a), wasm_v128_load(s3 + b), m);
         v128_t r4 = wasm_v128_bitselect(wasm_v128_load(s4 + a), wasm_v128_load(s4 + b), m);
-        v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-        v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-        wasm_v128_store(o, wasm_i64x2_shuffle(t0, t2, 0, 2));
-        wasm_v128_store(o + MR, wasm_i64x2_shuffle(t0, t2, 1, 3));
-        wasm_v128_store(o + 2 * MR, wasm_i64x2_shuffle(t1, t3, 0, 2));
-        wasm_v128_store(o + 3 * MR, wasm_i64x2_shuffle(t1, t3, 1, 3));
+        store_transposed4(o, MR, r0, r1, r2, r3);
         o[4] = wasm_f32x4_extract_lane(r4, 0); o[MR + 4] = wasm_f32x4_extract_lane(r4, 1);
         o[2 * MR + 4] = wasm_f32x4_extract_lane(r4, 2); o[3 * MR + 4] = wasm_f32x4_extract_lane(r4, 3);
       } else

@@ -15,6 +15,16 @@
 /** Floats of scratch one thread needs: packed A (MC×KC), packed B (KC×NC) and one edge tile (MR×NR). */
 __attribute__((export_name("scratch_floats"))) int scratch_floats(void) { return MC * KC + KC * NC + MR * NR; }
 
+/** Stores the 4×4 transpose of rows r0..r3 as four vectors `ld` floats apart: o[i*ld + j] = rj[i]. */
+static inline void store_transposed4(float *o, int ld, v128_t r0, v128_t r1, v128_t r2, v128_t r3) {
+  v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(o, wasm_i64x2_shuffle(t0, t2, 0, 2));
+  wasm_v128_store(o + ld, wasm_i64x2_shuffle(t0, t2, 1, 3));
+  wasm_v128_store(o + 2 * ld, wasm_i64x2_shuffle(t1, t3, 0, 2));
+  wasm_v128_store(o + 3 * ld, wasm_i64x2_shuffle(t1, t3, 1, 3));
+}
+
 // Ap holds mc×kc of op(A) as row panels of MR: Ap[ir*kc + p*MR + i] = op(A)[ic+ir+i, pc+p]; rows past the end are 0.
 __attribute__((noinline)) static void pack_a(const float *A, int transA, int m, int k, int ic, int mc, int pc, int kc, float *Ap) {
   for (int ir = 0; ir < mc; ir += MR) {
@@ -41,12 +51,7 @@ __attribute__((noinline)) static void pack_a(const float *A, int transA, int m, 
           // rows 0–3, four columns at a time: transpose in registers; row 4 alone
           v128_t r0 = wasm_v128_load(s0 + p), r1 = wasm_v128_load(s1 + p);
           v128_t r2 = wasm_v128_load(s2 + p), r3 = wasm_v128_load(s3 + p);
-          v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-          v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-          wasm_v128_store(o, wasm_i64x2_shuffle(t0, t2, 0, 2));
-          wasm_v128_store(o + MR, wasm_i64x2_shuffle(t0, t2, 1, 3));
-          wasm_v128_store(o + 2 * MR, wasm_i64x2_shuffle(t1, t3, 0, 2));
-          wasm_v128_store(o + 3 * MR, wasm_i64x2_shuffle(t1, t3, 1, 3));
+          store_transposed4(o, MR, r0, r1, r2, r3);
           o[4] = s4[p]; o[MR + 4] = s4[p + 1]; o[2 * MR + 4] = s4[p + 2]; o[3 * MR + 4] = s4[p + 3];
         }
         for (; p < kc; p++, o += MR) {
@@ -94,12 +99,7 @@ __attribute__((noinline)) static void pack_b(const float *B, int transB, int k, 
           const float *q = s + (long)h * k + p;
           v128_t r0 = wasm_v128_load(q), r1 = wasm_v128_load(q + k);
           v128_t r2 = wasm_v128_load(q + 2 * k), r3 = wasm_v128_load(q + 3 * k);
-          v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
-          v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
-          wasm_v128_store(o + h, wasm_i64x2_shuffle(t0, t2, 0, 2));
-          wasm_v128_store(o + NR + h, wasm_i64x2_shuffle(t0, t2, 1, 3));
-          wasm_v128_store(o + 2 * NR + h, wasm_i64x2_shuffle(t1, t3, 0, 2));
-          wasm_v128_store(o + 3 * NR + h, wasm_i64x2_shuffle(t1, t3, 1, 3));
+          store_transposed4(o + h, NR, r0, r1, r2, r3);
         }
       }
       for (; p < kc; p++, o += NR)
