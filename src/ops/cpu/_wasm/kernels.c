@@ -210,6 +210,15 @@ void gemm_block(const float *A, int transA, const float *B, int transB, float *C
 
 static int ceil_div(int x, int y) { return x >= 0 ? (x + y - 1) / y : -((-x) / y); }
 
+/** The output columns [*a, *b) whose input column q·sw + off falls inside [0, w) (the rest read padding). */
+static void inside_columns(int off, int sw, int w, int ow, int *a, int *b) {
+  int lo = ceil_div(-off, sw), hi = ceil_div(w - off, sw);
+  lo = lo < 0 ? 0 : lo > ow ? ow : lo;
+  hi = hi > ow ? ow : hi;
+  *a = lo;
+  *b = hi < lo ? lo : hi;
+}
+
 static void fill(float *d, int n, float v) {
   v128_t vv = wasm_f32x4_splat(v);
   int q = 0;
@@ -230,12 +239,8 @@ void unfold(const float *src, float *dst, int planes, int h, int w, int kh, int 
     for (int i = 0; i < kh; i++)
       for (int j = 0; j < kw; j++) {
         float *row = dst + ((long)(pc * kh + i) * kw + j) * L;
-        int off = j * dw - pl;
-        int a = ceil_div(-off, sw);
-        a = a < 0 ? 0 : a > ow ? ow : a;
-        int b = ceil_div(w - off, sw);
-        b = b > ow ? ow : b;
-        b = b < a ? a : b;
+        int off = j * dw - pl, a, b;
+        inside_columns(off, sw, w, ow, &a, &b);
         for (int y = 0; y < oh; y++) {
           float *d = row + (long)y * ow;
           int ih = y * sh - pt + i * dh;
@@ -267,12 +272,8 @@ void fold(const float *src, float *dst, int planes, int h, int w, int kh, int kw
     for (int i = 0; i < kh; i++)
       for (int j = 0; j < kw; j++) {
         const float *row = src + ((long)(pc * kh + i) * kw + j) * L;
-        int off = j * dw - pl;
-        int a = ceil_div(-off, sw);
-        a = a < 0 ? 0 : a > ow ? ow : a;
-        int b = ceil_div(w - off, sw);
-        b = b > ow ? ow : b;
-        b = b < a ? a : b;
+        int off = j * dw - pl, a, b;
+        inside_columns(off, sw, w, ow, &a, &b);
         for (int y = 0; y < oh; y++) {
           int ih = y * sh - pt + i * dh;
           if (ih < 0 || ih >= h) continue;
