@@ -254,6 +254,21 @@ describe("matmul gradients", () => {
     const next = rng(seed);
     return tensor(randArray(shape.reduce((a, b) => a * b, 1), next), { shape });
   };
+  /** dA and dB of Σ (op(A)·op(B) ∘ G) in float64, for A [bsz, m, k] and one B [k, n] shared by the batch (each optionally stored transposed). */
+  const sharedBGrads = (a: Tensor, b: Tensor, c: Tensor, bsz: number, m: number, k: number, n: number, transA: boolean, transB: boolean) => {
+    const A = a.dataSync(), B = b.dataSync(), G = c.dataSync();
+    const wantA = new Float64Array(bsz * m * k), wantB = new Float64Array(k * n);
+    for (let s = 0; s < bsz; s++)
+      for (let i = 0; i < m; i++)
+        for (let p = 0; p < k; p++)
+          for (let j = 0; j < n; j++) {
+            const g = G[s * m * n + i * n + j]!;
+            const ai = s * m * k + (transA ? p * m + i : i * k + p), bi = transB ? j * k + p : p * n + j;
+            wantA[ai] += g * B[bi]!;
+            wantB[bi] += A[ai]! * g;
+          }
+    return { wantA, wantB };
+  };
   const close = (got: Tensor, want: Float64Array, tol: number) => {
     const g = got.dataSync();
     expect(g.length).toBe(want.length);
@@ -267,16 +282,7 @@ describe("matmul gradients", () => {
     it(`grad of matmul(a, b).mul(c).sum() for a [${bsz}, ${m}, ${k}] and b [${k}, ${n}]`, () => {
       const a = data([bsz, m, k], 1), b = data([k, n], 2), c = data([bsz, m, n], 3);
       const { a: da, b: db } = grad((p: { a: Tensor; b: Tensor }) => matmul(p.a, p.b).mul(c).sum())({ a, b });
-      const A = a.dataSync(), B = b.dataSync(), G = c.dataSync();
-      const wantA = new Float64Array(bsz * m * k), wantB = new Float64Array(k * n);
-      for (let s = 0; s < bsz; s++)
-        for (let i = 0; i < m; i++)
-          for (let p = 0; p < k; p++)
-            for (let j = 0; j < n; j++) {
-              const g = G[s * m * n + i * n + j]!;
-              wantA[s * m * k + i * k + p] += g * B[p * n + j]!;
-              wantB[p * n + j] += A[s * m * k + i * k + p]! * g;
-            }
+      const { wantA, wantB } = sharedBGrads(a, b, c, bsz, m, k, n, false, false);
       expect(da.shape).toEqual([bsz, m, k]);
       expect(db.shape).toEqual([k, n]);
       close(da, wantA, 1e-4);
@@ -290,17 +296,7 @@ describe("matmul gradients", () => {
       const [bsz, m, k, n] = [4, 9, 13, 6];
       const a = data(transA ? [bsz, k, m] : [bsz, m, k], 10), b = data(transB ? [1, n, k] : [1, k, n], 11), c = data([bsz, m, n], 12);
       const { a: da, b: db } = grad((p: { a: Tensor; b: Tensor }) => applyPrim("matmul", [p.a, p.b], { transA, transB }).mul(c).sum())({ a, b });
-      const A = a.dataSync(), B = b.dataSync(), G = c.dataSync();
-      const wantA = new Float64Array(bsz * m * k), wantB = new Float64Array(k * n);
-      for (let s = 0; s < bsz; s++)
-        for (let i = 0; i < m; i++)
-          for (let p = 0; p < k; p++)
-            for (let j = 0; j < n; j++) {
-              const g = G[s * m * n + i * n + j]!;
-              const ai = s * m * k + (transA ? p * m + i : i * k + p), bi = transB ? j * k + p : p * n + j;
-              wantA[ai] += g * B[bi]!;
-              wantB[bi] += A[ai]! * g;
-            }
+      const { wantA, wantB } = sharedBGrads(a, b, c, bsz, m, k, n, transA, transB);
       expect(da.shape).toEqual(a.shape);
       expect(db.shape).toEqual(b.shape);
       close(da, wantA, 1e-4);
