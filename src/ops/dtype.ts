@@ -25,6 +25,13 @@ export const allocUninit = (dtype: DType, n: number): AnyTypedArray => allocStor
 export const dtypeOfArray = (a: AnyTypedArray): DType =>
   a instanceof Float32Array ? "float32" : a instanceof Int32Array ? "int32" : "bool";
 
+/** A storage array holding a copy of `src` (a view of the WebAssembly arena, say), allocated as `allocUninit` does. */
+export const copyToStorage = <T extends AnyTypedArray>(src: T): T => {
+  const o = allocUninit(dtypeOfArray(src), src.length) as T;
+  o.set(src);
+  return o;
+};
+
 const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
 
 /** PyTorch's type promotion restricted to rivulet's dtypes: bool < int32 < float32. */

@@ -2,7 +2,6 @@
 import type { AnyTypedArray, DType } from "../dtype.js";
 
 const ctors = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
-const bytesPer: Record<DType, number> = { float32: 4, int32: 4, bool: 1 };
 
 /** An open CPU step scope: the arrays allocated while it is innermost. */
 interface Frame {
@@ -30,7 +29,6 @@ let freeBytes = 0;
 const released = new WeakSet<AnyTypedArray>();
 // Arrays allocated inside a scope: the only donated storage released (never a user's array, nor one made outside scopes).
 const made = new WeakSet<AnyTypedArray>();
-const owned = (a: AnyTypedArray): boolean => made.has(a);
 
 const take = (bytes: number): ArrayBuffer | undefined => {
   const list = free.get(bytes);
@@ -46,21 +44,13 @@ const take = (bytes: number): ArrayBuffer | undefined => {
 export const allocStorage = (dtype: DType, n: number, zeroed = true): AnyTypedArray => {
   const frame = frames[frames.length - 1];
   if (frame === undefined) return new ctors[dtype](n);
-  const bytes = n * bytesPer[dtype];
+  const bytes = n * ctors[dtype].BYTES_PER_ELEMENT;
   const buf = bytes >= POOL_MIN_BYTES ? take(bytes) : undefined;
   const a = buf === undefined ? new ctors[dtype](n) : new ctors[dtype](buf);
   if (buf !== undefined && zeroed) a.fill(0);
   frame.created.push(a);
   made.add(a);
   return a;
-};
-
-/** A storage array holding a copy of `src` (a view of the WebAssembly arena, say), allocated as `allocStorage` does. */
-export const copyToStorage = <T extends AnyTypedArray>(src: T): T => {
-  const dtype: DType = src instanceof Float32Array ? "float32" : src instanceof Int32Array ? "int32" : "bool";
-  const o = allocStorage(dtype, src.length, false) as T;
-  o.set(src);
-  return o;
 };
 
 /** True when `a` (storage of a tensor with `size` elements) was released by the step scope that created it. */
@@ -114,7 +104,7 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
     else release(a);
   }
   // Donated arrays not created by a scope (the user's own, or made outside every scope) are left to the collector.
-  if (donated) for (const s of donated) if (ArrayBuffer.isView(s) && !kept.has(s.buffer) && owned(s as AnyTypedArray)) release(s as AnyTypedArray);
+  if (donated) for (const s of donated) if (ArrayBuffer.isView(s) && !kept.has(s.buffer) && made.has(s as AnyTypedArray)) release(s as AnyTypedArray);
 };
 
 /** The free list's size in bytes (for tests and the memory figures). */

@@ -2,12 +2,10 @@
 // They decline (null) where the arena is unavailable (RIVULET_CPU_WASM=0, no shared memory) or the operands do not
 // fit it; the primitive's decomposition (unfold + matmul + fold, whose TypeScript kernels are the reference) then runs.
 import type { Buf, CompositeKernel, OutSpec } from "../backend.js";
-import type { AnyTypedArray } from "../dtype.js";
+import { allocFor, allocUninit, copyToStorage, type AnyTypedArray } from "../dtype.js";
 import type { ConvParams } from "../primitive.js";
 import { runConvJob } from "./_gemmPool.js";
 import { getArena } from "./_wasmArena.js";
-import { copyToStorage } from "./_storagePool.js";
-import { allocFor, allocUninit } from "../dtype.js";
 
 type Arr = AnyTypedArray;
 

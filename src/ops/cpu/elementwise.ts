@@ -1,7 +1,6 @@
 // CPU kernels for unary, binary (broadcasting), where and cast. Inner loops are generated once per op so the JIT sees no closures.
 import type { Kernel } from "../backend.js";
-import { copyToStorage } from "./_storagePool.js";
-import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
+import { copyToStorage, allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
 import { erf, geluGrad, remainder, roundHalfEven, siluGrad } from "./_scalar.js";

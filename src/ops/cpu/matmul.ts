@@ -3,8 +3,7 @@
 // RIVULET_CPU_THREADS=1 keeps everything on the calling thread. Without shared WebAssembly memory (or with
 // RIVULET_CPU_WASM=0) the TypeScript reference GEMM runs instead.
 import type { Kernel } from "../backend.js";
-import { copyToStorage } from "./_storagePool.js";
-import { allocUninit, type AnyTypedArray } from "../dtype.js";
+import { copyToStorage, allocUninit, type AnyTypedArray } from "../dtype.js";
 import { makeGemm, type GemmBlock } from "./_gemmKernel.js";
 import { runGemmJob } from "./_gemmPool.js";
 import { getArena } from "./_wasmArena.js";

@@ -1,8 +1,7 @@
 // CPU im2col (unfold) and col2im (fold) over NCHW tensors: the basis of convolution and pooling.
 import type { Kernel } from "../backend.js";
-import { copyToStorage } from "./_storagePool.js";
 import type { WindowParams } from "../primitive.js";
-import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { copyToStorage, allocFor, type AnyTypedArray } from "../dtype.js";
 import { numel, windowCount } from "../_shape.js";
 import { getArena } from "./_wasmArena.js";
 import { runWindowJob } from "./_gemmPool.js";
