@@ -26,6 +26,16 @@ const affineSpecs = (shape: Shape): { weight: TensorSpec; bias: TensorSpec } => 
   bias: { shape, init: zeros() },
 });
 
+/** The running-statistics buffers of batch and instance norm ([C] mean and variance, a step counter), or none. */
+const runningStats = (c: number, track: boolean): Record<string, TensorSpec> =>
+  track
+    ? {
+        running_mean: { shape: [c], init: zeros() },
+        running_var: { shape: [c], init: ones() },
+        num_batches_tracked: { shape: [], init: () => scalar(0, { dtype: "int32" }) },
+      }
+    : {};
+
 const batchNormLayer = (kind: string, ranks: readonly number[], o: BatchNormOptions): Module => {
   const { numFeatures: c, eps = 1e-5, momentum = 0.1, affine = true, trackRunningStats = true } = o;
   checkInt(kind, "numFeatures", c);
@@ -38,15 +48,7 @@ const batchNormLayer = (kind: string, ranks: readonly number[], o: BatchNormOpti
     config: { numFeatures: c, eps, momentum, affine, trackRunningStats },
     extraRepr: `${c}, eps=${pyFloat(eps)}, momentum=${momentum === null ? "None" : pyFloat(momentum)}, affine=${pyBool(affine)}, track_running_stats=${pyBool(trackRunningStats)}`,
     params: { ...(affine ? affineSpecs([c]) : {}) },
-    state: {
-      ...(trackRunningStats
-        ? {
-            running_mean: { shape: [c], init: zeros() },
-            running_var: { shape: [c], init: ones() },
-            num_batches_tracked: { shape: [], init: () => scalar(0, { dtype: "int32" }) },
-          }
-        : {}),
-    },
+    state: runningStats(c, trackRunningStats),
     forward: ({ params, state, training, fail, setState }, x: Tensor) => {
       if (!ranks.includes(x.ndim)) fail(`expected ${ranks.map((r) => `${r}D`).join(" or ")} input (got ${x.ndim}D input of shape ${shapeStr(x.shape)})`);
       if (x.shape[1] !== c) fail(`input shape ${shapeStr(x.shape)} has ${x.shape[1]} channels, expected numFeatures=${c}`);
@@ -167,16 +169,8 @@ const instanceNormLayer = (kind: string, spatial: number, o: InstanceNormOptions
     config: { numFeatures: c, eps, momentum, affine, trackRunningStats },
     extraRepr: `${c}, eps=${pyFloat(eps)}, momentum=${pyFloat(momentum)}, affine=${pyBool(affine)}, track_running_stats=${pyBool(trackRunningStats)}`,
     params: { ...(affine ? affineSpecs([c]) : {}) },
-    state: {
-      ...(trackRunningStats
-        ? {
-            running_mean: { shape: [c], init: zeros() },
-            running_var: { shape: [c], init: ones() },
-            // PyTorch registers it (it is in the state_dict) but InstanceNorm never advances it.
-            num_batches_tracked: { shape: [], init: () => scalar(0, { dtype: "int32" }) },
-          }
-        : {}),
-    },
+    // PyTorch registers num_batches_tracked for InstanceNorm too (it is in the state_dict) but never advances it.
+    state: runningStats(c, trackRunningStats),
     forward: ({ params, state, training, fail, setState }, input: Tensor) => {
       const rank = spatial + 2;
       if (input.ndim !== rank && input.ndim !== rank - 1)
