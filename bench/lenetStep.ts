@@ -1,15 +1,17 @@
 // Profiles one training step on the CPU: samples/s and the time per primitive. Models: LeNet (default; batch 256, sigmoid +
 // avg-pool, cross-entropy, SGD), the mlp-train row's MLP (784-256-10, ReLU), the cifar-train row's CIFAR-10 network (tudui:
-// three conv + 2×2 max-pool stages, default batch 64).
-// Usage: node --import tsx bench/lenetStep.ts [--steps=20] [--batch=256] [--model=lenet|mlp|tudui]   (add --cpu-prof before --import for a V8 profile)
+// three conv + 2×2 max-pool stages, default batch 64), the gpt-train row's GPT (its batch is fixed: 16 × 64 tokens).
+// Usage: node --import tsx bench/lenetStep.ts [--steps=20] [--batch=256] [--model=lenet|mlp|tudui|gpt]   (add --cpu-prof before
+// --import for a V8 profile; PROFILE_SHAPES=1 splits binary ops by operand shapes)
 import { cpuDevice, nn, type Prim } from "../src/index.js";
 import { lenetStep } from "./workloads/lenet.js";
 import { modelStep } from "./_rivuletStep.js";
+import { gptTrainStep } from "./workloads/gpt.js";
 
 const arg = (name: string, dflt: number): number => Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt);
 const steps = arg("steps", 20);
 const model = process.argv.find((a) => a.startsWith("--model="))?.slice(8) ?? "lenet";
-if (model !== "lenet" && model !== "mlp" && model !== "tudui") throw new Error(`lenetStep: --model must be lenet, mlp or tudui, got ${JSON.stringify(model)}`);
+if (model !== "lenet" && model !== "mlp" && model !== "tudui" && model !== "gpt") throw new Error(`lenetStep: --model must be lenet, mlp, tudui or gpt, got ${JSON.stringify(model)}`);
 const batch = arg("batch", model === "tudui" ? 64 : 256);
 
 // Wrap each CPU kernel with a timer (a profiling run only: the kernel table is otherwise never touched).
@@ -24,7 +26,7 @@ for (const prim of Object.keys(kernels) as Prim[]) {
     const c = process.cpuUsage(c0);
     const p = a[1] as { op?: string };
     const shapes = (a[0] as readonly { shape: readonly number[] }[]).map((b) => `[${b.shape.join(",")}]`).join("×");
-    const name = prim === "matmul" || prim === "unfold" || prim === "fold" || prim === "reduce" ? `${prim} ${JSON.stringify(p)} ${shapes}` : p && typeof p.op === "string" ? `${prim}:${p.op}` : prim;
+    const name = (process.env["PROFILE_SHAPES"] && prim === "binary") || prim === "matmul" || prim === "unfold" || prim === "fold" || prim === "reduce" ? `${prim} ${JSON.stringify(p)} ${shapes}` : p && typeof p.op === "string" ? `${prim}:${p.op}` : prim;
     const e = spent.get(name) ?? { ms: 0, cpuMs: 0, calls: 0 };
     e.ms += performance.now() - t;
     e.cpuMs += (c.user + c.system) / 1000;
@@ -35,7 +37,7 @@ for (const prim of Object.keys(kernels) as Prim[]) {
 }
 
 // The same step closures as the bench rows (mlp-train uses lr 0.1, cifar-train 0.01).
-const run = model === "mlp" ? modelStep(nn.zoo.mlp(), [784], batch, 0.1) : model === "tudui" ? modelStep(nn.zoo.tudui(), [3, 32, 32], batch, 0.01) : lenetStep(batch);
+const run = model === "gpt" ? gptTrainStep() : model === "mlp" ? modelStep(nn.zoo.mlp(), [784], batch, 0.1) : model === "tudui" ? modelStep(nn.zoo.tudui(), [3, 32, 32], batch, 0.01) : lenetStep(batch);
 for (let i = 0; i < 3; i++) run(); // warm-up: JIT and the GEMM worker pool
 spent.clear();
 const t0 = performance.now();

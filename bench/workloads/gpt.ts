@@ -1,7 +1,7 @@
 // gpt-train: one AdamW training step of a small GPT (2 blocks, d_model 128, 4 heads, context 64, batch 16, vocabulary 1024),
 // in tokens/s; gpt-generate-kv / gpt-generate-nocache: greedy generation of 64 tokens from an 8-token prompt, in tokens/s.
 import { queueScheduler } from "rxjs";
-import { adamw, applyUpdates, crossEntropy, generate, gpt, key, narrow, randint, reshape, split, valueAndGrad, type Tensor, type nn } from "../../src/index.js";
+import { adamw, applyUpdates, cpuDevice, deviceRuntime, crossEntropy, generate, gpt, key, narrow, randint, reshape, split, valueAndGrad, type Tensor, type nn } from "../../src/index.js";
 import type { Workload } from "../workload.js";
 import { jaxGptTrainTask } from "../_jaxGpt.js";
 
@@ -9,7 +9,7 @@ const CONFIG = { vocabSize: 1024, nPositions: 64, nEmbd: 128, nLayer: 2, nHead: 
 const BATCH = 16;
 const CTX = 64;
 
-/** A closure running one full step (forward, backward, AdamW update) on next-token prediction and reading the loss back. */
+/** A closure running one full step (forward, backward, AdamW update) on next-token prediction and reading the loss back, in a CPU step scope as trainStep runs it (params and optimizer state donated). */
 export const gptTrainStep = (): (() => number) => {
   const [kp, kx] = split(key(0));
   const model = gpt(CONFIG);
@@ -21,11 +21,15 @@ export const gptTrainStep = (): (() => number) => {
   const opt = adamw({ lr: 3e-4 });
   let state = opt.init(params);
   const lossOf = valueAndGrad((p: nn.Params) => crossEntropy(reshape(model.forward(p, x).logits, [BATCH * CTX, CONFIG.vocabSize]), y));
+  const runtime = deviceRuntime(cpuDevice);
   return () => {
-    const [loss, grads] = lossOf(params);
-    const { updates, state: next } = opt.update(grads, state, params);
-    [params, state] = [applyUpdates(params, updates), next];
-    return (loss as Tensor).item();
+    const r = runtime.step(() => {
+      const [loss, grads] = lossOf(params);
+      const { updates, state: next } = opt.update(grads, state, params);
+      return { params: applyUpdates(params, updates), state: next, loss: (loss as Tensor).item() };
+    }, { donate: { params, state } });
+    [params, state] = [r.params, r.state];
+    return r.loss;
   };
 };
 
