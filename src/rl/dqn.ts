@@ -16,6 +16,7 @@ import { flatSize } from "./spaces.js";
 import { uniforms, type Env, type EpisodeStats } from "./Env.js";
 import { denseLayers, mlpForward } from "./ActingPolicy.js";
 import { ReplayBuffer } from "./ReplayBuffer.js";
+import { pacedLoop } from "./_pacedLoop.js";
 
 /** DQN's hyperparameters (CleanRL's names in camelCase); defaults are dqn.py's. */
 export interface DqnOptions {
@@ -103,72 +104,61 @@ export const dqn = (o: DqnOptions): Observable<DqnMetrics> =>
     let qs: number[] = [];
     const t0 = performance.now();
     let step = 0;
-    let handle: ReturnType<typeof setImmediate> | undefined;
-    const chunk = (): void => {
-      handle = undefined;
-      try {
-        const begin = step;
-        const end = Math.min(totalTimesteps, step + logEvery);
-        // The exploration draws of the whole chunk at once (two per step): one generator call instead of one per step.
-        const u = uniforms(foldIn(actKey!, begin), 2 * (end - begin));
-        for (; step < end; step++) {
-          const epsilon = linearSchedule(startE, endE, explorationFraction * totalTimesteps, step);
-          const j = 2 * (step - begin);
-          let action: number;
-          if (u[j]! < epsilon) action = Math.min(nA - 1, Math.floor(u[j + 1]! * nA));
-          else {
-            const q = mlpForward(acting, obs, 1, "relu");
-            action = q.indexOf(Math.max(...q));
-          }
-          const r = env.step(action);
-          buffer.add(obs, action, r.reward, r.observation, r.terminated);
-          if (r.info.episode) episodes.push(r.info.episode);
-          obs = r.terminated || r.truncated ? env.reset(foldIn(envKey!, ++episode)) : r.observation;
-          if (step > learningStarts) {
-            if (step % trainFrequency === 0) {
-              const b = buffer.sample(foldIn(sampleKey!, step), batchSize);
-              // TD target r + γ·max_a' Q_target(s', a')·(1 − terminated), computed on the host from the target snapshot.
-              const qNext = mlpForward(targetLayers, b.nextObservations, batchSize, "relu");
-              const y = new Float32Array(batchSize);
-              const onehot = new Float32Array(batchSize * nA);
-              for (let k = 0; k < batchSize; k++) {
-                let m = -Infinity;
-                for (let a = 0; a < nA; a++) m = Math.max(m, qNext[k * nA + a]!);
-                y[k] = b.rewards[k]! + gamma * m * (1 - b.terminated[k]!);
-                onehot[k * nA + b.actions[k]!] = 1;
-              }
-              const [[loss, qMean], grads] = lossGrad(params, { obs: fromTyped(b.observations, [batchSize, d]), onehot: fromTyped(onehot, [batchSize, nA]), y: fromTyped(y, [batchSize]) });
-              const up = opt.update(grads, optState, params);
-              params = applyUpdates(params, up.updates);
-              optState = up.state;
-              acting = denseLayers(params);
-              losses.push(loss.item());
-              qs.push(qMean.item());
-            }
-            if (step % targetNetworkFrequency === 0) {
-              target = tau === 1 ? params : (applyUpdates(target, applyUpdates(mulTree(params, tau), mulTree(target, -tau))) as Params);
-              targetLayers = denseLayers(target);
-            }
-          }
-        }
-        const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
-        subscriber.next({
-          env_steps: step, episodes, epsilon: linearSchedule(startE, endE, explorationFraction * totalTimesteps, step), td_loss: avg(losses), q_values: avg(qs),
-          sps: step / ((performance.now() - t0) / 1000), params, qNetwork: net,
-        });
-        episodes = [];
-        losses = [];
-        qs = [];
-        if (step >= totalTimesteps) return subscriber.complete();
-        if (!subscriber.closed) handle = setImmediate(chunk);
-      } catch (e) {
-        subscriber.error(e);
+    return pacedLoop(subscriber, () => {
+    const begin = step;
+    const end = Math.min(totalTimesteps, step + logEvery);
+    // The exploration draws of the whole chunk at once (two per step): one generator call instead of one per step.
+    const u = uniforms(foldIn(actKey!, begin), 2 * (end - begin));
+    for (; step < end; step++) {
+      const epsilon = linearSchedule(startE, endE, explorationFraction * totalTimesteps, step);
+      const j = 2 * (step - begin);
+      let action: number;
+      if (u[j]! < epsilon) action = Math.min(nA - 1, Math.floor(u[j + 1]! * nA));
+      else {
+        const q = mlpForward(acting, obs, 1, "relu");
+        action = q.indexOf(Math.max(...q));
       }
-    };
-    handle = setImmediate(chunk);
-    return () => {
-      if (handle !== undefined) clearImmediate(handle);
-    };
+      const r = env.step(action);
+      buffer.add(obs, action, r.reward, r.observation, r.terminated);
+      if (r.info.episode) episodes.push(r.info.episode);
+      obs = r.terminated || r.truncated ? env.reset(foldIn(envKey!, ++episode)) : r.observation;
+      if (step > learningStarts) {
+        if (step % trainFrequency === 0) {
+          const b = buffer.sample(foldIn(sampleKey!, step), batchSize);
+          // TD target r + γ·max_a' Q_target(s', a')·(1 − terminated), computed on the host from the target snapshot.
+          const qNext = mlpForward(targetLayers, b.nextObservations, batchSize, "relu");
+          const y = new Float32Array(batchSize);
+          const onehot = new Float32Array(batchSize * nA);
+          for (let k = 0; k < batchSize; k++) {
+            let m = -Infinity;
+            for (let a = 0; a < nA; a++) m = Math.max(m, qNext[k * nA + a]!);
+            y[k] = b.rewards[k]! + gamma * m * (1 - b.terminated[k]!);
+            onehot[k * nA + b.actions[k]!] = 1;
+          }
+          const [[loss, qMean], grads] = lossGrad(params, { obs: fromTyped(b.observations, [batchSize, d]), onehot: fromTyped(onehot, [batchSize, nA]), y: fromTyped(y, [batchSize]) });
+          const up = opt.update(grads, optState, params);
+          params = applyUpdates(params, up.updates);
+          optState = up.state;
+          acting = denseLayers(params);
+          losses.push(loss.item());
+          qs.push(qMean.item());
+        }
+        if (step % targetNetworkFrequency === 0) {
+          target = tau === 1 ? params : (applyUpdates(target, applyUpdates(mulTree(params, tau), mulTree(target, -tau))) as Params);
+          targetLayers = denseLayers(target);
+        }
+      }
+    }
+    const avg = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : NaN);
+    subscriber.next({
+      env_steps: step, episodes, epsilon: linearSchedule(startE, endE, explorationFraction * totalTimesteps, step), td_loss: avg(losses), q_values: avg(qs),
+      sps: step / ((performance.now() - t0) / 1000), params, qNetwork: net,
+    });
+    episodes = [];
+    losses = [];
+    qs = [];
+      if (step >= totalTimesteps) subscriber.complete();
+    });
   });
 
 /** Every leaf of a params tree times `c` (for the soft target update θ' ← τθ + (1 − τ)θ'). */

@@ -11,6 +11,7 @@ import { adam } from "../optim/adam.js";
 import type { Action } from "./spaces.js";
 import type { Env, EpisodeStats } from "./Env.js";
 import { discountedReturns } from "./advantages.js";
+import { pacedLoop } from "./_pacedLoop.js";
 import { act, actingPolicy } from "./ActingPolicy.js";
 import { actorCritic, distribution, entropyOf, logProbOf, valueOf, type ActorCritic, type AgentParams } from "./policies.js";
 
@@ -62,56 +63,44 @@ export const reinforce = ({ env, key, updates, episodesPerUpdate = 4, learningRa
       const vl = mean(square(sub(b.returns, v)));
       return [add(pg, mul(vl, vfCoef)), { policy_loss: pg, value_loss: vl, entropy: mean(entropyOf(dist)) }] as const;
     }, { hasAux: true });
-    let handle: ReturnType<typeof setImmediate> | undefined;
     let u = 0;
-    const next = (): void => {
-      handle = undefined;
-      if (subscriber.closed) return;
+    return pacedLoop(subscriber, () => {
       if (u >= updates) return subscriber.complete();
-      try {
-        const policy = actingPolicy(agent, params);
-        const obs: number[] = [];
-        const actions: number[] = [];
-        const rewards: number[] = [];
-        const ends: number[] = [];
-        const episodes: EpisodeStats[] = [];
-        for (let e = 0; e < episodesPerUpdate; e++) {
-          const k = foldIn(foldIn(runKey!, u), e);
-          let o = env.reset(foldIn(k, 0));
-          let total = 0;
-          for (let t = 1; ; t++) {
-            const a = act(policy, o, foldIn(k, t));
-            obs.push(...o);
-            if (agent.kind === "categorical") actions.push(...Array.from({ length: w }, (_, j) => (j === a.actionData[0] ? 1 : 0)));
-            else actions.push(...a.actionData);
-            const r = env.step(a.actions[0] as Action);
-            rewards.push(r.reward);
-            total += r.reward;
-            const done = r.terminated || r.truncated;
-            ends.push(done ? 1 : 0);
-            o = r.observation;
-            if (done) {
-              episodes.push({ return: total, length: t });
-              break;
-            }
+      const policy = actingPolicy(agent, params);
+      const obs: number[] = [];
+      const actions: number[] = [];
+      const rewards: number[] = [];
+      const ends: number[] = [];
+      const episodes: EpisodeStats[] = [];
+      for (let e = 0; e < episodesPerUpdate; e++) {
+        const k = foldIn(foldIn(runKey!, u), e);
+        let o = env.reset(foldIn(k, 0));
+        let total = 0;
+        for (let t = 1; ; t++) {
+          const a = act(policy, o, foldIn(k, t));
+          obs.push(...o);
+          if (agent.kind === "categorical") actions.push(...Array.from({ length: w }, (_, j) => (j === a.actionData[0] ? 1 : 0)));
+          else actions.push(...a.actionData);
+          const r = env.step(a.actions[0] as Action);
+          rewards.push(r.reward);
+          total += r.reward;
+          const done = r.terminated || r.truncated;
+          ends.push(done ? 1 : 0);
+          o = r.observation;
+          if (done) {
+            episodes.push({ return: total, length: t });
+            break;
           }
         }
-        const n = rewards.length;
-        // Monte-Carlo returns within each episode (a truncated episode's tail is simply cut, as the textbook algorithm).
-        const returns = discountedReturns({ numEnvs: 1, rewards, terminated: ends, gamma });
-        const [[, aux], grads] = lossGrad(params, { obs: fromTyped(Float32Array.from(obs), [n, d]), actions: fromTyped(Float32Array.from(actions), [n, w]), returns: fromTyped(returns, [n]) });
-        const up = opt.update(grads, optState, params);
-        params = applyUpdates(params, up.updates);
-        optState = up.state;
-        u++;
-        subscriber.next({ update: u, episodes, policy_loss: aux.policy_loss.item(), value_loss: aux.value_loss.item(), entropy: aux.entropy.item(), params, agent });
-      } catch (e) {
-        return subscriber.error(e);
       }
-      handle = setImmediate(next);
-    };
-    handle = setImmediate(next);
-    return () => {
-      if (handle !== undefined) clearImmediate(handle);
-    };
+      const n = rewards.length;
+      // Monte-Carlo returns within each episode (a truncated episode's tail is simply cut, as the textbook algorithm).
+      const returns = discountedReturns({ numEnvs: 1, rewards, terminated: ends, gamma });
+      const [[, aux], grads] = lossGrad(params, { obs: fromTyped(Float32Array.from(obs), [n, d]), actions: fromTyped(Float32Array.from(actions), [n, w]), returns: fromTyped(returns, [n]) });
+      const up = opt.update(grads, optState, params);
+      params = applyUpdates(params, up.updates);
+      optState = up.state;
+      u++;
+      subscriber.next({ update: u, episodes, policy_loss: aux.policy_loss.item(), value_loss: aux.value_loss.item(), entropy: aux.entropy.item(), params, agent });
+    });
   });

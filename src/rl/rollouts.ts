@@ -5,6 +5,7 @@ import type { Action } from "./spaces.js";
 import type { EpisodeStats } from "./Env.js";
 import type { VectorEnv } from "./VectorEnv.js";
 import { act, policyValues, type ActingPolicy } from "./ActingPolicy.js";
+import { pacedLoop } from "./_pacedLoop.js";
 
 /** T steps of N environments, time-major (row t·N + i); everything the learner needs to compute advantages and update. */
 export interface Rollout {
@@ -101,24 +102,11 @@ export const rollouts = <A extends Action>(envs: VectorEnv<A>, policy: () => Act
     const [resetKey, actKey] = [foldIn(key, 0), foldIn(key, 1)];
     let cursor: RolloutCursor = { observations: envs.reset(resetKey), key: actKey, envSteps: 0 };
     let made = 0;
-    let handle: ReturnType<typeof setImmediate> | undefined;
-    const next = (): void => {
-      handle = undefined;
-      if (subscriber.closed) return;
+    return pacedLoop(subscriber, () => {
       if (made >= count) return subscriber.complete();
-      try {
-        const out = collectRollout(envs, policy(), cursor, numSteps);
-        cursor = out.cursor;
-        made++;
-        subscriber.next(out.rollout);
-      } catch (e) {
-        return subscriber.error(e);
-      }
-      // Yield to the event loop between rollouts, so timers, I/O and unsubscription get their turn.
-      handle = setImmediate(next);
-    };
-    handle = setImmediate(next);
-    return () => {
-      if (handle !== undefined) clearImmediate(handle);
-    };
+      const out = collectRollout(envs, policy(), cursor, numSteps);
+      cursor = out.cursor;
+      made++;
+      subscriber.next(out.rollout);
+    });
   });

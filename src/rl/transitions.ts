@@ -3,6 +3,7 @@ import { Observable } from "rxjs";
 import { foldIn, type Key } from "../ops/random.js";
 import type { Action } from "./spaces.js";
 import type { Env, EnvStepResult } from "./Env.js";
+import { pacedLoop } from "./_pacedLoop.js";
 
 /** One step: the observation acted on, the action, and what the environment returned. */
 export interface Transition<O, A> extends EnvStepResult<O> {
@@ -21,26 +22,17 @@ export interface Transition<O, A> extends EnvStepResult<O> {
  */
 export const transitions = <O, A extends Action>(env: Env<O, A>, choose: (observation: O, key: Key) => A, key: Key): Observable<Transition<O, A>> =>
   new Observable<Transition<O, A>>((subscriber) => {
-    let handle: ReturnType<typeof setImmediate> | undefined;
-    const episode = (k: number): void => {
-      handle = undefined;
-      try {
-        const ek = foldIn(key, k);
-        let obs = env.reset(foldIn(ek, 0));
-        for (let t = 1; !subscriber.closed; t++) {
-          const action = choose(obs, foldIn(ek, t));
-          const r = env.step(action);
-          subscriber.next({ ...r, episode: k, step: t, previous: obs, action });
-          obs = r.observation;
-          if (r.terminated || r.truncated) break;
-        }
-      } catch (e) {
-        return subscriber.error(e);
+    let k = 0;
+    return pacedLoop(subscriber, () => {
+      const ek = foldIn(key, k);
+      let obs = env.reset(foldIn(ek, 0));
+      for (let t = 1; !subscriber.closed; t++) {
+        const action = choose(obs, foldIn(ek, t));
+        const r = env.step(action);
+        subscriber.next({ ...r, episode: k, step: t, previous: obs, action });
+        obs = r.observation;
+        if (r.terminated || r.truncated) break;
       }
-      if (!subscriber.closed) handle = setImmediate(() => episode(k + 1));
-    };
-    handle = setImmediate(() => episode(0));
-    return () => {
-      if (handle !== undefined) clearImmediate(handle);
-    };
+      k++;
+    });
   });
