@@ -1,36 +1,25 @@
 // gpt-train: one AdamW training step of a small GPT (2 blocks, d_model 128, 4 heads, context 64, batch 16, vocabulary 1024),
 // in tokens/s; gpt-generate-kv / gpt-generate-nocache: greedy generation of 64 tokens from an 8-token prompt, in tokens/s.
 import { queueScheduler } from "rxjs";
-import { adamw, applyUpdates, cpuDevice, deviceRuntime, crossEntropy, generate, gpt, key, narrow, randint, reshape, split, valueAndGrad, type Tensor, type nn } from "../../src/index.js";
+import { adamw, crossEntropy, generate, gpt, key, narrow, randint, reshape, split, valueAndGrad, type Tensor, type nn } from "../../src/index.js";
 import type { Workload } from "../workload.js";
 import { jaxGptTrainTask } from "../_jaxGpt.js";
+import { scopedStep } from "../_rivuletStep.js";
 
 const CONFIG = { vocabSize: 1024, nPositions: 64, nEmbd: 128, nLayer: 2, nHead: 4, embdPdrop: 0, attnPdrop: 0, residPdrop: 0 };
 const BATCH = 16;
 const CTX = 64;
 
-/** A closure running one full step (forward, backward, AdamW update) on next-token prediction and reading the loss back, in a CPU step scope as trainStep runs it (params and optimizer state donated). */
+/** A closure running one full step (forward, backward, AdamW update) on next-token prediction and reading the loss back (`scopedStep`). */
 export const gptTrainStep = (): (() => number) => {
   const [kp, kx] = split(key(0));
   const model = gpt(CONFIG);
-  let params = model.init(kp!).params;
   // Random tokens: CTX + 1 per row, inputs the first CTX, targets the last CTX.
   const seq = randint(kx!, 0, CONFIG.vocabSize, [BATCH, CTX + 1]);
   const x = narrow(seq, 1, 0, CTX);
   const y = reshape(narrow(seq, 1, 1, CTX), [BATCH * CTX]);
-  const opt = adamw({ lr: 3e-4 });
-  let state = opt.init(params);
   const lossOf = valueAndGrad((p: nn.Params) => crossEntropy(reshape(model.forward(p, x).logits, [BATCH * CTX, CONFIG.vocabSize]), y));
-  const runtime = deviceRuntime(cpuDevice);
-  return () => {
-    const r = runtime.step(() => {
-      const [loss, grads] = lossOf(params);
-      const { updates, state: next } = opt.update(grads, state, params);
-      return { params: applyUpdates(params, updates), state: next, loss: (loss as Tensor).item() };
-    }, { donate: { params, state } });
-    [params, state] = [r.params, r.state];
-    return r.loss;
-  };
+  return scopedStep(lossOf, adamw({ lr: 3e-4 }), model.init(kp!).params);
 };
 
 const NEW = 64;
