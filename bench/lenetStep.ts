@@ -49,6 +49,8 @@ const cpuMs = (c1.user + c1.system) / 1000 / steps;
 const kernelMs = [...spent.values()].reduce((s, e) => s + e.ms, 0) / steps;
 const kernelCpu = [...spent.values()].reduce((s, e) => s + e.cpuMs, 0) / steps;
 // CPU time (all threads) is the steadier figure on a shared, loaded machine; wall time is what a user sees.
-console.log(`${model} step, batch ${batch}: wall ${ms.toFixed(1)} ms/step = ${((batch * 1000) / ms).toFixed(0)} samples/s; cpu ${cpuMs.toFixed(1)} ms/step; kernels wall ${kernelMs.toFixed(1)} ms, cpu ${kernelCpu.toFixed(1)} ms`);
+// The GPT step's batch is 16 sequences of 64 tokens: its rate is in tokens/s, as the gpt-train row's.
+const [items, unit] = model === "gpt" ? [16 * 64, "tokens"] : [batch, "samples"];
+console.log(`${model} step, ${items} ${unit}: wall ${ms.toFixed(1)} ms/step = ${((items * 1000) / ms).toFixed(0)} ${unit}/s; cpu ${cpuMs.toFixed(1)} ms/step; kernels wall ${kernelMs.toFixed(1)} ms, cpu ${kernelCpu.toFixed(1)} ms`);
 for (const [name, e] of [...spent.entries()].sort((a, b) => b[1].cpuMs - a[1].cpuMs))
   console.log(`  ${name.padEnd(60)} ${(e.ms / steps).toFixed(2).padStart(8)} ms  cpu ${(e.cpuMs / steps).toFixed(2).padStart(8)} ms ${(e.calls / steps).toFixed(0).padStart(4)} calls`);
