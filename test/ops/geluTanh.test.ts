@@ -1,28 +1,9 @@
 // GELU's tanh approximation as one fused primitive (geluTanh, its gradient geluTanhGrad): values, gradients and second
-// derivatives against torch 1.13 (test/fixtures/gen_gelu_tanh.py), on the CPU and on WebGPU, and against the composition it replaces.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { afterAll, describe, expect, it } from "vitest";
-import {
-  add, cpuDevice, gelu, geluTanhGrad, grad, key, mul, pow, randn, split, sum, tanh, tensor, toDevice, type Backend, type Tensor,
-} from "../../src/index.js";
-import { checkFiniteDifferences, expectClose, fromJsonOn, type TensorJson } from "../_harness.js";
-import { openTestGpu } from "../gpu/_gpu.js";
-
-interface Derivatives { readonly y: TensorJson; readonly dx: TensorJson; readonly d2x: TensorJson; readonly d2c: TensorJson }
-const fx = JSON.parse(readFileSync(fileURLToPath(new URL("../fixtures/gelu_tanh.json", import.meta.url)), "utf8")) as {
-  x: TensorJson; c: TensorJson; v: TensorJson; float32: Derivatives; float64: Derivatives;
-};
-
-const geluTanh = (v: Tensor): Tensor => gelu(v, { approximate: "tanh" });
-
-/** y, dx = d/dx sum(y·c), and the second derivatives of sum(dx·v) in x and in c, all on `device`. */
-const derivatives = (device: Backend): Record<keyof Derivatives, Tensor> => {
-  const [x, c, v] = [fx.x, fx.c, fx.v].map(fromJsonOn(device)) as [Tensor, Tensor, Tensor];
-  const dxOf = (xv: Tensor, cv: Tensor) => grad((w: Tensor) => sum(mul(geluTanh(w), cv)))(xv);
-  const [d2x, d2c] = grad(([xv, cv]: Tensor[]) => sum(mul(dxOf(xv!, cv!), v)))([x, c]);
-  return { y: geluTanh(x), dx: dxOf(x, c), d2x: d2x!, d2c: d2c! };
-};
+// derivatives against torch 1.13 (test/fixtures/gen_gelu_tanh.py) and against the composition it replaces; test/gpu/geluTanh.test.ts: WebGPU.
+import { describe, expect, it } from "vitest";
+import { add, cpuDevice, gelu, geluTanhGrad, grad, key, mul, pow, randn, split, sum, tanh, tensor, type Tensor } from "../../src/index.js";
+import { checkFiniteDifferences, expectClose } from "../_harness.js";
+import { derivatives, fx, geluTanh, type Derivatives } from "./_geluTanh.js";
 
 // The fused kernels compute in float64 and round once, so they meet torch's float64 values to float32 rounding (the atol
 // covers float64's own cancellation in 1 + tanh(u) near x = −7, where the value is ~1e-15). torch's float32 kernels round
@@ -78,17 +59,5 @@ describe("the fused tanh-approximate GELU", () => {
     expect(geluTanhGrad(tensor([0, 1], { dtype: "int32" }), tensor([2, 2], { dtype: "int32" })).dtype).toBe("float32");
     expect(() => geluTanhGrad(tensor([1, 2]), tensor([1, 2, 3]))).toThrow("geluTanhGrad");
     expect(() => gelu(tensor([1, 2], { dtype: "int32" }), { approximate: "tanh" })).toThrow("gelu");
-  });
-});
-
-const gpu = await openTestGpu();
-afterAll(() => gpu.close());
-
-describe.skipIf(!gpu.device)("gelu(x, { approximate: 'tanh' }) on WebGPU matches torch", () => {
-  it("values, gradients and second derivatives (f32 WGSL: within 1e-5 of torch's float64)", async () => {
-    const got = derivatives(gpu.device!);
-    const keys = ["y", "dx", "d2x", "d2c"] as const;
-    const host = await toDevice(keys.map((k) => got[k]), cpuDevice);
-    keys.forEach((k, i) => expectClose(host[i]!, fx.float64[k], { atol: 1e-5, rtol: 1e-5 }, `${k} on WebGPU`));
   });
 });
