@@ -163,6 +163,13 @@ export const reluGrad = arith("reluGrad", "reluGrad");
 export const geluGrad = arith("geluGrad", "geluGrad", true);
 /** SiLU's gradient from its input in one pass: g·s·(1 + x·(1 − s)), s = sigmoid(x) (torch's silu_backward(g, x)); float32 out. */
 export const siluGrad = arith("siluGrad", "siluGrad", true);
+/**
+ * The tanh-approximate GELU's gradient from its input in one pass (torch's gelu_backward(g, x, approximate="tanh"));
+ * float32 out.
+ * @example
+ * geluTanhGrad(x, g); // = g · d/dx [0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))], one pass instead of twelve
+ */
+export const geluTanhGrad = arith("geluTanhGrad", "geluTanhGrad", true);
 
 const floatUnary = (op: UnaryOp) => (x: Tensor): Tensor => {
   checkTensor(op, x);

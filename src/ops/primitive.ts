@@ -6,7 +6,9 @@ export type UnaryOp =
   | "neg" | "abs" | "sign" | "exp" | "log" | "log1p" | "expm1" | "sqrt" | "rsqrt"
   | "sin" | "cos" | "tanh" | "sigmoid" | "erf" | "relu" | "floor" | "ceil" | "round" | "logicalNot"
   // Fused activations (one pass instead of three to five): exact GELU x·Φ(x) and SiLU x·sigmoid(x).
-  | "gelu" | "silu";
+  | "gelu" | "silu"
+  // GELU's tanh approximation (PyTorch's approximate="tanh", GPT-2's gelu_new): one pass instead of eight.
+  | "geluTanh";
 
 export type BinaryOp =
   | "add" | "sub" | "mul" | "div" | "pow" | "maximum" | "minimum" | "mod" | "atan2"
@@ -14,7 +16,7 @@ export type BinaryOp =
   // Fused activation gradients (a = the activation's output y, or its input x for relu; b = the incoming gradient g).
   | "sigmoidGrad" | "tanhGrad" | "reluGrad"
   // Their gradients from the input x (a) and the incoming gradient g (b).
-  | "geluGrad" | "siluGrad";
+  | "geluGrad" | "siluGrad" | "geluTanhGrad";
 
 export type ReduceOp = "sum" | "prod" | "max" | "min";
 export type ArgReduceOp = "argmax" | "argmin";

@@ -30,21 +30,24 @@ const special: Make = (d) => tensor([1, NaN, -Infinity, 2, 2, Infinity, -0.5, 0,
 
 const row = <P extends Prim>(name: string, prim: P, inputs: Make[], params: PrimParams[P], exact = false): Row => ({ name, prim, inputs, params, exact } as Row);
 
-const unaryOps: UnaryOp[] = ["neg", "abs", "sign", "exp", "sin", "cos", "tanh", "sigmoid", "erf", "relu", "floor", "ceil", "round", "logicalNot", "expm1", "log1p", "gelu", "silu"];
-const binaryOps: BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "mod", "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "sigmoidGrad", "tanhGrad", "reluGrad", "geluGrad", "siluGrad"];
+const unaryOps: UnaryOp[] = ["neg", "abs", "sign", "exp", "sin", "cos", "tanh", "sigmoid", "erf", "relu", "floor", "ceil", "round", "logicalNot", "expm1", "log1p", "gelu", "silu", "geluTanh"];
+const binaryOps: BinaryOp[] = ["add", "sub", "mul", "div", "maximum", "minimum", "mod", "atan2", "eq", "ne", "lt", "le", "gt", "ge", "logicalAnd", "logicalOr", "sigmoidGrad", "tanhGrad", "reluGrad", "geluGrad", "siluGrad", "geluTanhGrad"];
 
 const rows: Row[] = [
   ...unaryOps.map((op) => row(`unary ${op}`, "unary", [f(3, 5)], { op })),
   ...(["log", "sqrt", "rsqrt"] as UnaryOp[]).map((op) => row(`unary ${op} (positive)`, "unary", [pos(4, 3)], { op })),
   ...(["neg", "abs", "sign", "relu", "logicalNot"] as UnaryOp[]).map((op) => row(`unary ${op} int32`, "unary", [i32([-3, 0, 2, 7, -1, 5])], { op }, true)),
   row("unary sign/relu NaN and inf", "unary", [special], { op: "relu" }),
+  row("unary geluTanh NaN and inf", "unary", [special], { op: "geluTanh" }),
+  row("unary geluTanh wide range (saturation, x³ beyond f32 at 1e13)", "unary", [(d) => tensor([-1e20, -1e13, -20, -10, -9, -5, 1e-30, 5, 9, 10, 20, 1e13, 1e20], { device: d })], { op: "geluTanh" }),
+  row("binary geluTanhGrad wide range (the saturated branch, no inf·0)", "binary", [(d) => tensor([-1e20, -1e13, -20, -10, -9, -5, 1e-30, 5, 9, 10, 20, 1e13, 1e20], { device: d }), f(13)], { op: "geluTanhGrad" }),
   ...binaryOps.map((op) => row(`binary ${op} broadcast [3,1]x[4]`, "binary", [f(3, 1), f(4)], { op })),
   row("binary pow (positive base)", "binary", [pos(2, 3), f(2, 3)], { op: "pow" }),
   row("binary pow (negative base, integer exponents)", "binary", [(d) => tensor([-2, -3, 0, 0, 4], { device: d }), (d) => tensor([3, 2, 2, -1, 0.5], { device: d })], { op: "pow" }),
   row("binary maximum with NaN", "binary", [special, (d) => tensor([0, 5, 1, 1], { device: d })], { op: "maximum" }),
   row("binary add strided [2,1,3]x[1,4,1]", "binary", [f(2, 1, 3), f(1, 4, 1)], { op: "add" }),
   // The fused activation gradients on same-shape operands (the CPU's masked-bits path for reluGrad), with edge values.
-  ...(["sigmoidGrad", "tanhGrad", "reluGrad", "geluGrad", "siluGrad"] as BinaryOp[]).map((op) => row(`binary ${op} same shape, special`, "binary", [special, f(3, 4)], { op })),
+  ...(["sigmoidGrad", "tanhGrad", "reluGrad", "geluGrad", "siluGrad", "geluTanhGrad"] as BinaryOp[]).map((op) => row(`binary ${op} same shape, special`, "binary", [special, f(3, 4)], { op })),
   row("binary reluGrad int32", "binary", [i32([-3, 0, 2, 7, -1, 5]), i32([1, 2, 3, 4, 5, 6])], { op: "reluGrad" }, true),
   row("binary siluGrad int32 (the f32 helpers compile beside the i32 ones)", "binary", [i32([-3, 0, 2, 7, -1, 5]), i32([10, 20, 30, 40, 50, 60])], { op: "siluGrad" }, true),
   row("binary mul 0-d", "binary", [f(), f(5)], { op: "mul" }),

@@ -52,6 +52,15 @@ fn tanh_(x: f32) -> f32 { if (is_nan(x)) { return x; } return tanh(clamp(x, -9.0
 // The fused activations' gradients (see the CPU's _scalar.ts): g·(Φ(x) + x·φ(x)) and g·s·(1 + x·(1 − s)).
 fn geluGrad_(x: f32, g: f32) -> f32 { return g * (0.5 * (1.0 + erf_(x * 0.70710678118654752)) + x * exp(-0.5 * x * x) * 0.39894228040143268); }
 fn siluGrad_(x: f32, g: f32) -> f32 { let s = 1.0 / (1.0 + exp(-x)); return g * s * (1.0 + x * (1.0 - s)); }
+// GELU's tanh approximation as x·sigmoid(2u), 2u = x·(2√(2/π) + 2√(2/π)·0.044715·x²), and its gradient (see _scalar.ts).
+fn geluTanh_(x: f32) -> f32 { return x / (1.0 + exp(-x * (1.5957691216057308 + 0.07135481627260025 * x * x))); }
+fn geluTanhGrad_(x: f32, g: f32) -> f32 {
+  let x2 = x * x;
+  let s = 1.0 / (1.0 + exp(-x * (1.5957691216057308 + 0.07135481627260025 * x2)));
+  // Saturated (s is 0 or 1 in f32, so is h): the polynomial below could overflow and make 0·inf; ±inf stays NaN as on the CPU.
+  if ((s == 0.0 || s == 1.0) && abs(x) != inf()) { return g * s; }
+  return g * s * (1.0 + x * (1.0 - s) * (1.5957691216057308 + 0.21406444881780076 * x2));
+}
 fn max_(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan(); } return max(a, b); }
 fn min_(a: f32, b: f32) -> f32 { if (is_nan(a) || is_nan(b)) { return nan(); } return min(a, b); }
 `;
@@ -77,6 +86,7 @@ const unaryF32: Record<UnaryOp, string> = {
   tanh: "tanh_(x)", sigmoid: "1.0 / (1.0 + exp(-x))", erf: "erf_(x)", relu: "select(x, 0.0, x <= 0.0)",
   floor: "floor(x)", ceil: "ceil(x)", round: "round(x)", logicalNot: "select(1, 0, truthy(x))",
   gelu: "0.5 * x * (1.0 + erf_(x * 0.70710678118654752))", silu: "x / (1.0 + exp(-x))",
+  geluTanh: "geluTanh_(x)",
 };
 
 const unaryI32: Partial<Record<UnaryOp, string>> = {
@@ -92,6 +102,7 @@ const binaryF32: Record<BinaryOp, string> = {
   logicalAnd: "select(0, 1, truthy(a) && truthy(b))", logicalOr: "select(0, 1, truthy(a) || truthy(b))",
   sigmoidGrad: "b * (1.0 - a) * a", tanhGrad: "b * (1.0 - a * a)", reluGrad: "select(0.0, b, a > 0.0)",
   geluGrad: "geluGrad_(a, b)", siluGrad: "siluGrad_(a, b)",
+  geluTanhGrad: "geluTanhGrad_(a, b)",
 };
 
 const binaryI32: Record<BinaryOp, string> = {
@@ -103,6 +114,7 @@ const binaryI32: Record<BinaryOp, string> = {
   sigmoidGrad: "b * (1 - a) * a", tanhGrad: "b * (1 - a * a)", reluGrad: "select(0, b, a > 0)",
   // Float-only ops (their public functions compute in float32); computed in f32 and truncated like the CPU's stores.
   geluGrad: "i32(geluGrad_(f32(a), f32(b)))", siluGrad: "i32(siluGrad_(f32(a), f32(b)))",
+  geluTanhGrad: "i32(geluTanhGrad_(f32(a), f32(b)))",
 };
 
 /** Converts a WGSL expression of type `from` to the storage type of `to`, as the CPU stores into typed arrays. */

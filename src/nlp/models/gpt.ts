@@ -1,6 +1,6 @@
 // A decoder-only GPT with Hugging Face's GPT-2 module names and layouts (Conv1D weights [in, out], tied lm_head), a KV cache and padding masks.
 import { Tensor } from "../../ops/Tensor.js";
-import { add, mul, div, sub, tanh, pow, where, logicalAnd, eq, cast, maximum } from "../../ops/elementwise.js";
+import { add, mul, div, sub, where, logicalAnd, eq, cast, maximum } from "../../ops/elementwise.js";
 import { arange, ones, scalar } from "../../ops/creation.js";
 import { applyPrim } from "../../ops/apply.js";
 import { matmul } from "../../ops/linalg.js";
@@ -8,7 +8,7 @@ import { permute, reshape, transpose } from "../../ops/layout.js";
 import { narrow } from "../../ops/slicing.js";
 import { cat } from "../../ops/join.js";
 import { cumsum } from "../../ops/reduce.js";
-import { softmax } from "../../ops/activation.js";
+import { gelu, softmax } from "../../ops/activation.js";
 import { tril } from "../../ops/triangular.js";
 import { dropout as dropoutOp } from "../../ops/dropout.js";
 import { embedding as embeddingOp } from "../../ops/embedding.js";
@@ -66,8 +66,8 @@ export interface GptOutput {
   readonly cache: KvCache;
 }
 
-/** GPT-2's gelu_new (the tanh approximation). */
-const geluNew = (x: Tensor): Tensor => mul(mul(x, 0.5), add(tanh(mul(add(x, mul(pow(x, 3), 0.044715)), Math.sqrt(2 / Math.PI))), 1));
+/** GPT-2's gelu_new: the tanh approximation, the same function as gelu(x, { approximate: "tanh" }) (one fused pass). */
+const geluNew = (x: Tensor): Tensor => gelu(x, { approximate: "tanh" });
 
 /** x [..., nx] · W [nx, nf] + b: GPT-2's "Conv1D" (a linear layer whose weight is stored transposed). */
 const conv1D = (nx: number, nf: number, std = 0.02): Module =>

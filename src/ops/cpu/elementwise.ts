@@ -3,7 +3,7 @@ import type { Kernel } from "../backend.js";
 import { copyToStorage, allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
-import { erf, geluGrad, remainder, roundHalfEven, siluGrad } from "./_scalar.js";
+import { erf, geluGrad, remainder, roundHalfEven, siluGrad, geluTanh, geluTanhGrad } from "./_scalar.js";
 import { getArena } from "./_wasmArena.js";
 import { runUnaryJob } from "./_gemmPool.js";
 
@@ -19,6 +19,7 @@ const unaryExpr: Record<UnaryOp, string> = {
   erf: "H.erf(x)", relu: "(x <= 0 ? 0 : x)", floor: "Math.floor(x)", ceil: "Math.ceil(x)",
   round: "H.roundHalfEven(x)", logicalNot: "+(x === 0)",
   gelu: "0.5 * x * (1 + H.erf(x * Math.SQRT1_2))", silu: "x / (1 + Math.exp(-x))",
+  geluTanh: "H.geluTanh(x)",
 };
 
 const binaryExpr: Record<BinaryOp, string> = {
@@ -30,9 +31,10 @@ const binaryExpr: Record<BinaryOp, string> = {
   // One pass instead of three (PyTorch's sigmoid_backward/tanh_backward/threshold_backward, same operation order).
   sigmoidGrad: "b * (1 - a) * a", tanhGrad: "b * (1 - a * a)", reluGrad: "(a > 0 ? b : 0)",
   geluGrad: "H.geluGrad(a, b)", siluGrad: "H.siluGrad(a, b)",
+  geluTanhGrad: "H.geluTanhGrad(a, b)",
 };
 
-const helpers = { erf, roundHalfEven, remainder, geluGrad, siluGrad };
+const helpers = { erf, roundHalfEven, remainder, geluGrad, siluGrad, geluTanh, geluTanhGrad };
 
 type UnaryLoop = (x: Arr, o: Arr, n: number) => void;
 type BinaryLoop = (a: Arr, b: Arr, o: Arr, shape: Shape, sa: number[], sb: number[]) => void;

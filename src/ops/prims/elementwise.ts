@@ -30,6 +30,7 @@ const unaryVjp: Record<UnaryOp, UnaryVjp> = {
   // The fused activations' gradients are fused too (one pass each, from the input x).
   gelu: (g, x) => E.geluGrad(x, g),
   silu: (g, x) => E.siluGrad(x, g),
+  geluTanh: (g, x) => E.geluTanhGrad(x, g),
   // Piecewise-constant functions: PyTorch returns zero gradients.
   sign: () => null, floor: () => null, ceil: () => null, round: () => null, logicalNot: () => null,
 };
@@ -43,6 +44,10 @@ const atan2Den = (a: Tensor, b: Tensor) => E.add(E.mul(a, a), E.mul(b, b));
 const none: readonly [Side, Side] = [null, null];
 /** φ(x) = exp(−x²/2)/√(2π), the standard normal density. */
 const normalDensity = (x: Tensor) => E.mul(E.exp(E.mul(E.mul(x, x), -0.5)), 1 / Math.sqrt(2 * Math.PI));
+
+/** The tanh-approximate GELU's constants: u = GELU_K·(x + GELU_KAPPA·x³). */
+const GELU_K = Math.sqrt(2 / Math.PI);
+const GELU_KAPPA = 0.044715;
 
 const binaryVjp: Record<BinaryOp, readonly [Side, Side]> = {
   add: [(g) => g, (g) => g],
@@ -82,6 +87,22 @@ const binaryVjp: Record<BinaryOp, readonly [Side, Side]> = {
       return E.mul(E.sigmoidGrad(s, E.mul(c, g)), E.add(E.mul(x, E.sub(1, E.mul(s, 2))), 2));
     },
     (c, x) => E.siluGrad(x, c),
+  ],
+  // f(x, g) = g·h(x), h the tanh-approximate GELU's derivative. With u = k·(x + κx³), u′ = k·(1 + 3κx²), t = tanh(u):
+  // h = ½(1 + t) + ½x(1 − t²)u′, so ∂f/∂x = g·(1 − t²)·(u′ − x·t·u′² + 3kκx²) (as d/dx (1 − t²) = −2t(1 − t²)u′),
+  // and ∂f/∂g = h(x). In float32, 1 − t² cancels where |t| ≈ 1; but h′ is even (gelu(x) = x + gelu(−x), so
+  // h(x) = 1 − h(−x)), so it is evaluated at z = −|x| with 1 − t² = 4s(1 − s), t = 2s − 1, s = sigmoid(2u(z)) small and exact.
+  geluTanhGrad: [
+    (c, x, g) => {
+      const z = E.neg(E.abs(x));
+      const z2 = E.mul(z, z);
+      const du = E.mul(E.add(E.mul(z2, 3 * GELU_KAPPA), 1), GELU_K);
+      const s = E.sigmoid(E.mul(E.add(z, E.mul(E.mul(z2, z), GELU_KAPPA)), 2 * GELU_K));
+      const t = E.sub(E.mul(s, 2), 1);
+      const bracket = E.add(E.sub(du, E.mul(E.mul(z, t), E.mul(du, du))), E.mul(z2, 3 * GELU_K * GELU_KAPPA));
+      return E.mul(E.sigmoidGrad(s, E.mul(E.mul(c, g), 4)), bracket);
+    },
+    (c, x) => E.geluTanhGrad(x, c),
   ],
 };
 
