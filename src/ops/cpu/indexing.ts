@@ -2,9 +2,25 @@
 import type { Kernel } from "../backend.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf, type Shape } from "../_shape.js";
-import { copyRun, nextIndex } from "./slicing.js";
+import { copyRun } from "./_stridedCopy.js";
 
 type Arr = AnyTypedArray;
+
+/**
+ * Advances a row-major multi-index over axes [0, n) by one and returns the change in a strided offset,
+ * so kernels walk rows without building index arrays per element.
+ */
+const nextIndex = (idx: Int32Array, lens: ArrayLike<number>, strides: ArrayLike<number>, n: number): number => {
+  let delta = 0;
+  for (let d = n - 1; d >= 0; d--) {
+    idx[d]!++;
+    delta += strides[d]!;
+    if (idx[d]! < lens[d]!) return delta;
+    delta -= strides[d]! * lens[d]!;
+    idx[d] = 0;
+  }
+  return delta;
+};
 
 const outOfRange = (op: string, v: number, axis: number, size: number): never => {
   throw new Error(`${op}: index ${v} is out of range for dimension ${axis} of size ${size}`);
