@@ -1,8 +1,8 @@
 // CPU kernels that move elements without arithmetic: reshape (free), permute, expand.
 import type { Kernel } from "../backend.js";
-import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
+import { allocFor, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
-import { copyRun, stridedCopy } from "./_stridedCopy.js";
+import { copyBox, copyRun } from "./_stridedCopy.js";
 
 type Arr = AnyTypedArray;
 
@@ -10,11 +10,9 @@ type Arr = AnyTypedArray;
 export const reshape: Kernel<Arr, "reshape"> = ([x]) => x!.data;
 
 export const permute: Kernel<Arr, "permute"> = ([x], { perm }, out) => {
-  const o = allocUninit(out.dtype, numel(out.shape)); // every element is written
   const inStrides = stridesOf(x!.shape);
   // Walk the output in order, reading the input at its permuted strides.
-  stridedCopy(x!.data, 0, perm.map((p) => inStrides[p]!), o, 0, stridesOf(out.shape), out.shape);
-  return o;
+  return copyBox(x!.data, 0, perm.map((p) => inStrides[p]!), out.dtype, out.shape);
 };
 
 /** Writes `v` to o[at, at + n): a loop for the short rows of pooling windows, where a fill() call costs more than it saves. */

@@ -2,17 +2,15 @@
 import type { Kernel } from "../backend.js";
 import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
-import { stridedCopy } from "./_stridedCopy.js";
+import { copyBox, stridedCopy } from "./_stridedCopy.js";
 
 type Arr = AnyTypedArray;
 
 export const slice: Kernel<Arr, "slice"> = ([x], { begin, step }, out) => {
-  const o = allocUninit(out.dtype, numel(out.shape)); // every element is written
   const st = stridesOf(x!.shape);
   let off = 0;
   for (let d = 0; d < st.length; d++) off += begin[d]! * st[d]!;
-  stridedCopy(x!.data, off, st.map((s, d) => s * step[d]!), o, 0, stridesOf(out.shape), out.shape);
-  return o;
+  return copyBox(x!.data, off, st.map((s, d) => s * step[d]!), out.dtype, out.shape);
 };
 
 export const pad: Kernel<Arr, "pad"> = ([x], { widths, value }, out) => {

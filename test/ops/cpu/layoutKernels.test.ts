@@ -41,6 +41,15 @@ const randShape = (maxRank = 5, size = 3000): number[] => {
   return shape;
 };
 
+/** A shape of rank 2–5 with 4,096 to 40,000 elements: large enough for the WebAssembly paths (float32 and int32). */
+const bigShape = (): number[] => {
+  for (;;) {
+    const shape = Array.from({ length: int(2, 5) }, () => (next() < 0.15 ? 1 : int(2, 13)));
+    shape[below(next, shape.length)] = int(5, 130);
+    if (numel(shape) >= 4096 && numel(shape) <= 40000) return shape;
+  }
+};
+
 const bytes = (a: Arr): Uint8Array => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 
 /**
@@ -104,6 +113,13 @@ describe("CPU layout kernels match the element-walking references bit for bit", 
     }
   });
 
+  it("permute: random permutations of large shapes (the WebAssembly kernel for float32 and int32)", () => {
+    for (let t = 0; t < 40; t++) {
+      const shape = bigShape();
+      same("permute", permute, permuteReference, [buf(DTYPES[t % 3]!, shape)], { perm: shuffle(shape.length) });
+    }
+  });
+
   it("permute: the GPT row's head split, merge and key transpose", () => {
     same("permute", permute, permuteReference, [buf("float32", [3, 17, 4, 32])], { perm: [0, 2, 1, 3] });
     same("permute", permute, permuteReference, [buf("float32", [3, 4, 17, 32])], { perm: [0, 2, 1, 3] });
@@ -111,9 +127,9 @@ describe("CPU layout kernels match the element-walking references bit for bit", 
     same("permute", permute, permuteReference, [buf("float32", [67, 45])], { perm: [1, 0] });
   });
 
-  it("slice: random begins, ends and steps (negative ones walk backwards) in every dtype", () => {
-    for (let t = 0; t < 200; t++) {
-      const shape = randShape();
+  it("slice: random begins, ends and steps (negative ones walk backwards) in every dtype, small and large", () => {
+    for (let t = 0; t < 260; t++) {
+      const shape = t < 200 ? randShape() : bigShape();
       const begin: number[] = [], end: number[] = [], step: number[] = [];
       for (const n of shape) {
         const s = next() < 0.5 ? 1 : next() < 0.5 ? int(2, 4) : -int(1, 3);
@@ -123,6 +139,17 @@ describe("CPU layout kernels match the element-walking references bit for bit", 
         else begin.push(Math.max(a, b, 0) === n ? n - 1 : Math.max(a, b)), end.push(Math.min(a, b) - 1);
         step.push(s);
       }
+      same("slice", slice, sliceReference, [buf(DTYPES[t % 3]!, shape)], { begin, end, step });
+    }
+  });
+
+  it("slice: large shapes with reversed axes and every other element (the WebAssembly kernel)", () => {
+    for (let t = 0; t < 30; t++) {
+      const shape = bigShape();
+      // Whole axes, some reversed, one now and then halved by a step of 2: outputs stay above the Wasm threshold.
+      const step = shape.map((n, d) => (d === 0 && t % 3 === 0 ? 2 : next() < 0.5 ? -1 : 1));
+      const begin = shape.map((n, d) => (step[d]! < 0 ? n - 1 : 0));
+      const end = shape.map((n, d) => (step[d]! < 0 ? -1 : n));
       same("slice", slice, sliceReference, [buf(DTYPES[t % 3]!, shape)], { begin, end, step });
     }
   });
@@ -153,9 +180,9 @@ describe("CPU layout kernels match the element-walking references bit for bit", 
     }
   });
 
-  it("indexSelect and indexAdd: random axes, repeated indices, in every dtype indexSelect takes", () => {
-    for (let t = 0; t < 120; t++) {
-      const shape = randShape(4, 2000);
+  it("indexSelect and indexAdd: random axes, repeated indices, in every dtype indexSelect takes, small and large", () => {
+    for (let t = 0; t < 150; t++) {
+      const shape = t < 120 ? randShape(4, 2000) : bigShape();
       if (shape.length === 0) shape.push(int(1, 5));
       const axis = below(next, shape.length);
       const n = shape[axis]!;
