@@ -8,7 +8,7 @@ import { allocUninit, type AnyTypedArray, type DType } from "../../../src/ops/dt
 import type { Prim, PrimParams } from "../../../src/ops/primitive.js";
 import { rules } from "../../../src/ops/prims/index.js";
 import { beginCpuScope, endCpuScope } from "../../../src/ops/cpu/_storagePool.js";
-import { permute } from "../../../src/ops/cpu/layout.js";
+import { permute, reshape } from "../../../src/ops/cpu/layout.js";
 import { concat, pad, slice } from "../../../src/ops/cpu/slicing.js";
 import { indexAdd, indexSelect } from "../../../src/ops/cpu/indexing.js";
 import { collapse, stridedCopy } from "../../../src/ops/cpu/_stridedCopy.js";
@@ -125,6 +125,9 @@ describe("CPU layout kernels match the element-walking references bit for bit", 
     same("permute", permute, permuteReference, [buf("float32", [3, 4, 17, 32])], { perm: [0, 2, 1, 3] });
     same("permute", permute, permuteReference, [buf("float32", [3, 4, 17, 32])], { perm: [0, 1, 3, 2] });
     same("permute", permute, permuteReference, [buf("float32", [67, 45])], { perm: [1, 0] });
+    // A transpose past one 64-column tile with ragged 4×4 edges (Wasm), in both element types it takes.
+    same("permute", permute, permuteReference, [buf("float32", [70, 150])], { perm: [1, 0] });
+    same("permute", permute, permuteReference, [buf("int32", [3, 131, 66])], { perm: [0, 2, 1] });
   });
 
   it("slice: random begins, ends and steps (negative ones walk backwards) in every dtype, small and large", () => {
@@ -198,6 +201,11 @@ describe("CPU layout kernels match the element-walking references bit for bit", 
     const idx: Buf<Arr> = { data: Int32Array.from({ length: 300 }, () => below(next, 97)), shape: [300], dtype: "int32" };
     same("indexSelect", indexSelect, indexSelectReference, [buf("float32", [97, 128]), idx], { axis: 0 });
     same("indexAdd", indexAdd, indexAddReference, [buf("float32", [300, 128]), idx], { axis: 0, shape: [97, 128] });
+  });
+
+  it("reshape shares its input's storage: no copy", () => {
+    const x = buf("float32", [16, 64, 128]);
+    expect(reshape([x], { shape: [1024, 128] }, { shape: [1024, 128], dtype: "float32" })).toBe(x.data);
   });
 
   it("out-of-range indices still name the op, index, dimension and size", () => {

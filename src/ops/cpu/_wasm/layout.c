@@ -23,20 +23,24 @@ void strided_copy(const int *src, int *dst, int n0, int n1, int n2, int n3, int 
       const int *a = src + i0 * s0 + i1 * s1;
       int *b = dst + i0 * d0 + i1 * d1;
       if (transpose) {
-        int i2 = 0;
-        for (; i2 + 4 <= n2; i2 += 4) {
-          int i3 = 0;
-          // Row j of the block is src[i2 .. i2+3, i3 + j], contiguous; its transpose is dst rows i2 .. i2+3.
-          for (; i3 + 4 <= n3; i3 += 4) {
-            const int *p = a + i2 + i3 * s3;
-            store_transposed4((float *)(b + i2 * d2 + i3), d2, wasm_v128_load(p), wasm_v128_load(p + s3),
-                              wasm_v128_load(p + 2 * s3), wasm_v128_load(p + 3 * s3));
+        // Tiles of 64 columns (axis 3), so the source rows a tile reads stay in L1 across its 4-row blocks of axis 2.
+        for (int t0 = 0; t0 < n3; t0 += 64) {
+          int t1 = t0 + 64 < n3 ? t0 + 64 : n3;
+          int i2 = 0;
+          for (; i2 + 4 <= n2; i2 += 4) {
+            int i3 = t0;
+            // Row j of the block is src[i2 .. i2+3, i3 + j], contiguous; its transpose is dst rows i2 .. i2+3.
+            for (; i3 + 4 <= t1; i3 += 4) {
+              const int *p = a + i2 + i3 * s3;
+              store_transposed4((float *)(b + i2 * d2 + i3), d2, wasm_v128_load(p), wasm_v128_load(p + s3),
+                                wasm_v128_load(p + 2 * s3), wasm_v128_load(p + 3 * s3));
+            }
+            for (; i3 < t1; i3++)
+              for (int i = 0; i < 4; i++) b[(i2 + i) * d2 + i3] = a[i2 + i + i3 * s3];
           }
-          for (; i3 < n3; i3++)
-            for (int i = 0; i < 4; i++) b[(i2 + i) * d2 + i3] = a[i2 + i + i3 * s3];
+          for (; i2 < n2; i2++)
+            for (int i3 = t0; i3 < t1; i3++) b[i2 * d2 + i3] = a[i2 + i3 * s3];
         }
-        for (; i2 < n2; i2++)
-          for (int i3 = 0; i3 < n3; i3++) b[i2 * d2 + i3] = a[i2 + i3 * s3];
       } else if (s3 == 1 && d3 == 1) {
         for (int i2 = 0; i2 < n2; i2++) copy_run(b + i2 * d2, a + i2 * s2, n3);
       } else {
