@@ -38,6 +38,9 @@ const cases: Case<Prim>[] = [
   c<"slice">({ name: "slice [16,64,384] → [:,::2,::3]", inputs: [f32([16, 64, 384])], params: { begin: [0, 0, 0], end: [16, 64, 384], step: [1, 2, 3] }, out: out([16, 32, 128]), kernel: slice, reference: sliceReference }),
   c<"pad">({ name: "pad [16,64,128] → [16,64,384]", inputs: [f32([16, 64, 128])], params: { widths: [[0, 0], [0, 0], [128, 128]], value: 0 }, out: out([16, 64, 384]), kernel: pad, reference: padReference }),
   c<"concat">({ name: "concat 3×[16,64,128] axis 2", inputs: [f32([16, 64, 128]), f32([16, 64, 128]), f32([16, 64, 128])], params: { axis: 2 }, out: out([16, 64, 384]), kernel: concat, reference: concatReference }),
+  // Short runs (not in the GPT step): an image's border padding, and stacking along a new last axis.
+  c<"pad">({ name: "pad [64,3,28,28] → [64,3,32,32]", inputs: [f32([64, 3, 28, 28])], params: { widths: [[0, 0], [0, 0], [2, 2], [2, 2]], value: 0 }, out: out([64, 3, 32, 32]), kernel: pad, reference: padReference }),
+  c<"concat">({ name: "stack 2×[16,64,128] on a new last axis", inputs: [f32([16, 64, 128, 1]), f32([16, 64, 128, 1])], params: { axis: 3 }, out: out([16, 64, 128, 2]), kernel: concat, reference: concatReference }),
   c<"indexSelect">({ name: "indexSelect [1024,128] × 1024 rows", inputs: [f32([1024, 128]), ids(1024, 1024)], params: { axis: 0 }, out: out([1024, 128]), kernel: indexSelect, reference: indexSelectReference }),
   c<"indexAdd">({ name: "indexAdd 1024 rows → [1024,128]", inputs: [f32([1024, 128]), ids(1024, 1024)], params: { axis: 0, shape: [1024, 128] }, out: out([1024, 128]), kernel: indexAdd, reference: indexAddReference }),
   c<"reshape">({ name: "reshape [16,64,128] → [1024,128]", inputs: [f32([16, 64, 128])], params: { shape: [1024, 128] }, out: out([1024, 128]), kernel: reshape, reference: null }),

@@ -1,5 +1,5 @@
 // The CPU's one strided copy, under permute, slice, pad and concat: a box of elements read at one set of strides and written at another (in TypeScript, or for 4-byte elements in WebAssembly).
-import { allocUninit, copyToStorage, type AnyTypedArray, type DType } from "../dtype.js";
+import { allocFor, allocUninit, copyToStorage, type AnyTypedArray, type DType } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
 import { getArena } from "./_wasmArena.js";
 
@@ -99,60 +99,96 @@ export const stridedCopy = (
  */
 const WASM_MIN = 1024;
 
-/**
- * The box through the WebAssembly kernel: the source span it reads is staged into the arena, the kernel writes the
- * output after it, and the output is copied out (two memcpy-speed passes, ~0.2 ns an element each, around a kernel that
- * moves 4×4 blocks or vectors where a TypeScript loop costs ~1.2 ns an element). Null when there is no arena.
- */
-const copyBoxWasm = (src: Float32Array | Int32Array, srcOffset: number, c: Collapsed, n: number): AnyTypedArray | null => {
-  const arena = getArena();
-  if (arena === null) return null;
+/** One box of an output being assembled: `shape` elements read from src at srcOffset + Σ iₐ·srcStridesₐ, written at dstOffset. */
+export interface Part {
+  readonly src: AnyTypedArray;
+  readonly srcOffset: number;
+  readonly srcStrides: readonly number[];
+  readonly dstOffset: number;
+  readonly shape: readonly number[];
+}
+
+/** The smallest and largest source offsets a collapsed box reads. */
+const span = (srcOffset: number, c: Collapsed): [number, number] => {
   let lo = srcOffset, hi = srcOffset;
   c.shape.forEach((len, a) => {
     const reach = (len - 1) * c.src[a]!;
     if (reach < 0) lo += reach;
     else hi += reach;
   });
-  const span = hi - lo + 1;
-  const base = arena.stage(span + n);
+  return [lo, hi];
+};
+
+/**
+ * The boxes through the WebAssembly kernel: the source span each reads is staged into the arena, the output after
+ * them (filled first when `fill` is a number), the kernel copies each box, and the output is copied out (memcpy-speed
+ * passes, ~0.2 ns an element each, around a kernel that moves 4×4 blocks or vectors where a TypeScript loop costs
+ * ~1.2 ns an element). Null when there is no arena.
+ */
+const assembleWasm = (float: boolean, n: number, parts: readonly (Part & { readonly c: Collapsed })[], fill: number | null): AnyTypedArray | null => {
+  const arena = getArena();
+  if (arena === null) return null;
+  const spans = parts.map((p) => span(p.srcOffset, p.c));
+  const staged = spans.reduce((t, [lo, hi]) => t + hi - lo + 1, 0);
+  const base = arena.stage(staged + n);
   if (base === null) return null;
-  // A view of the arena with the source's element type, so that the staging copies are byte copies.
-  const mem = src instanceof Float32Array ? arena.f32() : new Int32Array(arena.memory.buffer);
-  mem.set(src.subarray(lo, hi + 1), base);
-  const out = base + span;
-  const r = c.shape.length;
-  // Axes above the last four (rare after collapsing) are looped here; the kernel takes four, missing ones of size 1.
-  const k = (a: readonly number[], i: number, fill: number): number => (r - 4 + i >= 0 ? a[r - 4 + i]! : fill);
-  const run = (axis: number, so: number, dOff: number): void => {
-    if (r - axis > 4) {
-      for (let i = 0; i < c.shape[axis]!; i++) run(axis + 1, so + i * c.src[axis]!, dOff + i * c.dst[axis]!);
-      return;
-    }
-    arena.exports.strided_copy((base + so - lo) * 4, (out + dOff) * 4,
-      k(c.shape, 0, 1), k(c.shape, 1, 1), k(c.shape, 2, 1), k(c.shape, 3, 1),
-      k(c.src, 0, 0), k(c.src, 1, 0), k(c.src, 2, 0), k(c.src, 3, 0),
-      k(c.dst, 0, 0), k(c.dst, 1, 0), k(c.dst, 2, 0), k(c.dst, 3, 0));
-  };
-  run(0, srcOffset, 0);
+  // A view of the arena with the sources' element type, so that the staging copies are byte copies.
+  const mem = float ? arena.f32() : new Int32Array(arena.memory.buffer);
+  const out = base + staged;
+  if (fill !== null) mem.fill(fill, out, out + n);
+  let at = base;
+  parts.forEach(({ src, srcOffset, dstOffset, c }, q) => {
+    const [lo, hi] = spans[q]!;
+    mem.set(src.subarray(lo, hi + 1) as Float32Array & Int32Array, at);
+    const r = c.shape.length;
+    // Axes above the last four (rare after collapsing) are looped here; the kernel takes four, missing ones of size 1.
+    const k = (a: readonly number[], i: number, dflt: number): number => (r - 4 + i >= 0 ? a[r - 4 + i]! : dflt);
+    const run = (axis: number, so: number, dOff: number): void => {
+      if (r - axis > 4) {
+        for (let i = 0; i < c.shape[axis]!; i++) run(axis + 1, so + i * c.src[axis]!, dOff + i * c.dst[axis]!);
+        return;
+      }
+      arena.exports.strided_copy((at + so - lo) * 4, (out + dOff) * 4,
+        k(c.shape, 0, 1), k(c.shape, 1, 1), k(c.shape, 2, 1), k(c.shape, 3, 1),
+        k(c.src, 0, 0), k(c.src, 1, 0), k(c.src, 2, 0), k(c.src, 3, 0),
+        k(c.dst, 0, 0), k(c.dst, 1, 0), k(c.dst, 2, 0), k(c.dst, 3, 0));
+    };
+    if (r === 0) mem[out + dstOffset] = mem[at + srcOffset - lo]!;
+    else run(0, srcOffset, dstOffset);
+    at += hi - lo + 1;
+  });
   return copyToStorage(mem.subarray(out, out + n));
 };
 
 /**
- * A new contiguous array of `dtype` holding the box of `shape` read from src at srcOffset + Σ iₐ·srcStridesₐ: the
- * output of permute and slice. Float32 and int32 boxes whose innermost run is short or strided go through the
+ * A new array of `dtype` with `n` elements (strides `dstStrides`) made of the boxes `parts`; elements no part writes
+ * hold `fill` (null: the parts cover every element). Permute and slice are one part, pad one part and a fill, concat
+ * a part per input. Float32 and int32 outputs with a box whose innermost run is short or strided go through the
  * WebAssembly kernel; long contiguous runs are set() calls already.
  */
-export const copyBox = (src: AnyTypedArray, srcOffset: number, srcStrides: readonly number[], dtype: DType, shape: readonly number[]): AnyTypedArray => {
-  const n = numel(shape);
-  const dstStrides = stridesOf(shape);
-  const c = collapse(shape, srcStrides, dstStrides);
-  if (c !== null && n >= WASM_MIN && (src instanceof Float32Array || src instanceof Int32Array)) {
-    const r = c.shape.length;
-    const longRuns = r === 0 || (c.src[r - 1] === 1 && c.dst[r - 1] === 1 && c.shape[r - 1]! >= 64);
-    const o = longRuns ? null : copyBoxWasm(src, srcOffset, c, n);
+export const assemble = (dtype: DType, n: number, dstStrides: readonly number[], parts: readonly Part[], fillValue: number | null): AnyTypedArray => {
+  // A fill of -0 writes +0, as the fresh zeroed storage it stands for does.
+  const fill = fillValue === 0 ? 0 : fillValue;
+  const live = parts.flatMap((p) => {
+    const c = collapse(p.shape, p.srcStrides, dstStrides);
+    return c === null ? [] : [{ ...p, c }];
+  });
+  const float = dtype === "float32";
+  if (n >= WASM_MIN && (float || dtype === "int32") && live.every((p) => p.src instanceof (float ? Float32Array : Int32Array))) {
+    const shortRuns = live.some(({ c }) => {
+      const r = c.shape.length;
+      return r > 0 && !(c.src[r - 1] === 1 && c.dst[r - 1] === 1 && c.shape[r - 1]! >= 64);
+    });
+    const o = shortRuns ? assembleWasm(float, n, live, fill) : null;
     if (o !== null) return o;
   }
-  const o = allocUninit(dtype, n); // every element is written
-  stridedCopy(src, srcOffset, srcStrides, o, 0, dstStrides, shape);
+  // Fresh storage is zeroed, so only a fill other than 0 is written; without one every element is written by a part.
+  const o = fill === 0 ? allocFor(dtype, n) : allocUninit(dtype, n);
+  if (fill !== null && fill !== 0) o.fill(fill);
+  for (const p of live) stridedCopy(p.src, p.srcOffset, p.srcStrides, o, p.dstOffset, dstStrides, p.shape);
   return o;
 };
+
+/** A new contiguous array of `dtype` holding the box of `shape` read from src at srcOffset + Σ iₐ·srcStridesₐ (permute, slice). */
+export const copyBox = (src: AnyTypedArray, srcOffset: number, srcStrides: readonly number[], dtype: DType, shape: readonly number[]): AnyTypedArray =>
+  assemble(dtype, numel(shape), stridesOf(shape), [{ src, srcOffset, srcStrides, dstOffset: 0, shape }], null);

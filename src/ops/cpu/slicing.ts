@@ -1,8 +1,8 @@
 // CPU kernels for strided slices, constant padding and concatenation: each is one strided copy (_stridedCopy.ts).
 import type { Kernel } from "../backend.js";
-import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
+import type { AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
-import { copyBox, stridedCopy } from "./_stridedCopy.js";
+import { assemble, copyBox } from "./_stridedCopy.js";
 
 type Arr = AnyTypedArray;
 
@@ -14,23 +14,21 @@ export const slice: Kernel<Arr, "slice"> = ([x], { begin, step }, out) => {
 };
 
 export const pad: Kernel<Arr, "pad"> = ([x], { widths, value }, out) => {
-  const o = allocFor(out.dtype, numel(out.shape)); // zeroed, so a zero pad needs no fill
-  if (value !== 0) o.fill(value);
-  // The input is the interior box of the output, starting at the leading widths.
+  // The input is the interior box of the output, starting at the leading widths; the rest is `value`.
   const ost = stridesOf(out.shape);
   let off = 0;
   for (let d = 0; d < ost.length; d++) off += widths[d]![0] * ost[d]!;
-  stridedCopy(x!.data, 0, stridesOf(x!.shape), o, off, ost, x!.shape);
-  return o;
+  return assemble(out.dtype, numel(out.shape), ost, [{ src: x!.data, srcOffset: 0, srcStrides: stridesOf(x!.shape), dstOffset: off, shape: x!.shape }], value);
 };
 
 export const concat: Kernel<Arr, "concat"> = (xs, { axis }, out) => {
-  const o = allocUninit(out.dtype, numel(out.shape)); // the parts cover every element
+  // Each input is the box of the output that starts where the previous one ends along `axis`; they cover every element.
   const ost = stridesOf(out.shape);
   let at = 0;
-  for (const x of xs) {
-    stridedCopy(x.data, 0, stridesOf(x.shape), o, at * ost[axis]!, ost, x.shape);
+  const parts = xs.map((x) => {
+    const p = { src: x.data, srcOffset: 0, srcStrides: stridesOf(x.shape), dstOffset: at * ost[axis]!, shape: x.shape };
     at += x.shape[axis]!;
-  }
-  return o;
+    return p;
+  });
+  return assemble(out.dtype, numel(out.shape), ost, parts, null);
 };

@@ -162,19 +162,19 @@ describe("CPU layout kernels match the element-walking references bit for bit", 
     same("slice", slice, sliceReference, [buf("int32", [5, 7])], { begin: [0, 0], end: [5, 7], step: [1, 1] });
   });
 
-  it("pad: random widths and values (0, 1.5, NaN) in every dtype", () => {
-    for (let t = 0; t < 150; t++) {
-      const shape = randShape(4, 1500);
+  it("pad: random widths and values (0, -0, 1.5, NaN) in every dtype, small and large", () => {
+    for (let t = 0; t < 190; t++) {
+      const shape = t < 150 ? randShape(4, 1500) : bigShape();
       const widths = shape.map(() => [next() < 0.4 ? 0 : int(0, 4), next() < 0.4 ? 0 : int(0, 4)] as const);
       const dtype = DTYPES[t % 3]!;
-      const value = dtype === "float32" ? [0, 1.5, Number.NaN][t % 3]! : dtype === "int32" ? [0, -7][t % 2]! : t % 2;
+      const value = dtype === "float32" ? [0, 1.5, Number.NaN, -0][t % 4]! : dtype === "int32" ? [0, -7][t % 2]! : t % 2;
       same("pad", pad, padReference, [buf(dtype, shape)], { widths, value });
     }
   });
 
-  it("concat: two to four parts along a random axis in every dtype", () => {
-    for (let t = 0; t < 120; t++) {
-      const shape = randShape(4, 800);
+  it("concat: two to four parts along a random axis in every dtype, small and large", () => {
+    for (let t = 0; t < 160; t++) {
+      const shape = t < 120 ? randShape(4, 800) : bigShape().map((n) => Math.ceil(n / 2));
       if (shape.length === 0) shape.push(int(1, 5));
       const axis = below(next, shape.length);
       const dtype = DTYPES[t % 3]!;
