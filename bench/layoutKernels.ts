@@ -1,4 +1,4 @@
-// Times the CPU layout kernels (permute, slice, pad, concat, indexSelect, indexAdd, reshape) at the GPT row's shapes:
+// Times the CPU layout kernels (permute, slice, pad, concat, indexSelect, indexAdd, reshape) at the GPT row's shapes and two short-run cases:
 // the current kernels against the element-walking references they replaced, alternating in one process (minima), in
 // ns per output element. Usage: node --import tsx bench/layoutKernels.ts [--reps=30]
 import type { Buf, Kernel, OutSpec } from "../src/ops/backend.js";

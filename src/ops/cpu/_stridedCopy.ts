@@ -139,7 +139,7 @@ const assembleWasm = (float: boolean, n: number, parts: readonly (Part & { reado
   let at = base;
   parts.forEach(({ src, srcOffset, dstOffset, c }, q) => {
     const [lo, hi] = spans[q]!;
-    mem.set(src.subarray(lo, hi + 1) as Float32Array & Int32Array, at);
+    (mem as Float32Array).set(src.subarray(lo, hi + 1) as Float32Array, at);
     const r = c.shape.length;
     // Axes above the last four (rare after collapsing) are looped here; the kernel takes four, missing ones of size 1.
     const k = (a: readonly number[], i: number, dflt: number): number => (r - 4 + i >= 0 ? a[r - 4 + i]! : dflt);
