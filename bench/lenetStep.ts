@@ -20,15 +20,18 @@ const kernels = cpuDevice.kernels as unknown as Record<Prim, (...a: unknown[]) =
 for (const prim of Object.keys(kernels) as Prim[]) {
   const k = kernels[prim];
   kernels[prim] = (...a: unknown[]) => {
-    const t = performance.now();
+    // Wall time brackets the kernel alone: each process.cpuUsage() is a system call of ~3 µs, which made a free kernel
+    // (reshape shares its input's storage) look like ~6 µs a call. The CPU column still includes about one of them.
     const c0 = process.cpuUsage();
+    const t = performance.now();
     const r = k(...a);
+    const wall = performance.now() - t;
     const c = process.cpuUsage(c0);
     const p = a[1] as { op?: string };
     const shapes = (a[0] as readonly { shape: readonly number[] }[]).map((b) => `[${b.shape.join(",")}]`).join("×");
     const name = (process.env["PROFILE_SHAPES"] && prim === "binary") || prim === "matmul" || prim === "unfold" || prim === "fold" || prim === "reduce" ? `${prim} ${JSON.stringify(p)} ${shapes}` : p && typeof p.op === "string" ? `${prim}:${p.op}` : prim;
     const e = spent.get(name) ?? { ms: 0, cpuMs: 0, calls: 0 };
-    e.ms += performance.now() - t;
+    e.ms += wall;
     e.cpuMs += (c.user + c.system) / 1000;
     e.calls++;
     spent.set(name, e);

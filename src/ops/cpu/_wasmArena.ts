@@ -41,6 +41,13 @@ export interface KernelExports {
   readonly conv_pack: (kind: number, d: number) => void;
   /** dst = the sum of `count` consecutive arrays of n floats at src, added in order. */
   readonly sum_partials: (src: number, dst: number, count: number, n: number) => void;
+  /** Copies a 4-axis box of 4-byte elements between strided layouts (layout.c; strides in elements). */
+  readonly strided_copy: (
+    src: number, dst: number, n0: number, n1: number, n2: number, n3: number,
+    s0: number, s1: number, s2: number, s3: number, d0: number, d1: number, d2: number, d3: number,
+  ) => void;
+  /** Adds src's rows into the zeroed dst at rows idx (index_add along an axis; layout.c). */
+  readonly index_add_rows: (src: number, idx: number, dst: number, outer: number, n: number, k: number, inner: number) => void;
 }
 
 export interface Arena {

@@ -1,10 +1,27 @@
-// CPU kernels for gather/scatter-add, index-select/index-add and a stable argsort (merge sort on index arrays).
+// CPU kernels for gather/scatter-add, index-select/index-add (float32 rows in WebAssembly) and a stable argsort (merge sort on index arrays).
 import type { Kernel } from "../backend.js";
-import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { allocFor, copyToStorage, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf, type Shape } from "../_shape.js";
-import { copyRun, nextIndex } from "./slicing.js";
+import { copyRun } from "./_stridedCopy.js";
+import { getArena } from "./_wasmArena.js";
 
 type Arr = AnyTypedArray;
+
+/**
+ * Advances a row-major multi-index over axes [0, n) by one and returns the change in a strided offset,
+ * so kernels walk rows without building index arrays per element.
+ */
+const nextIndex = (idx: Int32Array, lens: ArrayLike<number>, strides: ArrayLike<number>, n: number): number => {
+  let delta = 0;
+  for (let d = n - 1; d >= 0; d--) {
+    idx[d]!++;
+    delta += strides[d]!;
+    if (idx[d]! < lens[d]!) return delta;
+    delta -= strides[d]! * lens[d]!;
+    idx[d] = 0;
+  }
+  return delta;
+};
 
 const outOfRange = (op: string, v: number, axis: number, size: number): never => {
   throw new Error(`${op}: index ${v} is out of range for dimension ${axis} of size ${size}`);
@@ -99,14 +116,38 @@ export const indexSelect: Kernel<Arr, "indexSelect"> = ([x, idx], { axis }, out)
   return o;
 };
 
+/** Sources smaller than this are added in TypeScript: staging through the arena costs a few microseconds a call. */
+const WASM_MIN = 4096;
+
+/**
+ * indexAdd of float32 rows in WebAssembly (vector adds, in the same order as the loop below, so bit for bit the same):
+ * worth it when the output is not much larger than the source, since the whole output is zeroed and copied out.
+ */
+const indexAddWasm = (s: Float32Array, ix: Int32Array, outer: number, n: number, inner: number): AnyTypedArray | null => {
+  const outLen = outer * n * inner;
+  if (s.length < WASM_MIN || outLen > 4 * s.length) return null;
+  const arena = getArena();
+  const base = arena?.stage(s.length + ix.length + outLen) ?? null;
+  if (arena === null || base === null) return null;
+  const mem = arena.f32();
+  mem.set(s, base);
+  const idxAt = base + s.length, outAt = idxAt + ix.length;
+  new Int32Array(mem.buffer, idxAt * 4, ix.length).set(ix);
+  mem.fill(0, outAt, outAt + outLen);
+  arena.exports.index_add_rows(base * 4, idxAt * 4, outAt * 4, outer, n, ix.length, inner);
+  return copyToStorage(mem.subarray(outAt, outAt + outLen));
+};
+
 export const indexAdd: Kernel<Arr, "indexAdd"> = ([src, idx], { axis, shape }, out) => {
   const s = src!.data;
   const ix = idx!.data as Int32Array;
   const n = shape[axis]!;
   checkIndex("indexAdd", ix, axis, n);
-  const o = allocFor(out.dtype, numel(shape));
   const outer = numel(shape.slice(0, axis));
   const inner = numel(shape.slice(axis + 1));
+  const fast = s instanceof Float32Array && out.dtype === "float32" ? indexAddWasm(s, ix, outer, n, inner) : null;
+  if (fast !== null) return fast;
+  const o = allocFor(out.dtype, numel(shape));
   const k = ix.length;
   for (let p = 0; p < outer; p++)
     for (let j = 0; j < k; j++) {

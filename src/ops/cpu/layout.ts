@@ -2,6 +2,7 @@
 import type { Kernel } from "../backend.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
+import { copyBox, copyRun } from "./_stridedCopy.js";
 
 type Arr = AnyTypedArray;
 
@@ -9,40 +10,15 @@ type Arr = AnyTypedArray;
 export const reshape: Kernel<Arr, "reshape"> = ([x]) => x!.data;
 
 export const permute: Kernel<Arr, "permute"> = ([x], { perm }, out) => {
-  const src = x!.data;
-  const o = allocFor(out.dtype, src.length);
-  const nd = perm.length;
-  if (nd === 0 || src.length === 0) { o.set(src); return o; }
   const inStrides = stridesOf(x!.shape);
-  const st = perm.map((p) => inStrides[p]!);
-  const shape = out.shape;
-  const inner = shape[nd - 1]!;
-  const is = st[nd - 1]!;
-  const idx = new Array<number>(nd).fill(0);
-  let off = 0;
-  for (let p = 0; p < o.length; p += inner) {
-    for (let j = 0; j < inner; j++) o[p + j] = src[off + j * is]!;
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]!++;
-      off += st[d]!;
-      if (idx[d]! < shape[d]!) break;
-      off -= st[d]! * shape[d]!;
-      idx[d] = 0;
-    }
-  }
-  return o;
+  // Walk the output in order, reading the input at its permuted strides.
+  return copyBox(x!.data, 0, perm.map((p) => inStrides[p]!), out.dtype, out.shape);
 };
 
 /** Writes `v` to o[at, at + n): a loop for the short rows of pooling windows, where a fill() call costs more than it saves. */
 const fillRun = (o: Arr, v: number, at: number, n: number): void => {
   if (n < 32) for (let i = 0; i < n; i++) o[at + i] = v;
   else o.fill(v, at, at + n);
-};
-
-/** Copies src[from, from + n) to o[at, …), by element for short rows. */
-const copyRun = (src: Arr, from: number, o: Arr, at: number, n: number): void => {
-  if (n < 32) for (let i = 0; i < n; i++) o[at + i] = src[from + i]!;
-  else o.set(src.subarray(from, from + n), at);
 };
 
 /** Repeats the block o[at, at + block) `times` times in place: short spans by element, long ones doubling the copied span (log₂ copyWithin calls). */
