@@ -41,6 +41,10 @@ export interface KernelExports {
   readonly conv_pack: (kind: number, d: number) => void;
   /** dst = the sum of `count` consecutive arrays of n floats at src, added in order. */
   readonly sum_partials: (src: number, dst: number, count: number, n: number) => void;
+  /** Reduces n floats at x over the merged runs described at w into nout outputs at out (reduce.c; op 0 sum, 1 prod, 2 max, 3 min). */
+  readonly reduce_runs: (op: number, x: number, n: number, w: number, nd: number, lastReduced: number, accd: number, out: number, nout: number) => void;
+  /** Broadcasts the 4-byte elements at src into o over the nd merged output runs described at w (reduce.c). */
+  readonly expand_runs: (src: number, o: number, w: number, nd: number) => void;
 }
 
 export interface Arena {

@@ -332,3 +332,6 @@ void unary(int op, const float *src, float *dst, int n) {
 
 // ---- convolution (forward and both gradients) ----
 #include "conv.c"
+
+// ---- reductions and broadcast copies ----
+#include "reduce.c"
