@@ -1,29 +1,27 @@
 // ns per input element of the CPU reduce kernel and per output element of the expand kernel, for the shapes of the LeNet
 // and GPT training steps: the WebAssembly kernels against the TypeScript references, interleaved in one process.
-// Usage: node --import tsx bench/reducePatterns.ts [--reps=30]
+// Usage: node --import tsx bench/reducePatterns.ts [--reps=50]
 import { reduce, reduceReference } from "../src/ops/cpu/reduce.js";
 import { broadcastCopy, broadcastCopyReference } from "../src/ops/cpu/broadcastCopy.js";
 import type { ReduceOp } from "../src/ops/primitive.js";
 
-const reps = Number(process.argv.find((a) => a.startsWith("--reps="))?.slice(7) ?? 30);
+const reps = Number(process.argv.find((a) => a.startsWith("--reps="))?.slice(7) ?? 50);
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const random = (n: number): Float32Array => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898) * 3);
 
 /**
- * Median ms of `reps` calls of f, after warm-up calls for 300 ms (at least 20): V8 runs a WebAssembly function in its
- * baseline compiler (Liftoff, ~3× slower here) until enough calls and loop iterations move it to TurboFan, as happens
- * within the first training steps.
+ * CPU ms per call of f (process CPU time over `reps` calls: on a shared machine it follows the kernel, where wall time
+ * follows the other processes; both kernels run on the calling thread alone). Warm-up calls run for 300 ms first (at
+ * least 20): V8 runs a WebAssembly function in its baseline compiler (Liftoff, ~3× slower here) until enough calls and
+ * loop iterations move it to TurboFan, as happens within the first training steps.
  */
 const time = (f: () => unknown): number => {
   const until = performance.now() + 300;
   for (let i = 0; i < 20 || performance.now() < until; i++) f();
-  const t: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    const s = performance.now();
-    f();
-    t.push(performance.now() - s);
-  }
-  return t.sort((a, b) => a - b)[t.length >> 1]!;
+  const c = process.cpuUsage();
+  for (let i = 0; i < reps; i++) f();
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1000 / reps;
 };
 
 const reduceCases: [ReduceOp, number[], number[], string][] = [
@@ -37,7 +35,7 @@ const reduceCases: [ReduceOp, number[], number[], string][] = [
   ["sum", [21504, 2, 14, 2], [1, 3], "lenet avg-pool 2×2"],
   ["sum", [256, 6, 28, 28], [0, 2, 3], "lenet bias gradient"],
 ];
-console.log(`reduce (ns per input element; median of ${reps})`);
+console.log(`reduce (ns per input element; CPU time, mean of ${reps})`);
 for (const [op, shape, axes, what] of reduceCases) {
   const x = { data: random(numel(shape)), shape, dtype: "float32" as const };
   const out = { shape: shape.map((d, i) => (axes.includes(i) ? 1 : d)), dtype: "float32" as const };
@@ -54,7 +52,7 @@ const expandCases: [number[], number[], string][] = [
   [[1024, 1], [1024, 128], "last axis broadcast"],
   [[256, 6, 1, 1], [256, 6, 28, 28], "lenet bias grad"],
 ];
-console.log(`expand (ns per output element; median of ${reps})`);
+console.log(`expand (ns per output element; CPU time, mean of ${reps})`);
 for (const [xShape, shape, what] of expandCases) {
   const x = random(numel(xShape));
   const o = new Float32Array(numel(shape));
