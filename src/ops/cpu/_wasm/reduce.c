@@ -180,6 +180,59 @@ static void rows_into(int op, const float *x, double *accd, float *accf, int r, 
 }
 
 /**
+ * Block [r2 rows, k, 2] of 2-wide pooling windows (axes 0 and 2 reduced): four windows at a time, their accumulators
+ * held in registers down the r2 rows; each output still takes its terms in row-major order.
+ */
+static void windows_reduced(int op, const float *x, double *accd, float *accf, int r2, int k) {
+  int q = 0, row = 2 * k;
+  for (; q + 4 <= k; q += 4) {
+    const float *s = x + 2 * q;
+    if (op == OP_SUM) {
+      v128_t lo = wasm_v128_load(accd + q), hi = wasm_v128_load(accd + q + 2);
+      for (int t = 0; t < r2; t++, s += row) {
+        v128_t u = wasm_v128_load(s), w = wasm_v128_load(s + 4);
+        v128_t e = wasm_i32x4_shuffle(u, w, 0, 2, 4, 6), o = wasm_i32x4_shuffle(u, w, 1, 3, 5, 7);
+        lo = wasm_f64x2_add(wasm_f64x2_add(lo, PROMOTE_LO(e)), PROMOTE_LO(o));
+        hi = wasm_f64x2_add(wasm_f64x2_add(hi, PROMOTE_HI(e)), PROMOTE_HI(o));
+      }
+      wasm_v128_store(accd + q, lo);
+      wasm_v128_store(accd + q + 2, hi);
+    } else {
+      v128_t a = wasm_v128_load(accf + q);
+      for (int t = 0; t < r2; t++, s += row) {
+        v128_t u = wasm_v128_load(s), w = wasm_v128_load(s + 4);
+        a = vpick(op, vpick(op, a, wasm_i32x4_shuffle(u, w, 0, 2, 4, 6)), wasm_i32x4_shuffle(u, w, 1, 3, 5, 7));
+      }
+      wasm_v128_store(accf + q, a);
+    }
+  }
+  for (; q < k; q++) {
+    const float *s = x + 2 * q;
+    if (op == OP_SUM) {
+      double a = accd[q];
+      for (int t = 0; t < r2; t++, s += row) a = (a + s[0]) + s[1];
+      accd[q] = a;
+    } else {
+      float a = accf[q];
+      for (int t = 0; t < r2; t++, s += row) a = pick(op, pick(op, a, s[0]), s[1]);
+      accf[q] = a;
+    }
+  }
+}
+
+/** Moves the odometer of runs from..0 one leaf on and returns the new output offset. */
+static inline int advance(int *idx, const int *dims, const int *ostride, int from, int o) {
+  for (int d = from; d >= 0; d--) {
+    idx[d]++;
+    o += ostride[d];
+    if (idx[d] < dims[d]) break;
+    o -= ostride[d] * dims[d];
+    idx[d] = 0;
+  }
+  return o;
+}
+
+/**
  * Reduces n floats at x, laid out as the nd merged runs w[0..nd) (w[nd + d]: the output stride of run d, 0 where it
  * is reduced; w[2nd..3nd): odometer scratch), into `nout` outputs: float64 accumulators at accd for sum and prod
  * (written as float32 to out at the end), float32 ones at out itself for max and min. nd ≥ 2; the last two runs are
@@ -194,17 +247,19 @@ void reduce_runs(int op, const float *x, int n, int *w, int nd, int last_reduced
   else { float v = op == OP_MAX ? -__builtin_inff() : __builtin_inff(); for (int i = 0; i < nout; i++) out[i] = v; }
   for (int d = 0; d < nd; d++) idx[d] = 0;
   int o = 0;
-  for (int s = 0; s < n; s += leaf) {
-    if (last_reduced) rows_reduced(op, x + s, accd + o, out + o, d0, d1);
-    else rows_into(op, x + s, accd + o, out + o, d0, d1);
-    for (int d = nd - 3; d >= 0; d--) {
-      idx[d]++;
-      o += ostride[d];
-      if (idx[d] < dims[d]) break;
-      o -= ostride[d] * dims[d];
-      idx[d] = 0;
+  if (last_reduced && d1 == 2 && nd >= 3 && op != OP_PROD) {
+    // 2-wide pooling windows [.., r2, k, 2]: the reduced run before the leaf joins it (one call per window row block)
+    int block = dims[nd - 3] * leaf;
+    for (int s = 0; s < n; s += block) {
+      windows_reduced(op, x + s, accd + o, out + o, dims[nd - 3], d0);
+      o = advance(idx, dims, ostride, nd - 4, o);
     }
-  }
+  } else
+    for (int s = 0; s < n; s += leaf) {
+      if (last_reduced) rows_reduced(op, x + s, accd + o, out + o, d0, d1);
+      else rows_into(op, x + s, accd + o, out + o, d0, d1);
+      o = advance(idx, dims, ostride, nd - 3, o);
+    }
   if (f64) for (int i = 0; i < nout; i++) out[i] = (float)accd[i];
 }
 
@@ -247,6 +302,9 @@ static void expand_from(const int *src, int *o, const int *w, int nd, int d) {
   if (d == nd - 1) {
     if (bcast[d]) fill4(o, src[0], n);
     else copy4(o, src, n);
+  } else if (bcast[d] && d == nd - 3 && n <= 4) {
+    // a pooling window's rows: each of the n copies spread from the input (no copy of a copy)
+    for (int t = 0; t < n; t++) spread(o + t * oblock[d], src, dims[d + 1], dims[d + 2]);
   } else if (bcast[d]) {
     expand_from(src, o, w, nd, d + 1);
     int block = oblock[d], total = block * n;
