@@ -7,6 +7,7 @@ import { expand } from "../../../src/ops/cpu/layout.js";
 import { getArena } from "../../../src/ops/cpu/_wasmArena.js";
 import type { ReduceOp } from "../../../src/ops/primitive.js";
 import { seeded } from "../../_fuzz.js";
+import { amax, amin, expand as expandOp, mean, prod, sum, tensor } from "../../../src/index.js";
 
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
 const strides = (s: readonly number[]) => s.map((_, i) => numel(s.slice(i + 1)));
@@ -194,6 +195,38 @@ describe("WebAssembly reduce against the TypeScript reference", () => {
     const rows = new Float32Array(64 * 1024).fill(2 ** -24);
     for (let r = 0; r < 64; r++) rows[r * 1024 + 5] = 1;
     expect(Array.from(run(reduce, rows, [64, 1024], [1], "sum"))).toEqual(new Array(64).fill(Math.fround(1 + 1023 * 2 ** -24)));
+  });
+});
+
+describe("the public reductions on inputs large enough for WebAssembly", () => {
+  it("keepdim shapes, mean, int32 and bool inputs (TypeScript kernels), and empty axes", () => {
+    const next = seeded(26);
+    const shape = [6, 37, 41];
+    const data = Array.from({ length: numel(shape) }, () => Math.round((next() - 0.5) * 2000) / 8); // exact in float32
+    const x = tensor(data, { shape });
+    const f32 = Float32Array.from(data);
+    for (const axes of [[0], [1], [2], [0, 2], [1, 2], [0, 1, 2]]) {
+      const ref = (op: ReduceOp) => Array.from(run(reduceReference, f32, shape, axes, op));
+      const s = sum(x, axes, { keepdim: true });
+      expect(s.shape).toEqual(keptShape(shape, axes));
+      // Multiples of 1/8 below 2¹⁵ sum exactly in float64 in any order: the lanes must agree exactly here.
+      expect(Array.from(s.dataSync()), `sum [${axes}]`).toEqual(ref("sum"));
+      expect(Array.from(amax(x, axes, { keepdim: true }).dataSync()), `amax [${axes}]`).toEqual(ref("max"));
+      expect(Array.from(amin(x, axes).dataSync()), `amin [${axes}]`).toEqual(ref("min"));
+      const count = numel(shape) / numel(keptShape(shape, axes));
+      expect(Array.from(mean(x, axes).dataSync()), `mean [${axes}]`).toEqual(ref("sum").map((v) => Math.fround(v / count)));
+    }
+    const ints = tensor(Array.from({ length: 4096 }, (_, i) => (i % 7) - 3), { shape: [64, 64], dtype: "int32" });
+    expect(sum(ints, [1]).dtype).toBe("int32");
+    expect(Array.from(sum(ints, [0, 1]).dataSync())).toEqual([Array.from({ length: 4096 }, (_, i) => (i % 7) - 3).reduce((a, b) => a + b, 0)]);
+    expect(Array.from(prod(tensor(Array.from({ length: 2048 }, (_, i) => (i % 2 ? -1 : 1)), { shape: [2, 1024] }), [1]).dataSync())).toEqual([1, 1]);
+    const flags = tensor(Array.from({ length: 2048 }, (_, i) => i !== 2000), { shape: [2, 1024] });
+    expect(Array.from(amin(flags, [1]).dataSync())).toEqual([1, 0]);
+    // An empty reduced axis leaves the identity in each of 2048 outputs.
+    expect(Array.from(sum(tensor([], { shape: [0, 2048] }), [0]).dataSync())).toEqual(new Array(2048).fill(0));
+    expect(() => amax(tensor([], { shape: [2048, 0] }), [1])).toThrow(/amax: cannot reduce over an empty dimension of shape \[2048, 0\]/);
+    const up = expandOp(tensor(Array.from({ length: 1024 }, (_, i) => i), { shape: [1024, 1] }), [1024, 3]);
+    expect(Array.from(up.dataSync().slice(3069))).toEqual([1023, 1023, 1023]);
   });
 });
 
