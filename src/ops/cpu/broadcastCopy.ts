@@ -102,7 +102,7 @@ const expandWasm = (x: Float32Array | Int32Array, o: Float32Array | Int32Array, 
 
 /**
  * Writes `x` (of shape `xShape`) broadcast to `shape` into `o` (every element; `o` may be of another dtype, which
- * then converts as assignment does) and returns `o`.
+ * then converts as assignment does) and returns `o`. Between arrays of one type the bits are copied, NaN payloads too.
  */
 export const broadcastCopy = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr => {
   if (o.length === 0) return o;
@@ -114,8 +114,18 @@ export const broadcastCopy = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr 
   const { inStride, outBlock } = runStrides(dims, bcast);
   const fourBytes = (x instanceof Float32Array && o instanceof Float32Array) || (x instanceof Int32Array && o instanceof Int32Array);
   if (fourBytes && o.length >= WASM_EXPAND_MIN && dims[dims.length - 1]! < WASM_EXPAND_ROW_MAX && expandWasm(x, o, dims, bcast, inStride, outBlock)) return o;
-  expandRuns(x, o, dims, bcast, inStride, outBlock, 0, 0, 0);
+  expandTs(x, o, dims, bcast, inStride, outBlock);
   return o;
+};
+
+/**
+ * The TypeScript copy over the runs. Float32 to float32 goes through int32 views of both arrays: an element copy
+ * through a JS number would turn every NaN into the canonical one, and a copy keeps bits.
+ */
+const expandTs = (x: Arr, o: Arr, dims: readonly number[], bcast: readonly boolean[], inStride: readonly number[], outBlock: readonly number[]): void => {
+  if (x instanceof Float32Array && o instanceof Float32Array)
+    expandRuns(new Int32Array(x.buffer, x.byteOffset, x.length), new Int32Array(o.buffer, o.byteOffset, o.length), dims, bcast, inStride, outBlock, 0, 0, 0);
+  else expandRuns(x, o, dims, bcast, inStride, outBlock, 0, 0, 0);
 };
 
 /** broadcastCopy in TypeScript only (the reference for the WebAssembly path, and its fallback). */
@@ -127,6 +137,6 @@ export const broadcastCopyReference = (x: Arr, xShape: Shape, shape: Shape, o: A
     return o;
   }
   const { inStride, outBlock } = runStrides(dims, bcast);
-  expandRuns(x, o, dims, bcast, inStride, outBlock, 0, 0, 0);
+  expandTs(x, o, dims, bcast, inStride, outBlock);
   return o;
 };
