@@ -1,9 +1,11 @@
 // ns per input element of the CPU reduce kernel and per output element of the expand kernel, for the shapes of the LeNet
-// and GPT training steps: the WebAssembly kernels against the TypeScript references, interleaved in one process.
+// and GPT training steps: the WebAssembly kernels against the TypeScript references, interleaved in one process, each
+// call in a CPU step scope as in training.
 // Usage: node --import tsx bench/reducePatterns.ts [--reps=50]
 import { reduce, reduceReference } from "../src/ops/cpu/reduce.js";
 import { broadcastCopy, broadcastCopyReference } from "../src/ops/cpu/broadcastCopy.js";
 import type { ReduceOp } from "../src/ops/primitive.js";
+import { beginCpuScope, endCpuScope } from "../src/ops/cpu/_storagePool.js";
 
 const reps = Number(process.argv.find((a) => a.startsWith("--reps="))?.slice(7) ?? 50);
 const numel = (s: readonly number[]) => s.reduce((a, b) => a * b, 1);
@@ -15,7 +17,14 @@ const random = (n: number): Float32Array => Float32Array.from({ length: n }, (_,
  * least 20): V8 runs a WebAssembly function in its baseline compiler (Liftoff, ~3× slower here) until enough calls and
  * loop iterations move it to TurboFan, as happens within the first training steps.
  */
-const time = (f: () => unknown): number => {
+const time = (g: () => unknown): number => {
+  // Each call in a CPU step scope, as kernels run in a training step: its output array goes back to the pool for the
+  // next call (a fresh multi-megabyte array per call would cost more than most of these kernels).
+  const f = () => {
+    const frame = beginCpuScope();
+    g();
+    endCpuScope(frame, new Set());
+  };
   const until = performance.now() + 300;
   for (let i = 0; i < 20 || performance.now() < until; i++) f();
   const c = process.cpuUsage();

@@ -113,8 +113,8 @@ static void rows_reduced(int op, const float *x, double *accd, float *accf, int 
   }
 }
 
-/** Leaf [r rows, k] with the innermost axis kept: acc[0..k) combined with each row in turn (SIMD across columns). */
-static void rows_into(int op, const float *x, double *accd, float *accf, int r, int k) {
+/** rows_into for at most a few rows: each column tile's accumulators in registers down the rows. */
+static void rows_into_block(int op, const float *x, double *accd, float *accf, int r, int k) {
   int j = 0;
   if (op == OP_SUM || op == OP_PROD) {
     int sum = op == OP_SUM;
@@ -177,6 +177,17 @@ static void rows_into(int op, const float *x, double *accd, float *accf, int r, 
       accf[j] = a;
     }
   }
+}
+
+#define INTO_ROWS 8
+/**
+ * Leaf [r rows, k] with the innermost axis kept: acc[0..k) combined with each row in turn (SIMD across columns), in
+ * blocks of INTO_ROWS rows: a column tile walking all r rows would read each cache line in several passes, rows a
+ * power-of-two stride apart evicting each other from L1 between passes; a block walks a few rows from end to end.
+ */
+static void rows_into(int op, const float *x, double *accd, float *accf, int r, int k) {
+  for (int q = 0; q < r; q += INTO_ROWS, x += INTO_ROWS * k)
+    rows_into_block(op, x, accd, accf, r - q < INTO_ROWS ? r - q : INTO_ROWS, k);
 }
 
 /**
