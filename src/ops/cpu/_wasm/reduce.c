@@ -217,6 +217,18 @@ static void windows_reduced(int op, const float *x, double *accd, float *accf, i
       wasm_v128_store(accf + q, a);
     }
   }
+  if (q + 2 <= k && op == OP_SUM) {
+    // two windows (LeNet's 14 = 3·4 + 2): [a0, b0, a1, b1] split into [a0, a1] and [b0, b1]
+    const float *s = x + 2 * q;
+    v128_t a = wasm_v128_load(accd + q);
+    for (int t = 0; t < r2; t++, s += row) {
+      v128_t u = wasm_v128_load(s);
+      a = wasm_f64x2_add(a, PROMOTE_LO(wasm_i32x4_shuffle(u, u, 0, 2, 0, 2)));
+      a = wasm_f64x2_add(a, PROMOTE_LO(wasm_i32x4_shuffle(u, u, 1, 3, 1, 3)));
+    }
+    wasm_v128_store(accd + q, a);
+    q += 2;
+  }
   for (; q < k; q++) {
     const float *s = x + 2 * q;
     if (op == OP_SUM) {
