@@ -48,6 +48,10 @@ export interface KernelExports {
   ) => void;
   /** Adds src's rows into the zeroed dst at rows idx (index_add along an axis; layout.c). */
   readonly index_add_rows: (src: number, idx: number, dst: number, outer: number, n: number, k: number, inner: number) => void;
+  /** Reduces n floats at x over the merged runs described at w into nout outputs at out (reduce.c; op 0 sum, 1 prod, 2 max, 3 min). */
+  readonly reduce_runs: (op: number, x: number, n: number, w: number, nd: number, lastReduced: number, accd: number, out: number, nout: number) => void;
+  /** Broadcasts the 4-byte elements at src into o over the nd merged output runs described at w (reduce.c). */
+  readonly expand_runs: (src: number, o: number, w: number, nd: number) => void;
 }
 
 export interface Arena {

@@ -6,6 +6,7 @@ import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_sh
 import { erf, geluGrad, remainder, roundHalfEven, siluGrad, geluTanh, geluTanhGrad } from "./_scalar.js";
 import { getArena } from "./_wasmArena.js";
 import { runUnaryJob } from "./_gemmPool.js";
+import { broadcastCopy } from "./broadcastCopy.js";
 
 type Arr = AnyTypedArray;
 
@@ -174,40 +175,6 @@ export const binary: Kernel<Arr, "binary"> = ([a, b], { op }, out) => {
   }
   const c = collapse(out.shape, [broadcastStrides(a!.shape, out.shape), broadcastStrides(b!.shape, out.shape)]);
   loop(a!.data, b!.data, o, c.shape, c.strides[0]!, c.strides[1]!);
-  return o;
-};
-
-/** Copies `x` broadcast to `shape` (also the expand kernel). */
-export const broadcastCopy = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr => {
-  if (sameShape(xShape, shape)) {
-    o.set(x);
-    return o;
-  }
-  const c = collapse(shape, [broadcastStrides(xShape, shape)]);
-  const st = c.strides[0]!;
-  const nd = c.shape.length;
-  if (nd === 0) {
-    o.fill(x[0]!);
-    return o;
-  }
-  const idx = new Array<number>(nd).fill(0);
-  const inner = c.shape[nd - 1]!;
-  const is = st[nd - 1]!;
-  let off = 0;
-  for (let p = 0; p < o.length; p += inner) {
-    if (is === 0) {
-      // A loop, not fill(): broadcasting over a short last axis (a pooling window's gradient) calls this per 2 elements.
-      const v = x[off]!;
-      for (let j = 0; j < inner; j++) o[p + j] = v;
-    } else for (let j = 0; j < inner; j++) o[p + j] = x[off + j * is]!;
-    for (let d = nd - 2; d >= 0; d--) {
-      idx[d]!++;
-      off += st[d]!;
-      if (idx[d]! < c.shape[d]!) break;
-      off -= st[d]! * c.shape[d]!;
-      idx[d] = 0;
-    }
-  }
   return o;
 };
 

@@ -1,8 +1,9 @@
 // CPU kernels that move elements without arithmetic: reshape (free), permute, expand.
 import type { Kernel } from "../backend.js";
-import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { allocUninit, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
-import { copyBox, copyRun } from "./_stridedCopy.js";
+import { copyBox } from "./_stridedCopy.js";
+import { broadcastCopy } from "./broadcastCopy.js";
 
 type Arr = AnyTypedArray;
 
@@ -15,65 +16,5 @@ export const permute: Kernel<Arr, "permute"> = ([x], { perm }, out) => {
   return copyBox(x!.data, 0, perm.map((p) => inStrides[p]!), out.dtype, out.shape);
 };
 
-/** Writes `v` to o[at, at + n): a loop for the short rows of pooling windows, where a fill() call costs more than it saves. */
-const fillRun = (o: Arr, v: number, at: number, n: number): void => {
-  if (n < 32) for (let i = 0; i < n; i++) o[at + i] = v;
-  else o.fill(v, at, at + n);
-};
-
-/** Repeats the block o[at, at + block) `times` times in place: short spans by element, long ones doubling the copied span (log₂ copyWithin calls). */
-const repeatBlock = (o: Arr, at: number, block: number, times: number): void => {
-  const total = block * times;
-  if (total <= 256) {
-    // A pooling window's rows: an element loop beats a builtin call per few elements.
-    for (let t = at + block, end = at + total; t < end; t++) o[t] = o[t - block]!;
-    return;
-  }
-  for (let done = block; done < total; done += Math.min(done, total - done)) o.copyWithin(at + done, at, at + Math.min(done, total - done));
-};
-
-/**
- * Broadcast copy over merged runs: a kept run walks its input rows, a broadcast run writes its first copy and then
- * repeats it with copyWithin; the last two runs are one leaf, so a short broadcast axis (a pooling window) is a plain loop.
- */
-const expandRuns = (src: Arr, o: Arr, dims: readonly number[], bcast: readonly boolean[], inStride: readonly number[], outBlock: readonly number[], d: number, si: number, oi: number): void => {
-  const n = dims[d]!;
-  if (d === dims.length - 1) {
-    if (bcast[d]) fillRun(o, src[si]!, oi, n);
-    else copyRun(src, si, o, oi, n);
-  } else if (bcast[d]) {
-    expandRuns(src, o, dims, bcast, inStride, outBlock, d + 1, si, oi);
-    repeatBlock(o, oi, outBlock[d]!, n);
-  } else if (d === dims.length - 2 && bcast[d + 1]) {
-    const k = dims[d + 1]!;
-    for (let q = 0; q < n; q++) fillRun(o, src[si + q]!, oi + q * k, k);
-  } else for (let q = 0; q < n; q++) expandRuns(src, o, dims, bcast, inStride, outBlock, d + 1, si + q * inStride[d]!, oi + q * outBlock[d]!);
-};
-
-export const expand: Kernel<Arr, "expand"> = ([x], { shape }, out) => {
-  const o = allocFor(out.dtype, numel(shape));
-  const src = x!.data;
-  if (o.length === 0) return o;
-  // Output axes as alternating runs of kept and broadcast axes (size-1 output axes dropped, neighbours merged).
-  const lead = shape.length - x!.shape.length;
-  const dims: number[] = [];
-  const bcast: boolean[] = [];
-  shape.forEach((d, i) => {
-    if (d === 1) return;
-    const b = i < lead || x!.shape[i - lead] === 1;
-    if (bcast.length > 0 && bcast[bcast.length - 1] === b) dims[dims.length - 1]! *= d;
-    else dims.push(d), bcast.push(b);
-  });
-  if (!bcast.includes(true)) {
-    o.set(src);
-    return o;
-  }
-  const inStride = new Array<number>(dims.length).fill(1);
-  const outBlock = new Array<number>(dims.length).fill(1);
-  for (let d = dims.length - 2; d >= 0; d--) {
-    inStride[d] = inStride[d + 1]! * (bcast[d + 1] ? 1 : dims[d + 1]!);
-    outBlock[d] = outBlock[d + 1]! * dims[d + 1]!;
-  }
-  expandRuns(src, o, dims, bcast, inStride, outBlock, 0, 0, 0);
-  return o;
-};
+/** Copies `x` broadcast to the output shape (broadcastCopy.ts). */
+export const expand: Kernel<Arr, "expand"> = ([x], { shape }, out) => broadcastCopy(x!.data, x!.shape, shape, allocUninit(out.dtype, numel(shape)));

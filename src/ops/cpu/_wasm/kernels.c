@@ -335,3 +335,6 @@ void unary(int op, const float *src, float *dst, int n) {
 
 // ---- layout (strided copy, index-add of rows) ----
 #include "layout.c"
+
+// ---- reductions and broadcast copies ----
+#include "reduce.c"
