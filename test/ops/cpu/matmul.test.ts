@@ -207,10 +207,25 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
   // Large enough for the worker threads, split along m (m > n) and along n, with partial tiles at the ends.
   for (const [transA, transB] of transposes)
     it(`threaded splits along m and n agree with one thread, transA=${transA} transB=${transB}`, () => {
-      checkWasm({ ba: 1, bb: 1, m: 333, k: 70, n: 41, transA, transB }, 800);
-      checkWasm({ ba: 1, bb: 1, m: 37, k: 70, n: 331, transA, transB }, 801);
-      checkWasm({ ba: 64, bb: 64, m: 17, k: 9, n: 19, transA, transB }, 802); // many small products: one block each
+      checkWasm({ ba: 1, bb: 1, m: 333, k: 100, n: 41, transA, transB }, 800);
+      checkWasm({ ba: 1, bb: 1, m: 37, k: 100, n: 331, transA, transB }, 801);
+      checkWasm({ ba: 64, bb: 64, m: 17, k: 57, n: 19, transA, transB }, 802); // many small products: one block each
       checkWasm({ ba: 1, bb: 1, m: 203, k: 21, n: 261, transA, transB }, 803); // a grid of blocks both ways
+    });
+
+  // Threaded batched products: batches of both,
+  // a shared B, a shared A, attention-sized entries.
+  for (const [transA, transB] of transposes)
+    it(`threaded batches agree with one thread, transA=${transA} transB=${transB}`, () => {
+      let seed = 850;
+      for (const [ba, bb, m, k, n] of [
+        [10, 10, 64, 64, 64],
+        [6, 6, 33, 130, 65],
+        [5, 1, 31, 177, 45], // a shared B (folded into one tall product unless A is stored transposed)
+        [1, 9, 29, 70, 83], // a shared A
+        [64, 64, 64, 32, 64], // attention: 64 products of [64,32]·[32,64]
+      ] as const)
+        checkWasm({ ba, bb, m, k, n, transA, transB }, seed++);
     });
 
   it("a shared B under a batch of row-major A is one tall product: bit-identical to the entries one by one", () => {
