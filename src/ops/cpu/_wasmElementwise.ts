@@ -1,0 +1,103 @@
+// Dispatch of float32 binary ops and where to the WebAssembly SIMD kernel (elementwise.c): staging, descriptor, threads.
+import type { Buf, OutSpec } from "../backend.js";
+import { copyToStorage, type AnyTypedArray } from "../dtype.js";
+import type { BinaryOp } from "../primitive.js";
+import { broadcastStrides, collapse, numel } from "../_shape.js";
+import { runBinaryJob } from "./_gemmPool.js";
+import { getArena, type Arena } from "./_wasmArena.js";
+
+type Arr = AnyTypedArray;
+
+/**
+ * The binary ops with a SIMD kernel, by their op code in elementwise.c (a table, so that more ops are one line
+ * each). Each gives results bit-identical to the TypeScript reference (tested).
+ */
+export const wasmBinaryOps: Partial<Record<BinaryOp, number>> = {
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, sigmoidGrad: 6, tanhGrad: 7, reluGrad: 8,
+};
+const WHERE = 16;
+
+/**
+ * Below this many output elements the TypeScript loop wins: staging the operands into the arena and the result
+ * back, plus the call, cost more than the SIMD loop saves (measured, docs/cpu-performance.md).
+ */
+export const WASM_BINARY_MIN = 2048;
+/** From this many output elements the worker threads share the work (measured, docs/cpu-performance.md). */
+export const BINARY_PARALLEL_MIN = 1 << 17;
+
+// Descriptor words (elementwise.c's E_*), 32 words reserved in front of the staged operands.
+const E_OP = 0, E_O = 1, E_A = 2, E_B = 3, E_C = 4, E_AV = 5, E_N = 8, E_SA = 12, E_SB = 16, E_SC = 20;
+const DESC_FLOATS = 32;
+const RANK = 4;
+
+let minElements = WASM_BINARY_MIN, parallelMin = BINARY_PARALLEL_MIN;
+/** Overrides the size thresholds (tests and benchmarks); no argument restores the measured defaults. */
+export const setElementwiseThresholds = (t?: { readonly min?: number; readonly parallel?: number }): void => {
+  minElements = t?.min ?? WASM_BINARY_MIN;
+  parallelMin = t?.parallel ?? BINARY_PARALLEL_MIN;
+};
+
+/**
+ * Runs an elementwise job over operands (float32 data or bool bytes) broadcast to `shape`; null when the collapsed
+ * output has more than 4 axes or the arena cannot hold it (the caller then runs the reference).
+ */
+const run = (arena: Arena, op: number, shape: readonly number[], ops: readonly Buf<Arr>[], n: number): Float32Array | null => {
+  const c = collapse(shape, ops.map((o) => broadcastStrides(o.shape, shape)));
+  if (c.shape.length > RANK) return null;
+  // Staged operands: floats after the descriptor (bytes rounded up to whole floats); single elements go by value.
+  let floats = DESC_FLOATS;
+  const at: number[] = [];
+  for (const o of ops) {
+    at.push(floats);
+    if (o.data.length !== 1) floats += o.data instanceof Uint8Array ? Math.ceil(o.data.length / 4) : o.data.length;
+  }
+  const base = arena.stage(floats + n);
+  if (base === null) return null;
+  const f32 = arena.f32(), i32 = arena.i32();
+  const out = base + floats;
+  i32.fill(0, base, base + DESC_FLOATS);
+  i32[base + E_OP] = op;
+  i32[base + E_O] = out * 4;
+  const pad = RANK - c.shape.length;
+  for (let d = 0; d < RANK; d++) i32[base + E_N + d] = d < pad ? 1 : c.shape[d - pad]!;
+  // where's operands are condition, a, b (descriptor words C, A, B); a binary op's are a, b.
+  const ptr = op === WHERE ? [E_C, E_A, E_B] : [E_A, E_B];
+  const strideAt = op === WHERE ? [E_SC, E_SA, E_SB] : [E_SA, E_SB];
+  const valueAt = op === WHERE ? [E_AV + 2, E_AV, E_AV + 1] : [E_AV, E_AV + 1];
+  ops.forEach((o, k) => {
+    const data = o.data;
+    if (data.length === 1) {
+      // by value: the descriptor word holds it, strides stay 0
+      if (data instanceof Uint8Array) i32[base + valueAt[k]!] = data[0]!;
+      else f32[base + valueAt[k]!] = data[0]!;
+      i32[base + ptr[k]!] = (base + valueAt[k]!) * 4;
+      return;
+    }
+    const p = base + at[k]!;
+    if (data instanceof Uint8Array) arena.u8().set(data, p * 4);
+    else f32.set(data, p);
+    i32[base + ptr[k]!] = p * 4;
+    for (let d = 0; d < c.shape.length; d++) i32[base + strideAt[k]! + pad + d] = c.strides[k]![d]!;
+  });
+  if (n < parallelMin || !runBinaryJob(arena, base * 4, n)) arena.exports.elementwise(base * 4, 0, n);
+  return copyToStorage(f32.subarray(out, out + n)) as Float32Array;
+};
+
+/** a op b through the SIMD kernel when both are float32 and the op has a kernel; null otherwise (then the reference runs). */
+export const wasmBinary = (a: Buf<Arr>, b: Buf<Arr>, op: BinaryOp, out: OutSpec): Float32Array | null => {
+  const code = wasmBinaryOps[op];
+  if (code === undefined || out.dtype !== "float32" || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return null;
+  const n = numel(out.shape);
+  if (n < minElements || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;
+  const arena = getArena();
+  return arena && run(arena, code, out.shape, [a, b], n);
+};
+
+/** where(c, a, b) through the SIMD kernel for a bool condition and float32 branches; null otherwise. */
+export const wasmWhere = (c: Buf<Arr>, a: Buf<Arr>, b: Buf<Arr>, out: OutSpec): Float32Array | null => {
+  if (out.dtype !== "float32" || !(c.data instanceof Uint8Array) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return null;
+  const n = numel(out.shape);
+  if (n < minElements || c.data.length !== numel(c.shape) || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;
+  const arena = getArena();
+  return arena && run(arena, WHERE, out.shape, [c, a, b], n);
+};
