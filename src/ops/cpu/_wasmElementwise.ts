@@ -1,12 +1,24 @@
-// Dispatch of float32 binary ops and where to the WebAssembly SIMD kernel (elementwise.c): staging, descriptor, threads.
+// Dispatch of float32 unary ops, binary ops and where to the WebAssembly SIMD kernels (elementwise.c): staging, thresholds, threads.
 import type { Buf, OutSpec } from "../backend.js";
 import { copyToStorage, type AnyTypedArray } from "../dtype.js";
-import type { BinaryOp } from "../primitive.js";
+import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel } from "../_shape.js";
-import { runBinaryJob } from "./_gemmPool.js";
+import { runBinaryJob, runUnaryJob } from "./_gemmPool.js";
 import { getArena, type Arena } from "./_wasmArena.js";
 
 type Arr = AnyTypedArray;
+
+/**
+ * The unary ops with a SIMD kernel (float32), by their op code in elementwise.c; `min`: the fewest elements for which
+ * staging into the arena and back costs less than the SIMD kernel saves; `parallel`: from how many elements the
+ * worker threads share the work (measured, docs/cpu-performance.md). neg, abs and sqrt are memory-bound: their
+ * kernel is a small part of the copies around it, which only the calling thread does, so threads gain nothing.
+ */
+export const wasmUnaryOps: Partial<Record<UnaryOp, { readonly code: number; readonly min: number; readonly parallel: number }>> = {
+  exp: { code: 0, min: 1024, parallel: 1 << 16 }, sigmoid: { code: 1, min: 1024, parallel: 1 << 16 },
+  tanh: { code: 2, min: 256, parallel: 1 << 16 },
+  neg: { code: 3, min: 1024, parallel: 1 << 20 }, abs: { code: 4, min: 1024, parallel: 1 << 20 }, sqrt: { code: 5, min: 512, parallel: 1 << 20 },
+};
 
 /**
  * The binary ops with a SIMD kernel, by their op code in elementwise.c (a table, so that more ops are one line
@@ -21,20 +33,42 @@ const WHERE = 16;
  * Below this many output elements the TypeScript loop wins: staging the operands into the arena and the result
  * back, plus the call, cost more than the SIMD loop saves (measured, docs/cpu-performance.md).
  */
-export const WASM_BINARY_MIN = 2048;
-/** From this many output elements the worker threads share the work (measured, docs/cpu-performance.md). */
-export const BINARY_PARALLEL_MIN = 1 << 17;
+export const WASM_BINARY_MIN = 1024;
+/**
+ * From this many output elements the worker threads share the work (measured, docs/cpu-performance.md): the SIMD
+ * loop is ~0.2 ns an element against ~0.5 ns of staging and copying on the calling thread, so threads pay only for
+ * arrays large enough that their wake-up (tens of µs) is small beside the loop's share.
+ */
+export const BINARY_PARALLEL_MIN = 1 << 20;
 
 // Descriptor words (elementwise.c's E_*), 32 words reserved in front of the staged operands.
 const E_OP = 0, E_O = 1, E_A = 2, E_B = 3, E_C = 4, E_AV = 5, E_N = 8, E_SA = 12, E_SB = 16, E_SC = 20;
 const DESC_FLOATS = 32;
 const RANK = 4;
 
-let minElements = WASM_BINARY_MIN, parallelMin = BINARY_PARALLEL_MIN;
-/** Overrides the size thresholds (tests and benchmarks); no argument restores the measured defaults. */
+let minElements: number | null = null, parallelMin: number | null = null;
+/**
+ * Overrides the size thresholds of every op here (tests and benchmarks): `min` replaces each op's minimum, `parallel`
+ * both thread thresholds; no argument restores the measured defaults.
+ */
 export const setElementwiseThresholds = (t?: { readonly min?: number; readonly parallel?: number }): void => {
-  minElements = t?.min ?? WASM_BINARY_MIN;
-  parallelMin = t?.parallel ?? BINARY_PARALLEL_MIN;
+  minElements = t?.min ?? null;
+  parallelMin = t?.parallel ?? null;
+};
+
+/** f(x) through the SIMD kernel for float32 x and an op that has one; null otherwise (then the reference runs). */
+export const wasmUnary = (x: Buf<Arr>, op: UnaryOp, out: OutSpec): Float32Array | null => {
+  const w = wasmUnaryOps[op], src = x.data;
+  if (w === undefined || !(src instanceof Float32Array) || out.dtype !== "float32" || src.length < (minElements ?? w.min)) return null;
+  const arena = getArena();
+  const len = src.length;
+  const base = arena?.stage(2 * len) ?? null;
+  if (!arena || base === null) return null;
+  const mem = arena.f32();
+  mem.set(src, base);
+  if (len < (parallelMin ?? w.parallel) || !runUnaryJob(arena, w.code, base * 4, (base + len) * 4, len))
+    arena.exports.unary(w.code, base * 4, (base + len) * 4, len);
+  return copyToStorage(mem.subarray(base + len, base + 2 * len)) as Float32Array;
 };
 
 /**
@@ -79,7 +113,7 @@ const run = (arena: Arena, op: number, shape: readonly number[], ops: readonly B
     i32[base + ptr[k]!] = p * 4;
     for (let d = 0; d < c.shape.length; d++) i32[base + strideAt[k]! + pad + d] = c.strides[k]![d]!;
   });
-  if (n < parallelMin || !runBinaryJob(arena, base * 4, n)) arena.exports.elementwise(base * 4, 0, n);
+  if (n < (parallelMin ?? BINARY_PARALLEL_MIN) || !runBinaryJob(arena, base * 4, n)) arena.exports.elementwise(base * 4, 0, n);
   return copyToStorage(f32.subarray(out, out + n)) as Float32Array;
 };
 
@@ -88,7 +122,7 @@ export const wasmBinary = (a: Buf<Arr>, b: Buf<Arr>, op: BinaryOp, out: OutSpec)
   const code = wasmBinaryOps[op];
   if (code === undefined || out.dtype !== "float32" || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return null;
   const n = numel(out.shape);
-  if (n < minElements || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;
+  if (n < (minElements ?? WASM_BINARY_MIN) || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;
   const arena = getArena();
   return arena && run(arena, code, out.shape, [a, b], n);
 };
@@ -97,7 +131,7 @@ export const wasmBinary = (a: Buf<Arr>, b: Buf<Arr>, op: BinaryOp, out: OutSpec)
 export const wasmWhere = (c: Buf<Arr>, a: Buf<Arr>, b: Buf<Arr>, out: OutSpec): Float32Array | null => {
   if (out.dtype !== "float32" || !(c.data instanceof Uint8Array) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return null;
   const n = numel(out.shape);
-  if (n < minElements || c.data.length !== numel(c.shape) || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;
+  if (n < (minElements ?? WASM_BINARY_MIN) || c.data.length !== numel(c.shape) || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;
   const arena = getArena();
   return arena && run(arena, WHERE, out.shape, [c, a, b], n);
 };

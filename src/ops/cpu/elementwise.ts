@@ -1,12 +1,10 @@
 // CPU kernels for unary, binary (broadcasting), where and cast. Inner loops are generated once per op so the JIT sees no closures.
 import type { Kernel } from "../backend.js";
-import { copyToStorage, allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
+import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
 import { erf, geluGrad, remainder, roundHalfEven, siluGrad } from "./_scalar.js";
-import { getArena } from "./_wasmArena.js";
-import { runBinaryJob, runUnaryJob } from "./_gemmPool.js";
-import { wasmBinary, wasmWhere } from "./_wasmElementwise.js";
+import { wasmBinary, wasmUnary, wasmWhere } from "./_wasmElementwise.js";
 
 type Arr = AnyTypedArray;
 
@@ -110,39 +108,15 @@ const whereBits = (c: Arr, a: Arr, b: Arr, o: Arr, n: number): void => {
   }
 };
 
-/**
- * The unary ops with a WebAssembly SIMD kernel (float32, elementwise.c), by their op code there, and the fewest
- * elements for which staging into the arena and back costs less than the SIMD kernel saves (measured, docs/cpu-performance.md).
- */
-const wasmUnary: Partial<Record<UnaryOp, { readonly code: number; readonly min: number }>> = {
-  exp: { code: 0, min: 1024 }, sigmoid: { code: 1, min: 1024 }, tanh: { code: 2, min: 256 },
-  neg: { code: 3, min: 4096 }, abs: { code: 4, min: 4096 }, sqrt: { code: 5, min: 2048 },
-};
-/** From this many elements the worker threads share a unary op's work. */
-const PARALLEL_MIN = 1 << 16;
-
 /** Unary ops: exp, sigmoid, tanh, neg, abs, sqrt of float32 through the WebAssembly SIMD kernel, relu by masking bits, the rest through the reference. */
 export const unary: Kernel<Arr, "unary"> = (inputs, params, out) => {
-  const w = wasmUnary[params.op], src = inputs[0]!.data;
+  const src = inputs[0]!.data;
   if (params.op === "relu" && src instanceof Float32Array) {
     const o = allocUninit("float32", src.length) as Float32Array;
     reluBits(src, o);
     return o;
   }
-  if (w !== undefined && src instanceof Float32Array && out.dtype === "float32" && src.length >= w.min) {
-    const code = w.code;
-    const arena = getArena();
-    const len = src.length;
-    const base = arena?.stage(2 * len) ?? null;
-    if (arena && base !== null) {
-      const mem = arena.f32();
-      mem.set(src, base);
-      if (len < PARALLEL_MIN || !runUnaryJob(arena, code, base * 4, (base + len) * 4, len))
-        arena.exports.unary(code, base * 4, (base + len) * 4, len);
-      return copyToStorage(mem.subarray(base + len, base + 2 * len));
-    }
-  }
-  return unaryReference(inputs, params, out);
+  return wasmUnary(inputs[0]!, params.op, out) ?? unaryReference(inputs, params, out);
 };
 
 /** The TypeScript reference unary kernel. */

@@ -208,11 +208,28 @@ describe.runIf(wasm)("wasm tanh, neg, abs, sqrt against Math (float64) rounded t
   });
 
   for (const op of ["neg", "abs", "sqrt"] as const)
-    it(`${op}: exactly the reference (odd length across threads)`, () => {
+    it(`${op}: exactly the reference (odd length, one thread and the worker threads)`, () => {
       const xs = sweep();
       const big = new Float32Array(70001);
       for (let i = 0; i < big.length; i++) big[i] = xs[i % xs.length]!;
       const { got, want } = run(op, big);
       expectSameBits(got, want, op);
+      setElementwiseThresholds({ min: 0, parallel: 0 });
+      try {
+        expectSameBits(run(op, big).got, want, `${op} threaded`);
+      } finally {
+        setElementwiseThresholds({ min: 0, parallel: Infinity });
+      }
     });
+
+  it("tanh on the worker threads gives the single-threaded result bit for bit", () => {
+    const xs = Float32Array.from({ length: 100003 }, (_, i) => -12 + (24 * i) / 100003);
+    const single = run("tanh", xs).got;
+    setElementwiseThresholds({ min: 0, parallel: 0 });
+    try {
+      expectSameBits(run("tanh", xs).got, single, "tanh threaded");
+    } finally {
+      setElementwiseThresholds({ min: 0, parallel: Infinity });
+    }
+  });
 });
