@@ -21,7 +21,9 @@
 // instead of f32x4.nearest plus i32x4.trunc_sat_f32x4 (the latter is a long instruction sequence on x86).
 static inline v128_t exp4(v128_t x) {
   const float magic = 12582912.0f; // 1.5·2^23
-  v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-104.0f)), wasm_f32x4_splat(89.0f));
+  // pmin/pmax (one x86 instruction each, where min/max take several to order ±0 and NaN) keep a NaN x as x is
+  // their first operand: pmax(a, b) = a < b ? b : a, pmin(a, b) = b < a ? b : a.
+  v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_splat(-104.0f)), wasm_f32x4_splat(89.0f));
   v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, wasm_f32x4_splat(1.44269504088896341f)), wasm_f32x4_splat(magic));
   v128_t n = wasm_f32x4_sub(t, wasm_f32x4_splat(magic));
   v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
