@@ -27,6 +27,8 @@ export const wasmUnaryOps: Partial<Record<UnaryOp, { readonly code: number; read
 export const wasmBinaryOps: Partial<Record<BinaryOp, number>> = {
   add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, sigmoidGrad: 6, tanhGrad: 7, reluGrad: 8,
 };
+/** pow with a single-element exponent of 2 or 3: a·a (float32) and a·a·a (float64 lanes), as the reference's powByProducts. */
+const POW_BY_PRODUCTS: Readonly<Record<number, number>> = { 2: 9, 3: 10 };
 const WHERE = 16;
 
 /**
@@ -119,7 +121,7 @@ const run = (arena: Arena, op: number, shape: readonly number[], ops: readonly B
 
 /** a op b through the SIMD kernel when both are float32 and the op has a kernel; null otherwise (then the reference runs). */
 export const wasmBinary = (a: Buf<Arr>, b: Buf<Arr>, op: BinaryOp, out: OutSpec): Float32Array | null => {
-  const code = wasmBinaryOps[op];
+  const code = op === "pow" && b.data.length === 1 ? POW_BY_PRODUCTS[b.data[0]!] : wasmBinaryOps[op];
   if (code === undefined || out.dtype !== "float32" || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return null;
   const n = numel(out.shape);
   if (n < (minElements ?? WASM_BINARY_MIN) || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;

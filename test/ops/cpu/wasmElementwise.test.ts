@@ -47,6 +47,8 @@ const broadcastFrom = (next: () => number, shape: readonly number[]): number[] =
 };
 
 const f32 = (data: Float32Array, shape: readonly number[]) => ({ data, shape, dtype: "float32" as const });
+/** A single-element shape of the given rank ([] or [1, 1, …]). */
+const t0 = (rank: number): number[] => new Array<number>(rank % 2 === 0 ? 0 : rank).fill(1);
 
 describe.runIf(wasm)("wasm binary ops against the TypeScript reference, bit for bit", () => {
   const ops = Object.keys(wasmBinaryOps) as BinaryOp[];
@@ -79,6 +81,21 @@ describe.runIf(wasm)("wasm binary ops against the TypeScript reference, bit for 
     const a = f32(Float32Array.from({ length: n }, () => next()), [n]), b = f32(values(next, n), [n]);
     for (const op of ["sigmoidGrad", "tanhGrad", "reluGrad"] as const)
       expectSameBits(binary([a, b], { op }, { shape: [n], dtype: "float32" }), binaryReference([a, b], { op }, { shape: [n], dtype: "float32" }), op);
+  });
+
+  it("pow with a single-element exponent 2 or 3 (products, as the reference), other exponents left to the reference", () => {
+    const next = seededSigned(41);
+    for (const shape of [[3, 5, 7], [1001], [2, 1, 9]]) {
+      const a = f32(Float32Array.from({ length: numel(shape) }, (_, i) => (i % 5 === 0 ? specials[i % specials.length]! : 1e13 * next() ** 5 + next())), shape);
+      const o = { shape, dtype: "float32" as const };
+      for (const e of [2, 3]) {
+        const b = f32(new Float32Array([e]), t0(shape.length));
+        const got = wasmBinary(a, b, "pow", o);
+        expect(got, `pow ${e}`).not.toBeNull();
+        expectSameBits(got!, binaryReference([a, b], { op: "pow" }, o), `pow ${e} ${shape}`);
+      }
+      expect(wasmBinary(a, f32(new Float32Array([2.5]), []), "pow", o)).toBeNull();
+    }
   });
 
   it("maximum/minimum keep the reference's ±0 choice (the second operand when equal) and propagate NaN", () => {

@@ -102,17 +102,19 @@ void unary(int op, const float *src, float *dst, int n) {
 
 // ---- binary ops and where ----
 
-// Binary op codes (elementwise.ts's wasmBinary); where is op 16.
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SIGMOID_GRAD, B_TANH_GRAD, B_RELU_GRAD, B_WHERE = 16 };
+// Binary op codes (_wasmElementwise.ts's wasmBinaryOps); B_SQUARE and B_CUBE are pow with the exponent 2 or 3 (b is
+// ignored); where is op 16.
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SIGMOID_GRAD, B_TANH_GRAD, B_RELU_GRAD, B_SQUARE, B_CUBE, B_WHERE = 16 };
 
 // The job descriptor: int32 words in the arena (pointers are byte offsets). E_AV..E_CV hold single-element operands.
 enum {
   E_OP, E_O, E_A, E_B, E_C, E_AV, E_BV, E_CV, E_N = 8, E_SA = 12, E_SB = 16, E_SC = 20, E_WORDS = 24
 };
 
-// Both gradients in float64 lanes: promote, the reference's ops in its order, one rounding to float32.
+// The ops of several steps in float64 lanes: promote, the reference's ops in its order, one rounding to float32.
 static inline __attribute__((always_inline)) v128_t grad2(int op, v128_t a, v128_t b) {
   v128_t one = wasm_f64x2_splat(1.0);
+  if (op == B_CUBE) return wasm_f64x2_mul(wasm_f64x2_mul(a, a), a); // a·a·a, as elementwise.ts's powByProducts
   if (op == B_SIGMOID_GRAD) return wasm_f64x2_mul(wasm_f64x2_mul(b, wasm_f64x2_sub(one, a)), a); // b·(1 − a)·a
   return wasm_f64x2_mul(b, wasm_f64x2_sub(one, wasm_f64x2_mul(a, a)));                            // b·(1 − a²)
 }
@@ -131,6 +133,7 @@ static inline __attribute__((always_inline)) v128_t binary4(int op, v128_t a, v1
       return wasm_v128_bitselect(wasm_i32x4_splat(0x7fc00000), wasm_v128_bitselect(a, b, pick), nan);
     }
     case B_RELU_GRAD: return wasm_v128_and(b, wasm_f32x4_gt(a, wasm_f32x4_splat(0.0f))); // a > 0 ? b : +0
+    case B_SQUARE: return wasm_f32x4_mul(a, a); // one rounding, as a·a in float64 rounded to float32
     default: {
       v128_t ah = wasm_i32x4_shuffle(a, a, 2, 3, 2, 3), bh = wasm_i32x4_shuffle(b, b, 2, 3, 2, 3);
       v128_t lo = wasm_f32x4_demote_f64x2_zero(grad2(op, wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b)));
@@ -230,6 +233,8 @@ void elementwise(const int *d, int lo, int hi) {
     case B_SIGMOID_GRAD: walk(B_SIGMOID_GRAD, d, lo, hi); break;
     case B_TANH_GRAD: walk(B_TANH_GRAD, d, lo, hi); break;
     case B_RELU_GRAD: walk(B_RELU_GRAD, d, lo, hi); break;
+    case B_SQUARE: walk(B_SQUARE, d, lo, hi); break;
+    case B_CUBE: walk(B_CUBE, d, lo, hi); break;
     case B_WHERE: walk(B_WHERE, d, lo, hi); break;
   }
 }
