@@ -15,9 +15,9 @@ type Arr = AnyTypedArray;
  * kernel is a small part of the copies around it, which only the calling thread does, so threads gain nothing.
  */
 export const wasmUnaryOps: Partial<Record<UnaryOp, { readonly code: number; readonly min: number; readonly parallel: number }>> = {
-  exp: { code: 0, min: 1024, parallel: 1 << 16 }, sigmoid: { code: 1, min: 1024, parallel: 1 << 16 },
-  tanh: { code: 2, min: 256, parallel: 1 << 16 },
-  neg: { code: 3, min: 1024, parallel: 1 << 20 }, abs: { code: 4, min: 1024, parallel: 1 << 20 }, sqrt: { code: 5, min: 512, parallel: 1 << 20 },
+  exp: { code: 0, min: 128, parallel: 1 << 16 }, sigmoid: { code: 1, min: 128, parallel: 1 << 16 },
+  tanh: { code: 2, min: 128, parallel: 1 << 16 },
+  neg: { code: 3, min: 512, parallel: 1 << 20 }, abs: { code: 4, min: 512, parallel: 1 << 20 }, sqrt: { code: 5, min: 512, parallel: 1 << 20 },
 };
 
 /**
@@ -35,7 +35,7 @@ const WHERE = 16;
  * Below this many output elements the TypeScript loop wins: staging the operands into the arena and the result
  * back, plus the call, cost more than the SIMD loop saves (measured, docs/cpu-performance.md).
  */
-export const WASM_BINARY_MIN = 1024;
+export const WASM_BINARY_MIN = 512;
 /**
  * From this many output elements the worker threads share the work (measured, docs/cpu-performance.md): the SIMD
  * loop is ~0.2 ns an element against ~0.5 ns of staging and copying on the calling thread, so threads pay only for
@@ -46,6 +46,10 @@ export const BINARY_PARALLEL_MIN = 1 << 20;
 // Descriptor words (elementwise.c's E_*), 32 words reserved in front of the staged operands.
 const E_OP = 0, E_O = 1, E_A = 2, E_B = 3, E_C = 4, E_AV = 5, E_N = 8, E_SA = 12, E_SB = 16, E_SC = 20;
 const DESC_FLOATS = 32;
+// Where each operand's pointer, strides and by-value word go: where's operands are condition, a, b; a binary op's a, b.
+const WHERE_PTR = [E_C, E_A, E_B], BINARY_PTR = [E_A, E_B];
+const WHERE_STRIDE = [E_SC, E_SA, E_SB], BINARY_STRIDE = [E_SA, E_SB];
+const WHERE_VALUE = [E_AV + 2, E_AV, E_AV + 1], BINARY_VALUE = [E_AV, E_AV + 1];
 const RANK = 4;
 
 let minElements: number | null = null, parallelMin: number | null = null;
@@ -78,7 +82,9 @@ export const wasmUnary = (x: Buf<Arr>, op: UnaryOp, out: OutSpec): Float32Array 
  * output has more than 4 axes or the arena cannot hold it (the caller then runs the reference).
  */
 const run = (arena: Arena, op: number, shape: readonly number[], ops: readonly Buf<Arr>[], n: number): Float32Array | null => {
-  const c = collapse(shape, ops.map((o) => broadcastStrides(o.shape, shape)));
+  // Operands laid out like the output or single elements (the common case) need no stride bookkeeping.
+  const flat = ops.every((o) => o.data.length === n || o.data.length === 1);
+  const c = flat ? { shape: [n], strides: ops.map((o) => [o.data.length === 1 ? 0 : 1]) } : collapse(shape, ops.map((o) => broadcastStrides(o.shape, shape)));
   if (c.shape.length > RANK) return null;
   // Staged operands: floats after the descriptor (bytes rounded up to whole floats); single elements go by value.
   let floats = DESC_FLOATS;
@@ -96,10 +102,9 @@ const run = (arena: Arena, op: number, shape: readonly number[], ops: readonly B
   i32[base + E_O] = out * 4;
   const pad = RANK - c.shape.length;
   for (let d = 0; d < RANK; d++) i32[base + E_N + d] = d < pad ? 1 : c.shape[d - pad]!;
-  // where's operands are condition, a, b (descriptor words C, A, B); a binary op's are a, b.
-  const ptr = op === WHERE ? [E_C, E_A, E_B] : [E_A, E_B];
-  const strideAt = op === WHERE ? [E_SC, E_SA, E_SB] : [E_SA, E_SB];
-  const valueAt = op === WHERE ? [E_AV + 2, E_AV, E_AV + 1] : [E_AV, E_AV + 1];
+  const ptr = op === WHERE ? WHERE_PTR : BINARY_PTR;
+  const strideAt = op === WHERE ? WHERE_STRIDE : BINARY_STRIDE;
+  const valueAt = op === WHERE ? WHERE_VALUE : BINARY_VALUE;
   ops.forEach((o, k) => {
     const data = o.data;
     if (data.length === 1) {
