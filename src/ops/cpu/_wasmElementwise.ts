@@ -15,8 +15,8 @@ type Arr = AnyTypedArray;
  * kernel is a small part of the copies around it, which only the calling thread does, so threads gain nothing.
  */
 export const wasmUnaryOps: Partial<Record<UnaryOp, { readonly code: number; readonly min: number; readonly parallel: number }>> = {
-  exp: { code: 0, min: 128, parallel: 1 << 18 }, sigmoid: { code: 1, min: 128, parallel: 1 << 18 },
-  tanh: { code: 2, min: 128, parallel: 1 << 18 },
+  exp: { code: 0, min: 128, parallel: 1 << 19 }, sigmoid: { code: 1, min: 128, parallel: 1 << 19 },
+  tanh: { code: 2, min: 128, parallel: 1 << 19 },
   neg: { code: 3, min: 512, parallel: 1 << 20 }, abs: { code: 4, min: 512, parallel: 1 << 20 }, sqrt: { code: 5, min: 512, parallel: 1 << 20 },
 };
 
