@@ -1,4 +1,4 @@
-// Worker threads for the WebAssembly kernels (GEMM, im2col, col2im, unary) on the shared arena, driven synchronously
+// Worker threads for the WebAssembly kernels (GEMM, im2col, col2im, unary, binary/where) on the shared arena, driven synchronously
 // with Atomics.wait/notify (Node only).
 //
 // Every worker instantiates the kernels module on the arena's shared memory, so operands staged once by the
@@ -24,6 +24,7 @@ function gemmProtocol() {
   const NP = 20;
   const GEMM = 0, UNFOLD = 1, FOLD = 2, UNARY = 3; // job kinds
   const CONV = 4; // convolution blocks (conv.c): which, desc
+  const BINARY = 5; // binary ops and where (elementwise.c): desc, n, per
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
@@ -82,6 +83,10 @@ function gemmProtocol() {
         } else if (kind === CONV) {
           // which (0 forward, 1 input gradient, 2 weight gradient) desc (byte pointer): the block's samples
           x.conv_block(q[2]!, q[3]!, idx, scratch);
+        } else if (kind === BINARY) {
+          // desc (byte pointer) n per: output elements [idx·per, idx·per + per)
+          const lo = idx * q[4]!;
+          x.elementwise(q[2]!, lo, Math.min(q[3]!, lo + q[4]!));
         } else {
           // op src dst n per (byte pointers): a run of `per` elements
           const [, , op, src, dst, n, per] = q as [number, number, number, number, number, number, number];
@@ -107,7 +112,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, MR, NR, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, BINARY, MR, NR, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -304,6 +309,20 @@ export const runUnaryJob = (arena: Arena, op: number, src: number, dst: number, 
   const per = Math.ceil(n / (BLOCKS_PER_THREAD * (pool.workers + 1)) / 4) * 4;
   const blocks = Math.ceil(n / per);
   return runJob(arena, pool, [proto.UNARY, blocks, op, src, dst, n, per], blocks, n);
+};
+
+/**
+ * The binary op or where described at byte pointer `desc` (elementwise.c) over its n output elements on every
+ * thread; false, having computed nothing for certain, when threads are unavailable or failed (the caller then runs
+ * it alone). Blocks are whole multiples of 4 elements, so same-shape operands run whole vectors but in the last block.
+ */
+export const runBinaryJob = (arena: Arena, desc: number, n: number): boolean => {
+  const pool = getPool(arena);
+  if (pool === null) return false;
+  const per = Math.ceil(n / (BLOCKS_PER_THREAD * (pool.workers + 1)) / 4) * 4;
+  const blocks = Math.ceil(n / per);
+  if (blocks >= 1 << proto.TAG_SHIFT) return false;
+  return runJob(arena, pool, [proto.BINARY, blocks, desc, n, per], blocks, n);
 };
 
 /**

@@ -33,8 +33,10 @@ export interface KernelExports {
     src: number, dst: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
     dh: number, dw: number, pt: number, pl: number, oh: number, ow: number,
   ) => void;
-  /** op 0: exp, 1: sigmoid. */
+  /** op 0: exp, 1: sigmoid, 2: tanh, 3: neg, 4: abs, 5: sqrt (elementwise.c). */
   readonly unary: (op: number, src: number, dst: number, n: number) => void;
+  /** Output elements [lo, hi) of the binary op or where described at byte pointer d (elementwise.c). */
+  readonly elementwise: (d: number, lo: number, hi: number) => void;
   /** Block b of a convolution job (kind 0: forward, 1: input gradient, 2: weight gradient) described at byte pointer d (conv.c). */
   readonly conv_block: (kind: number, d: number, b: number, scratch: number) => void;
   /** Packs a convolution job's weights once at its descriptor's D_AP (conv.c; kind 0: W, 1: Wᵀ). */
@@ -67,6 +69,10 @@ export interface Arena {
   readonly stage: (floats: number) => number | null;
   /** A float32 view of the whole arena (take it after `stage`, which may grow the memory). */
   readonly f32: () => Float32Array<ArrayBufferLike>;
+  /** The same memory as int32 words (descriptors). */
+  readonly i32: () => Int32Array<ArrayBufferLike>;
+  /** The same memory as bytes (bool operands). */
+  readonly u8: () => Uint8Array<ArrayBufferLike>;
 }
 
 const PAGE = 65536;
@@ -101,6 +107,8 @@ const create = (): Arena | null => {
   const scratchBytes = Math.ceil((exports.scratch_floats() * 4) / PAGE) * PAGE;
   const base = RESERVED + threads * scratchBytes;
   let view: Float32Array<ArrayBufferLike> = new Float32Array(0);
+  let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+  let bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   const stage = (floats: number): number | null => {
     const end = base + floats * 4;
     if (end > MAX_PAGES * PAGE) return null;
@@ -116,7 +124,15 @@ const create = (): Arena | null => {
     if (view.byteLength !== memory.buffer.byteLength) view = new Float32Array(memory.buffer);
     return view;
   };
-  return { memory, module, exports, threads, scratch: (t) => RESERVED + t * scratchBytes, stage, f32 };
+  const i32 = (): Int32Array<ArrayBufferLike> => {
+    if (words.byteLength !== memory.buffer.byteLength) words = new Int32Array(memory.buffer);
+    return words;
+  };
+  const u8 = (): Uint8Array<ArrayBufferLike> => {
+    if (bytes.byteLength !== memory.buffer.byteLength) bytes = new Uint8Array(memory.buffer);
+    return bytes;
+  };
+  return { memory, module, exports, threads, scratch: (t) => RESERVED + t * scratchBytes, stage, f32, i32, u8 };
 };
 
 let arena: Arena | null | undefined;

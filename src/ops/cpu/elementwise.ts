@@ -1,11 +1,10 @@
 // CPU kernels for unary, binary (broadcasting), where and cast. Inner loops are generated once per op so the JIT sees no closures.
 import type { Kernel } from "../backend.js";
-import { copyToStorage, allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
+import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
-import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
+import { broadcastStrides, collapse, numel, type Shape } from "../_shape.js";
 import { erf, geluGrad, remainder, roundHalfEven, siluGrad, geluTanh, geluTanhGrad } from "./_scalar.js";
-import { getArena } from "./_wasmArena.js";
-import { runUnaryJob } from "./_gemmPool.js";
+import { wasmBinary, wasmUnary, wasmWhere } from "./_wasmElementwise.js";
 import { broadcastCopy } from "./broadcastCopy.js";
 
 type Arr = AnyTypedArray;
@@ -112,34 +111,15 @@ const whereBits = (c: Arr, a: Arr, b: Arr, o: Arr, n: number): void => {
   }
 };
 
-/** The unary ops with a WebAssembly SIMD kernel (float32), by their op code there. */
-const wasmUnary: Partial<Record<UnaryOp, number>> = { exp: 0, sigmoid: 1 };
-/** Below this many elements staging into the arena costs more than the SIMD kernel saves. */
-const WASM_UNARY_MIN = 1024;
-/** From this many elements the worker threads share the work. */
-const PARALLEL_MIN = 1 << 16;
-
-/** Unary ops: exp and sigmoid of float32 through the WebAssembly SIMD kernel, relu by masking bits, the rest through the reference. */
+/** Unary ops: exp, sigmoid, tanh, neg, abs, sqrt of float32 through the WebAssembly SIMD kernel, relu by masking bits, the rest through the reference. */
 export const unary: Kernel<Arr, "unary"> = (inputs, params, out) => {
-  const code = wasmUnary[params.op], src = inputs[0]!.data;
+  const src = inputs[0]!.data;
   if (params.op === "relu" && src instanceof Float32Array) {
     const o = allocUninit("float32", src.length) as Float32Array;
     reluBits(src, o);
     return o;
   }
-  if (code !== undefined && src instanceof Float32Array && out.dtype === "float32" && src.length >= WASM_UNARY_MIN) {
-    const arena = getArena();
-    const len = src.length;
-    const base = arena?.stage(2 * len) ?? null;
-    if (arena && base !== null) {
-      const mem = arena.f32();
-      mem.set(src, base);
-      if (len < PARALLEL_MIN || !runUnaryJob(arena, code, base * 4, (base + len) * 4, len))
-        arena.exports.unary(code, base * 4, (base + len) * 4, len);
-      return copyToStorage(mem.subarray(base + len, base + 2 * len));
-    }
-  }
-  return unaryReference(inputs, params, out);
+  return wasmUnary(inputs[0]!, params.op, out) ?? unaryReference(inputs, params, out);
 };
 
 /** The TypeScript reference unary kernel. */
@@ -155,7 +135,12 @@ export const unaryReference: Kernel<Arr, "unary"> = ([x], { op }, out) => {
 /** Math.pow is ~30 ns an element in V8; a float32 square or cube by products rounds to the same float32 (tested). */
 const powByProducts: Readonly<Record<number, string>> = { 2: "a * a", 3: "a * a * a" };
 
-export const binary: Kernel<Arr, "binary"> = ([a, b], { op }, out) => {
+/** Binary ops: float32 arithmetic, min/max and the fused gradients through the WebAssembly SIMD kernel (bit for bit), the rest through the reference. */
+export const binary: Kernel<Arr, "binary"> = (inputs, params, out) =>
+  wasmBinary(inputs[0]!, inputs[1]!, params.op, out) ?? binaryReference(inputs, params, out);
+
+/** The TypeScript reference binary kernel. */
+export const binaryReference: Kernel<Arr, "binary"> = ([a, b], { op }, out) => {
   const small = op === "pow" && b!.data.length === 1 && out.dtype === "float32" ? powByProducts[b!.data[0]!] : undefined;
   const expr = small ?? ((a!.dtype === "int32" && intExpr[op]) || binaryExpr[op]);
   const k = `${expr}/${a!.dtype}/${out.dtype}`;
@@ -178,7 +163,12 @@ export const binary: Kernel<Arr, "binary"> = ([a, b], { op }, out) => {
   return o;
 };
 
-export const where: Kernel<Arr, "where"> = ([c, a, b], _p, out) => {
+/** where(c, a, b) with float32 branches through the WebAssembly SIMD kernel, the rest through the reference. */
+export const where: Kernel<Arr, "where"> = (inputs, params, out) =>
+  wasmWhere(inputs[0]!, inputs[1]!, inputs[2]!, out) ?? whereReference(inputs, params, out);
+
+/** The TypeScript reference where kernel. */
+export const whereReference: Kernel<Arr, "where"> = ([c, a, b], _p, out) => {
   const n = numel(out.shape);
   const C = c!.data, A = a!.data, B = b!.data;
   // Operands laid out like the output or single elements (masks, relu-like selects): one pass, no broadcast copies.

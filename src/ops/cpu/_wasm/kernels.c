@@ -290,45 +290,8 @@ void fold(const float *src, float *dst, int planes, int h, int w, int kh, int kw
   }
 }
 
-// ---- elementwise ----
-
-// e^x for f32x4 (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, a degree-5 polynomial for e^r, then 2^n applied as two
-// normal powers of two so that results overflow to +Inf and underflow through the subnormals to 0); NaN stays NaN.
-static v128_t exp4(v128_t x) {
-  v128_t xc = wasm_f32x4_min(wasm_f32x4_max(x, wasm_f32x4_splat(-104.0f)), wasm_f32x4_splat(89.0f));
-  v128_t n = wasm_f32x4_nearest(wasm_f32x4_mul(xc, wasm_f32x4_splat(1.44269504088896341f)));
-  v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
-  r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
-  v128_t p = wasm_f32x4_splat(1.9875691500E-4f);
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507E-3f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(8.3334519073E-3f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894E-2f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459E-1f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201E-1f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), wasm_f32x4_add(r, wasm_f32x4_splat(1.0f)));
-  // n in [-150, 129] as n1 + n2, each in [-75, 65]: 2^ni = (ni + 127) << 23
-  v128_t ni = wasm_i32x4_trunc_sat_f32x4(n);
-  v128_t n1 = wasm_i32x4_shr(ni, 1), n2 = wasm_i32x4_sub(ni, n1);
-  v128_t s1 = wasm_i32x4_shl(wasm_i32x4_add(n1, wasm_i32x4_splat(127)), 23);
-  v128_t s2 = wasm_i32x4_shl(wasm_i32x4_add(n2, wasm_i32x4_splat(127)), 23);
-  return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
-}
-
-static v128_t unary4(int op, v128_t x) {
-  if (op == 0) return exp4(x);
-  // sigmoid from t = e^−|x| (never overflows): 1/(1 + t) for x ≥ 0, t/(1 + t) below, accurate into the subnormals
-  v128_t t = exp4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
-  v128_t s = wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_splat(1.0f), t));
-  return wasm_v128_bitselect(s, wasm_f32x4_mul(t, s), wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f)));
-}
-
-/** dst[i] = f(src[i]) for i < n: op 0 = exp, 1 = sigmoid 1/(1 + e^−x). */
-__attribute__((export_name("unary")))
-void unary(int op, const float *src, float *dst, int n) {
-  int i = 0;
-  for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, unary4(op, wasm_v128_load(src + i)));
-  for (; i < n; i++) dst[i] = wasm_f32x4_extract_lane(unary4(op, wasm_f32x4_splat(src[i])), 0);
-}
+// ---- elementwise (unary, binary, where) ----
+#include "elementwise.c"
 
 // ---- convolution (forward and both gradients) ----
 #include "conv.c"
