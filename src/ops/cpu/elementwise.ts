@@ -1,10 +1,10 @@
 // CPU kernels for unary, binary (broadcasting), where and cast. Inner loops are generated once per op so the JIT sees no closures.
 import type { Kernel } from "../backend.js";
-import { copyToStorage, allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
+import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel, sameShape, type Shape } from "../_shape.js";
 import { erf, geluGrad, remainder, roundHalfEven, siluGrad } from "./_scalar.js";
-import { getArena } from "./_wasmArena.js";
+import { wasmCall } from "./_wasmCall.js";
 import { runUnaryJob } from "./_gemmPool.js";
 
 type Arr = AnyTypedArray;
@@ -111,7 +111,7 @@ const whereBits = (c: Arr, a: Arr, b: Arr, o: Arr, n: number): void => {
 
 /** The unary ops with a WebAssembly SIMD kernel (float32), by their op code there. */
 const wasmUnary: Partial<Record<UnaryOp, number>> = { exp: 0, sigmoid: 1 };
-/** Below this many elements staging into the arena costs more than the SIMD kernel saves. */
+/** Below this many elements staging into the arena (outside step scopes) costs more than the SIMD kernel saves. */
 const WASM_UNARY_MIN = 1024;
 /** From this many elements the worker threads share the work. */
 const PARALLEL_MIN = 1 << 16;
@@ -125,16 +125,13 @@ export const unary: Kernel<Arr, "unary"> = (inputs, params, out) => {
     return o;
   }
   if (code !== undefined && src instanceof Float32Array && out.dtype === "float32" && src.length >= WASM_UNARY_MIN) {
-    const arena = getArena();
     const len = src.length;
-    const base = arena?.stage(2 * len) ?? null;
-    if (arena && base !== null) {
-      const mem = arena.f32();
-      mem.set(src, base);
-      if (len < PARALLEL_MIN || !runUnaryJob(arena, code, base * 4, (base + len) * 4, len))
-        arena.exports.unary(code, base * 4, (base + len) * 4, len);
-      return copyToStorage(mem.subarray(base + len, base + 2 * len));
-    }
+    const fast = wasmCall((c) => {
+      const from = c.operand(src), to = c.result("float32", len);
+      if (len < PARALLEL_MIN || !runUnaryJob(c.arena, code, from, to.ptr, len)) c.arena.exports.unary(code, from, to.ptr, len);
+      return to.finish();
+    });
+    if (fast !== null) return fast;
   }
   return unaryReference(inputs, params, out);
 };
