@@ -1,0 +1,184 @@
+// Tensor storage resident in the WebAssembly arena inside CPU step scopes: kernels read it in place, release is exact, kept memory survives, garbage is collected, and no two live tensors alias.
+import { runInNewContext } from "node:vm";
+import { setFlagsFromString } from "node:v8";
+import { describe, expect, it } from "vitest";
+import { conv2d, cpuDevice, deviceRuntime, key, randn, split, type Tensor } from "../../../src/index.js";
+import { cpuMemoryStats, isResident } from "../../../src/ops/cpu/_storagePool.js";
+import { getArena } from "../../../src/ops/cpu/_wasmArena.js";
+import type { AnyTypedArray } from "../../../src/ops/dtype.js";
+
+const step = <A>(f: () => A, donate?: unknown): A => deviceRuntime(cpuDevice).step(f, donate === undefined ? {} : { donate });
+const RELEASED = /released when the step scope that created it closed/;
+const storage = (t: Tensor) => t.storage as AnyTypedArray;
+
+/** Counts the arena heap's allocations while `f` runs (the heap object is patched for the duration). */
+const countAllocs = <A>(f: () => A): { result: A; allocs: number } => {
+  const heap = getArena()!.heap as { alloc: (bytes: number) => unknown };
+  const alloc = heap.alloc;
+  let allocs = 0;
+  heap.alloc = (bytes) => (allocs++, alloc(bytes));
+  try {
+    return { result: f(), allocs };
+  } finally {
+    heap.alloc = alloc;
+  }
+};
+
+describe("resident CPU storage", () => {
+  it("inside a step large storage is a view of the arena and kernels read it in place; outside it is plain and staged", () => {
+    expect(getArena()).not.toBeNull();
+    const [ka, kb] = split(key(1));
+    const a = randn(ka!, [64, 96]), b = randn(kb!, [96, 80]);
+    expect(isResident(storage(a))).toBe(false);
+    const outside = countAllocs(() => a.matmul(b));
+    expect(outside.allocs).toBe(3); // both operands and the result staged through temporaries
+    const inside = step(() => {
+      const a2 = a.add(0), b2 = b.add(0); // resident copies
+      expect([isResident(storage(a2)), storage(a2).buffer instanceof SharedArrayBuffer]).toEqual([true, true]);
+      const c = countAllocs(() => a2.matmul(b2));
+      expect(c.allocs).toBe(1); // the result's block only: nothing staged, nothing copied out
+      expect(isResident(storage(c.result))).toBe(true);
+      expect(isResident(storage(a2.sum()))).toBe(false); // under POOL_MIN_BYTES: a plain array
+      return c.result;
+    });
+    expect(Buffer.from(inside.dataSync().buffer).equals(Buffer.from(outside.result.dataSync().buffer))).toBe(true);
+    // What users get is never arena memory.
+    expect(inside.dataSync().buffer instanceof SharedArrayBuffer).toBe(false);
+  });
+
+  it("a released view throws even after its block is reused by another tensor, which reads its own numbers", async () => {
+    const x = randn(key(2), [4096]);
+    let old: Tensor | undefined;
+    step(() => {
+      old = x.mul(2);
+    });
+    const oldStorage = storage(old!);
+    const next = step(() => x.mul(3)); // same size class: the block `old` had
+    expect(storage(next).byteOffset).toBe(oldStorage.byteOffset);
+    expect(() => old!.dataSync()).toThrow(RELEASED);
+    expect(() => old!.add(1)).toThrow(RELEASED);
+    await expect(old!.data()).rejects.toThrow(RELEASED);
+    expect(next.dataSync()[9]).toBe(Math.fround(x.dataSync()[9]! * 3));
+  });
+
+  it("kept storage survives its step, moves to the enclosing scope when nested, and is freed when donated", () => {
+    const x = randn(key(3), [8192]);
+    const kept = step(() => x.mul(2));
+    expect(isResident(storage(kept))).toBe(true);
+    step(() => {
+      x.mul(5); // reuses released blocks, never the kept one
+      x.mul(7);
+    });
+    expect(kept.dataSync()[3]).toBe(Math.fround(x.dataSync()[3]! * 2));
+    let inner: Tensor | undefined;
+    const outer = step(() => {
+      inner = step(() => x.add(1));
+      x.add(2); // a temporary of the outer scope, allocated after the inner one closed: never inner's block
+      expect(inner.dataSync()[0]).toBe(Math.fround(x.dataSync()[0]! + 1));
+      return inner.mul(3);
+    });
+    expect(() => inner!.add(0)).toThrow(RELEASED);
+    expect(outer.dataSync()[0]).toBe(Math.fround(Math.fround(x.dataSync()[0]! + 1) * 3));
+    const keptAt = storage(kept).byteOffset;
+    const after = step(() => kept.add(1), kept); // donated: kept's block is freed at the step's end
+    expect(() => kept.add(0)).toThrow(RELEASED);
+    expect(after.dataSync()[3]).toBe(Math.fround(Math.fround(x.dataSync()[3]! * 2) + 1));
+    const again = step(() => x.mul(9)); // the free list is last-in first-out: kept's block
+    expect(storage(again).byteOffset).toBe(keptAt);
+    // Donating a tensor twice frees its block once: afterwards two live tensors of its class get two blocks.
+    step(() => after.add(0), after);
+    const r2 = step(() => x.add(4), after); // after is already released: donating it again must not free its block twice
+    const two = step(() => [x.mul(1), x.mul(2)] as const);
+    expect(new Set([r2, ...two].map((t) => storage(t).byteOffset)).size).toBe(3);
+    expect([r2.dataSync()[1], two[0].dataSync()[1], two[1].dataSync()[1], again.dataSync()[1]]).toEqual(
+      [Math.fround(x.dataSync()[1]! + 4), x.dataSync()[1], Math.fround(x.dataSync()[1]! * 2), Math.fround(x.dataSync()[1]! * 9)],
+    );
+  });
+
+  it("storage kept past every step is returned to the heap by the garbage collector", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    const settle = async () => {
+      for (let i = 0; i < 3; i++) {
+        gc();
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+    await settle(); // earlier tests' garbage first
+    const x = randn(key(4), [1 << 16]); // a 256 KiB class of its own
+    const survivor = step(() => x.mul(2));
+    const made = (): number => {
+      const t = step(() => x.mul(3));
+      return storage(t).byteOffset; // t becomes garbage when this returns
+    };
+    made();
+    const free0 = cpuMemoryStats().heapFreeBytes, live0 = cpuMemoryStats().heapLiveBytes;
+    for (let i = 0; i < 20 && cpuMemoryStats().heapFreeBytes === free0; i++) {
+      gc();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    expect(cpuMemoryStats().heapFreeBytes).toBe(free0 + (1 << 18));
+    expect(cpuMemoryStats().heapLiveBytes).toBe(live0 - (1 << 18));
+    expect(survivor.dataSync()[5]).toBe(Math.fround(x.dataSync()[5]! * 2)); // still referenced: never collected
+  });
+
+  it("random op sequences give bit-identical numbers in scopes (resident, recycled) and without, step after step", () => {
+    const ks = split(key(5), 4);
+    const init = { a: randn(ks[0]!, [48, 64]), b: randn(ks[1]!, [64, 48]), img: randn(ks[2]!, [4, 3, 12, 12]), w: randn(ks[3]!, [5, 3, 3, 3]) };
+    type S = typeof init;
+    const ops: ((s: S, t: Tensor) => Tensor)[] = [
+      (s, t) => t.add(s.a.matmul(s.b).reshape([48, 48]).sum()),
+      (s, t) => t.mul(0.5).sigmoid(),
+      (s, t) => t.exp().mul(0.01).add(t),
+      (s, t) => t.permute([1, 0]).add(t),
+      (s, t) => t.sub(conv2d(s.img, s.w, { padding: 1 }).reshape([4, 5 * 144]).sum(1).mean()),
+      (s, t) => t.matmul(s.a.reshape([48, 64]).slice([0, 48], [0, 48])).tanh(),
+      (s, t) => t.div(t.abs().add(1)),
+    ];
+    const program = (seed: number) => {
+      let r = seed;
+      return Array.from({ length: 12 }, () => ((r = (r * 1103515245 + 12345) % 2 ** 31), ops[r % ops.length]!));
+    };
+    // One step: every intermediate stays live to the end and feeds the result, so a live block handed out twice would show.
+    const once = (s: S, seed: number): S => {
+      const seen: Tensor[] = [];
+      let t = s.a.matmul(s.b);
+      for (const op of program(seed)) {
+        t = op(s, t);
+        seen.push(t);
+      }
+      const all = seen.reduce((acc, u) => acc.add(u.mul(0.001)), t);
+      return { a: s.a.add(all.sum(1, { keepdim: true }).mul(1e-4)), b: s.b.sub(all.sum(0, { keepdim: true }).reshape([1, 48]).slice([0, 1], [0, 48]).mul(1e-4)), img: s.img.mul(0.999), w: s.w.add(all.mean().mul(1e-3)) };
+    };
+    let plain = init, scoped = init;
+    for (let i = 0; i < 6; i++) {
+      plain = once(plain, i + 1);
+      const prev = scoped;
+      scoped = step(() => once(prev, i + 1), i === 0 ? undefined : prev);
+    }
+    expect(isResident(storage(scoped.a))).toBe(true);
+    for (const k of ["a", "b", "img", "w"] as const)
+      expect(Buffer.from(scoped[k].dataSync().buffer).equals(Buffer.from(plain[k].dataSync().buffer))).toBe(true);
+  });
+
+  it("with the heap full, storage falls back to plain arrays and kernels to the TypeScript reference, with the same numbers", () => {
+    const [ka, kb] = split(key(6));
+    const a = randn(ka!, [40, 70]), b = randn(kb!, [70, 50]);
+    const want = a.matmul(b).sigmoid().dataSync();
+    const heap = getArena()!.heap as { alloc: (bytes: number) => unknown };
+    const alloc = heap.alloc;
+    heap.alloc = () => null;
+    try {
+      const got = step(() => {
+        const c = a.matmul(b).sigmoid();
+        expect(isResident(storage(c))).toBe(false);
+        return c;
+      });
+      // The reference GEMM sums in another order: equal to float32 rounding.
+      const g = got.dataSync();
+      for (let i = 0; i < g.length; i++) expect(g[i]).toBeCloseTo(want[i]!, 5);
+    } finally {
+      heap.alloc = alloc;
+    }
+  });
+});
