@@ -13,11 +13,10 @@
 import { allocStorage } from "./_storagePool.js";
 import type { HeapBlock } from "./_arenaHeap.js";
 import { getArena, type Arena } from "./_wasmArena.js";
-import type { AnyTypedArray, DType } from "../dtype.js";
+import { dtypeOfArray, type AnyTypedArray, type DType } from "../dtype.js";
 
 type View = new (b: SharedArrayBuffer, offset: number, n: number) => AnyTypedArray;
 const viewOf: Record<DType, View> = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as unknown as Record<DType, View>;
-const dtypeOf = (a: AnyTypedArray): DType => (a instanceof Float32Array ? "float32" : a instanceof Int32Array ? "int32" : "bool");
 
 /** A kernel result: the byte pointer the kernel writes `n` elements at, and the storage holding them afterwards. */
 export interface WasmResult {
@@ -60,7 +59,7 @@ export const wasmCall = <T>(body: (c: WasmCall) => T | null): T | null => {
   const operand = (a: AnyTypedArray, len = a.length): number => {
     if (arena.owns(a.buffer)) return a.byteOffset;
     const ptr = temp(len * a.BYTES_PER_ELEMENT);
-    new viewOf[dtypeOf(a)](arena.buffer(), ptr, len).set(len === a.length ? a : a.subarray(0, len));
+    new viewOf[dtypeOfArray(a)](arena.buffer(), ptr, len).set(len === a.length ? a : a.subarray(0, len));
     return ptr;
   };
   const result = (dtype: DType, n: number, zeroed = false): WasmResult => {
