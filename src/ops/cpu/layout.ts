@@ -1,6 +1,6 @@
 // CPU kernels that move elements without arithmetic: reshape (free), permute, expand.
 import type { Kernel } from "../backend.js";
-import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { allocUninit, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
 
 type Arr = AnyTypedArray;
@@ -10,7 +10,7 @@ export const reshape: Kernel<Arr, "reshape"> = ([x]) => x!.data;
 
 export const permute: Kernel<Arr, "permute"> = ([x], { perm }, out) => {
   const src = x!.data;
-  const o = allocFor(out.dtype, src.length);
+  const o = allocUninit(out.dtype, src.length); // writes every element
   const nd = perm.length;
   if (nd === 0 || src.length === 0) { o.set(src); return o; }
   const inStrides = stridesOf(x!.shape);
@@ -75,7 +75,7 @@ const expandRuns = (src: Arr, o: Arr, dims: readonly number[], bcast: readonly b
 };
 
 export const expand: Kernel<Arr, "expand"> = ([x], { shape }, out) => {
-  const o = allocFor(out.dtype, numel(shape));
+  const o = allocUninit(out.dtype, numel(shape)); // writes every element
   const src = x!.data;
   if (o.length === 0) return o;
   // Output axes as alternating runs of kept and broadcast axes (size-1 output axes dropped, neighbours merged).

@@ -1,6 +1,6 @@
 // CPU kernels for strided slices, constant padding and concatenation, plus the row-walking helpers they share with the indexing kernels.
 import type { Kernel } from "../backend.js";
-import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { allocFor, allocUninit, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
 
 type Arr = AnyTypedArray;
@@ -34,7 +34,7 @@ export const slice: Kernel<Arr, "slice"> = ([x], { begin, step }, out) => {
   const src = x!.data;
   const shape = x!.shape;
   const oshape = out.shape;
-  const o = allocFor(out.dtype, numel(oshape));
+  const o = allocUninit(out.dtype, numel(oshape)); // writes every element
   if (o.length === 0) return o;
   const nd = shape.length;
   // Trailing axes taken whole with unit step are one contiguous block per position of the axes before them.
@@ -84,7 +84,7 @@ export const pad: Kernel<Arr, "pad"> = ([x], { widths, value }, out) => {
 };
 
 export const concat: Kernel<Arr, "concat"> = (xs, { axis }, out) => {
-  const o = allocFor(out.dtype, numel(out.shape));
+  const o = allocUninit(out.dtype, numel(out.shape)); // the inputs tile it: every element written
   const outer = numel(out.shape.slice(0, axis));
   const inner = numel(out.shape.slice(axis + 1));
   const outChunk = out.shape[axis]! * inner;

@@ -2,7 +2,7 @@
 import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
-import { conv2d, cpuDevice, deviceRuntime, key, randn, split, type Tensor } from "../../../src/index.js";
+import { cat, conv2d, cpuDevice, deviceRuntime, key, randn, split, type Tensor } from "../../../src/index.js";
 import { cpuMemoryStats, isResident } from "../../../src/ops/cpu/_storagePool.js";
 import { getArena } from "../../../src/ops/cpu/_wasmArena.js";
 import type { AnyTypedArray } from "../../../src/ops/dtype.js";
@@ -134,13 +134,16 @@ describe("resident CPU storage", () => {
       (s, t) => t.sub(conv2d(s.img, s.w, { padding: 1 }).reshape([4, 5 * 144]).sum(1).mean()),
       (s, t) => t.matmul(s.a.reshape([48, 64]).slice([0, 48], [0, 48])).tanh(),
       (s, t) => t.div(t.abs().add(1)),
+      (s, t) => t.sub(t.mean(0, { keepdim: true }).expand([48, 48])), // layout kernels that write every element of an uninitialised block
+      (s, t) => cat([t.slice([0, 24]), t.slice([24, 48])], 0).mul(t.slice(null, [0, 48, 1])),
     ];
     const program = (seed: number) => {
       let r = seed;
       return Array.from({ length: 12 }, () => ((r = (r * 1103515245 + 12345) % 2 ** 31), ops[r % ops.length]!));
     };
-    // One step: every intermediate stays live to the end and feeds the result, so a live block handed out twice would show.
-    const once = (s: S, seed: number): S => {
+    // One step: every intermediate is returned (so it stays live to the end: a live block handed out twice would
+    // show) and compared bit for bit, as is the state carried (and donated) from step to step.
+    const once = (s: S, seed: number): { state: S; seen: Tensor[] } => {
       const seen: Tensor[] = [];
       let t = s.a.matmul(s.b);
       for (const op of program(seed)) {
@@ -148,17 +151,22 @@ describe("resident CPU storage", () => {
         seen.push(t);
       }
       const all = seen.reduce((acc, u) => acc.add(u.mul(0.001)), t);
-      return { a: s.a.add(all.sum(1, { keepdim: true }).mul(1e-4)), b: s.b.sub(all.sum(0, { keepdim: true }).reshape([1, 48]).slice([0, 1], [0, 48]).mul(1e-4)), img: s.img.mul(0.999), w: s.w.add(all.mean().mul(1e-3)) };
+      const state = { a: s.a.add(all.sum(1, { keepdim: true }).mul(1e-4)), b: s.b.sub(all.sum(0, { keepdim: true }).reshape([1, 48]).slice([0, 1], [0, 48]).mul(1e-4)), img: s.img.mul(0.999), w: s.w.add(all.mean().mul(1e-3)) };
+      return { state, seen };
     };
+    const bits = (t: Tensor) => Buffer.from(t.dataSync().buffer);
     let plain = init, scoped = init;
     for (let i = 0; i < 6; i++) {
-      plain = once(plain, i + 1);
+      const p = once(plain, i + 1);
       const prev = scoped;
-      scoped = step(() => once(prev, i + 1), i === 0 ? undefined : prev);
+      const r = step(() => once(prev, i + 1), i === 0 ? undefined : prev);
+      expect(r.seen.map((t) => isResident(storage(t)))).toContain(true);
+      r.seen.forEach((t, j) => expect(bits(t).equals(bits(p.seen[j]!)), `step ${i}, op ${j}`).toBe(true));
+      plain = p.state;
+      scoped = r.state;
     }
     expect(isResident(storage(scoped.a))).toBe(true);
-    for (const k of ["a", "b", "img", "w"] as const)
-      expect(Buffer.from(scoped[k].dataSync().buffer).equals(Buffer.from(plain[k].dataSync().buffer))).toBe(true);
+    for (const k of ["a", "b", "img", "w"] as const) expect(bits(scoped[k]).equals(bits(plain[k]))).toBe(true);
   });
 
   it("with the heap full, storage falls back to plain arrays and kernels to the TypeScript reference, with the same numbers", () => {
