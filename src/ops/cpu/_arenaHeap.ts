@@ -4,8 +4,8 @@
 // so a block wastes under a quarter of its bytes. A freed block goes to its class's free list and is reused whole
 // for a later request of the same class; blocks are never split or merged. That bounds the heap: it never holds
 // more than, summed over classes, the most bytes of that class live at once (plus the reserve below) — a step that
-// repeats its allocations allocates nothing new after its first run. When the bump pointer reaches the cap, a
-// request takes a free block of a larger class (up to twice its size) before giving up.
+// repeats its allocations allocates nothing new after its first run. When the bump pointer reaches the cap (or the
+// caller forbids new space), a request takes a free block of a larger class (up to twice its size) before giving up.
 
 /** A heap block: its byte offset and class size, and a generation bumped each time it is freed (stale views compare it). */
 export interface HeapBlock {
@@ -17,8 +17,8 @@ export interface HeapBlock {
 
 /** A heap over [base, cap) of a linear memory; `grow(end)` makes bytes below `end` addressable (false when it cannot). */
 export interface ArenaHeap {
-  /** A block of at least `bytes` bytes, or null when the heap is at its cap. */
-  alloc(bytes: number): HeapBlock | null;
+  /** A block of at least `bytes` bytes, or null when the heap is at its cap (`grow: false`: only a free block, no new space). */
+  alloc(bytes: number, grow?: boolean): HeapBlock | null;
   /** Returns a live block to its free list (bumping its generation); a block already free is left alone. */
   free(block: HeapBlock): void;
   /** Bytes handed out by the bump pointer so far (live and free). */
@@ -50,11 +50,11 @@ export const makeHeap = (base: number, cap: number, grow: (end: number) => boole
     freeBytes -= b.bytes;
     return b;
   };
-  const alloc = (bytes: number): HeapBlock | null => {
+  const alloc = (bytes: number, mayGrow = true): HeapBlock | null => {
     if (!(bytes >= 0) || !Number.isFinite(bytes)) throw new Error(`arena heap: cannot allocate ${bytes} bytes`);
     const size = sizeClass(Math.max(1, bytes));
     let b = takeFree(size);
-    if (b === null && top + size <= cap && grow(top + size)) {
+    if (b === null && mayGrow && top + size <= cap && grow(top + size)) {
       b = { offset: top, bytes: size, gen: 0, live: false };
       top += size;
     }

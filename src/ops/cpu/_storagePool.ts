@@ -33,7 +33,10 @@ const POOL_MIN_BYTES = 4096;
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 /** Whether CPU step scopes are on (RIVULET_CPU_POOL=0 turns them off, for comparisons: every array is then fresh). */
 export const cpuPoolEnabled = env["RIVULET_CPU_POOL"] !== "0";
-/** The most bytes the free list holds (RIVULET_CPU_POOL_MB, default 256); released buffers beyond it are dropped. */
+/**
+ * The most bytes the free list holds (RIVULET_CPU_POOL_MB, default 256; released buffers beyond it are dropped), and
+ * the most heap bytes kept past every scope that may await the collector before the heap stops taking new space.
+ */
 const poolMb = Number(env["RIVULET_CPU_POOL_MB"] ?? 256);
 if (!Number.isFinite(poolMb) || poolMb < 0)
   throw new Error(`RIVULET_CPU_POOL_MB must be a number of megabytes >= 0, got ${JSON.stringify(env["RIVULET_CPU_POOL_MB"])}`);
@@ -68,7 +71,9 @@ let arena: Arena | null | undefined;
 const zeros = new Uint8Array(1 << 16);
 
 const freeResident = (r: Resident): void => {
-  if (r.block.gen === r.gen && r.block.live) arena!.heap.free(r.block);
+  if (r.block.gen !== r.gen || !r.block.live) return;
+  if (escaped.delete(r.block)) escapedBytes -= r.block.bytes;
+  arena!.heap.free(r.block);
 };
 
 const zeroFill = (a: AnyTypedArray): void => {
@@ -76,10 +81,29 @@ const zeroFill = (a: AnyTypedArray): void => {
   for (let at = 0; at < bytes.length; at += zeros.length) bytes.set(bytes.length - at >= zeros.length ? zeros : zeros.subarray(0, bytes.length - at), at);
 };
 
+// Resident arrays kept past every scope are freed by the collector, but the collector cannot see the heap's memory:
+// a view is a few bytes of JavaScript heap, and a loop that keeps each step's new parameters (trainStep on the CPU
+// donates nothing) would fill the arena long before a major collection ran. Each such array therefore holds an
+// untouched ArrayBuffer of its size: V8 counts it as external memory, so the collections come as they would for
+// plain arrays (and large ones are zero pages the OS never commits).
+// Collections only free memory once the event loop runs the registry's callbacks, which a loop that never yields
+// (synchronous steps, or awaits of settled promises) does not allow: so the heap takes no new space while more than
+// the pool bound (RIVULET_CPU_POOL_MB) of such memory awaits the collector, and storage is plain arrays meanwhile.
+const ballast = new WeakMap<AnyTypedArray, ArrayBuffer>();
+const escaped = new Set<HeapBlock>();
+let escapedBytes = 0;
+const escape = (a: AnyTypedArray): void => {
+  const r = resident.get(a)!;
+  if (r.block.gen !== r.gen || escaped.has(r.block)) return;
+  ballast.set(a, new ArrayBuffer(a.byteLength));
+  escaped.add(r.block);
+  escapedBytes += r.block.bytes;
+};
+
 /** A view of a fresh heap block for `n` elements, or undefined without an arena or with the heap full. */
 const residentArray = (dtype: DType, n: number, bytes: number): AnyTypedArray | undefined => {
   arena ??= getArena();
-  const block = arena?.heap.alloc(bytes);
+  const block = arena?.heap.alloc(bytes, escapedBytes <= limitBytes);
   if (!block) return undefined;
   const a = views[dtype](arena!.buffer(), block.offset, n);
   const r = { block, gen: block.gen };
@@ -181,8 +205,9 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
   const kept = new Set<unknown>();
   for (const s of keep) if (ArrayBuffer.isView(s)) kept.add(storageKey(s as AnyTypedArray));
   for (const a of (frame as Frame).created) {
-    if (kept.has(storageKey(a))) parent?.created.push(a);
-    else release(a);
+    if (!kept.has(storageKey(a))) release(a);
+    else if (parent !== undefined) parent.created.push(a);
+    else if (resident.has(a)) escape(a);
   }
   // Donated arrays not created by a scope (the user's own, or made outside every scope) are left to the collector.
   if (donated)
@@ -193,9 +218,10 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
 /** Bytes free for reuse: the free list's plus the arena heap's (for tests and the memory figures). */
 export const cpuPoolBytes = (): number => freeBytes + (arena?.heap.freeBytes() ?? 0);
 
-/** Where step-scoped CPU memory is: the plain free list, and the arena heap's free, live and reserved (ever bumped) bytes. */
-export const cpuMemoryStats = (): { freeListBytes: number; heapFreeBytes: number; heapLiveBytes: number; heapReservedBytes: number } => ({
+/** Where step-scoped CPU memory is: the plain free list; the arena heap's free, live and reserved (ever bumped) bytes; and the heap bytes kept past every scope, awaiting the collector. */
+export const cpuMemoryStats = (): { freeListBytes: number; heapFreeBytes: number; heapLiveBytes: number; heapReservedBytes: number; escapedBytes: number } => ({
   freeListBytes: freeBytes,
+  escapedBytes,
   heapFreeBytes: arena?.heap.freeBytes() ?? 0,
   heapLiveBytes: arena?.heap.liveBytes() ?? 0,
   heapReservedBytes: arena?.heap.reserved() ?? 0,
@@ -204,7 +230,7 @@ export const cpuMemoryStats = (): { freeListBytes: number; heapFreeBytes: number
 /** True when `a` is storage living in the WebAssembly arena's heap (whether or not since released). */
 export const isResident = (a: AnyTypedArray): boolean => resident.has(a);
 
-/** Sets the plain free list's bound in bytes, dropping what it holds beyond it (tests use a small one); the arena heap cannot shrink. */
+/** Sets the pool bound in bytes (the plain free list's, dropping what it holds beyond it, and the heap's collector-owned bytes; tests use a small one); the arena heap cannot shrink. */
 export const setCpuPoolLimit = (bytes: number): void => {
   limitBytes = bytes;
   for (const [size, list] of free)

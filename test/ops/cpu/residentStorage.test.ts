@@ -3,7 +3,7 @@ import { runInNewContext } from "node:vm";
 import { setFlagsFromString } from "node:v8";
 import { describe, expect, it } from "vitest";
 import { cat, conv2d, cpuDevice, deviceRuntime, key, randn, split, type Tensor } from "../../../src/index.js";
-import { cpuMemoryStats, isResident } from "../../../src/ops/cpu/_storagePool.js";
+import { cpuMemoryStats, isResident, setCpuPoolLimit } from "../../../src/ops/cpu/_storagePool.js";
 import { getArena } from "../../../src/ops/cpu/_wasmArena.js";
 import type { AnyTypedArray } from "../../../src/ops/dtype.js";
 
@@ -120,6 +120,22 @@ describe("resident CPU storage", () => {
     expect(cpuMemoryStats().heapFreeBytes).toBe(free0 + (1 << 18));
     expect(cpuMemoryStats().heapLiveBytes).toBe(live0 - (1 << 18));
     expect(survivor.dataSync()[5]).toBe(Math.fround(x.dataSync()[5]! * 2)); // still referenced: never collected
+  });
+
+  it("a loop that keeps every step's result and never yields to the collector stops taking new heap space at the pool bound", () => {
+    const x = randn(key(7), [1 << 15]); // 128 KiB per result
+    setCpuPoolLimit(1 << 20); // at most 1 MiB of kept results awaiting the collector
+    try {
+      const kept: Tensor[] = [];
+      const reserved0 = cpuMemoryStats().heapReservedBytes;
+      for (let i = 0; i < 40; i++) kept.push(step(() => x.mul(i)));
+      // Past the bound results take only free blocks, then plain arrays: the heap grows by about the bound, not 40 × 128 KiB.
+      expect(cpuMemoryStats().heapReservedBytes - reserved0).toBeLessThanOrEqual((1 << 20) + (1 << 17));
+      expect(kept.filter((t) => !isResident(storage(t))).length).toBeGreaterThan(20);
+      kept.forEach((t, i) => expect(t.dataSync()[100]).toBe(Math.fround(x.dataSync()[100]! * i)));
+    } finally {
+      setCpuPoolLimit(256 * 2 ** 20);
+    }
   });
 
   it("random op sequences give bit-identical numbers in scopes (resident, recycled) and without, step after step", () => {
