@@ -24,7 +24,8 @@ const countAllocs = <A>(f: () => A): { result: A; allocs: number } => {
   }
 };
 
-describe("resident CPU storage", () => {
+// Without the arena (RIVULET_CPU_WASM=0) or without scopes (RIVULET_CPU_POOL=0) nothing is resident: stepScope.test.ts covers those.
+describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0" && process.env["RIVULET_CPU_POOL"] !== "0")("resident CPU storage", () => {
   it("inside a step large storage is a view of the arena and kernels read it in place; outside it is plain and staged", () => {
     expect(getArena()).not.toBeNull();
     const [ka, kb] = split(key(1));
