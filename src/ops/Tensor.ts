@@ -1,6 +1,6 @@
 // The immutable Tensor value: shape, dtype, device, opaque storage, and (inside `grad`) the node that made it.
 import type { Backend } from "./backend.js";
-import type { AnyTypedArray, DType } from "./dtype.js";
+import { copyOut, type AnyTypedArray, type DType } from "./dtype.js";
 import type { Prim } from "./primitive.js";
 import { numel, type Shape } from "./_shape.js";
 import * as E from "./elementwise.js";
@@ -64,12 +64,12 @@ export class Tensor {
   dataSync(): AnyTypedArray {
     const read = this.device.readSync;
     if (!read) throw new Error(`dataSync: tensors on ${this.device.name} can only be read asynchronously; use await t.data()`);
-    return read.call(this.device, this.storage, this.dtype, this.size).slice();
+    return copyOut(read.call(this.device, this.storage, this.dtype, this.size));
   }
 
   /** The elements as a flat typed array (asynchronous; every device). */
   async data(): Promise<AnyTypedArray> {
-    return (await this.device.read(this.storage, this.dtype, this.size)).slice();
+    return copyOut(await this.device.read(this.storage, this.dtype, this.size));
   }
 
   /** The elements as nested JS arrays, like PyTorch's `tolist()` (synchronous; CPU only). */

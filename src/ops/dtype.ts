@@ -32,6 +32,16 @@ export const copyToStorage = <T extends AnyTypedArray>(src: T): T => {
   return o;
 };
 
+/**
+ * A plain copy of storage for user code (dataSync, data): never a view of the WebAssembly arena, whose memory a
+ * later step reuses. Allocating and `.set` beats `.slice()`, which is several times slower on shared memory.
+ */
+export const copyOut = <T extends AnyTypedArray>(src: T): T => {
+  const o = new (src.constructor as new (n: number) => T)(src.length);
+  o.set(src);
+  return o;
+};
+
 const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2 };
 
 /** PyTorch's type promotion restricted to rivulet's dtypes: bool < int32 < float32. */

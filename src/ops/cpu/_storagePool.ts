@@ -1,7 +1,25 @@
-// The CPU's step-scoped storage: arrays allocated while a step scope is open are recorded, and those the step does not keep are released to a bounded free list.
+// The CPU's step-scoped storage: arrays allocated while a step scope is open live in the WebAssembly arena's heap (resident), are recorded, and those the step does not keep are freed.
+//
+// Inside a scope an array of at least POOL_MIN_BYTES is a view of a heap block (kernels then read and write it in
+// place); without an arena (RIVULET_CPU_WASM=0, no shared memory) or with the heap at its cap it is a plain array,
+// recycled through a bounded free list of detached buffers as before. Smaller arrays, and every array allocated
+// outside scopes, are plain and left to the garbage collector. Who frees a resident block:
+// - the scope that made it, at its end, unless the step's result reaches it (then the enclosing scope owns it);
+// - a later step it is donated to, unless that step's result reaches it;
+// - otherwise (kept past the outermost scope and never donated) a FinalizationRegistry, once the array is garbage:
+//   such memory returns to the heap only when the collector runs.
+// A freed block is reused by the next allocation of its size class, so a released view would see another tensor's
+// numbers: each view records its block's generation, and `assertLive` compares it before every read.
 import type { AnyTypedArray, DType } from "../dtype.js";
+import type { HeapBlock } from "./_arenaHeap.js";
+import { getArena, type Arena } from "./_wasmArena.js";
 
 const ctors = { float32: Float32Array, int32: Int32Array, bool: Uint8Array } as const;
+const views: Record<DType, (b: SharedArrayBuffer, offset: number, n: number) => AnyTypedArray> = {
+  float32: (b, o, n) => new Float32Array(b, o, n),
+  int32: (b, o, n) => new Int32Array(b, o, n),
+  bool: (b, o, n) => new Uint8Array(b, o, n),
+};
 
 /** An open CPU step scope: the arrays allocated while it is innermost. */
 interface Frame {
@@ -15,7 +33,10 @@ const POOL_MIN_BYTES = 4096;
 const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
 /** Whether CPU step scopes are on (RIVULET_CPU_POOL=0 turns them off, for comparisons: every array is then fresh). */
 export const cpuPoolEnabled = env["RIVULET_CPU_POOL"] !== "0";
-/** The most bytes the free list holds (RIVULET_CPU_POOL_MB, default 256); released buffers beyond it are dropped. */
+/**
+ * The most bytes the free list holds (RIVULET_CPU_POOL_MB, default 256; released buffers beyond it are dropped), and
+ * the most heap bytes kept past every scope that may await the collector before the heap stops taking new space.
+ */
 const poolMb = Number(env["RIVULET_CPU_POOL_MB"] ?? 256);
 if (!Number.isFinite(poolMb) || poolMb < 0)
   throw new Error(`RIVULET_CPU_POOL_MB must be a number of megabytes >= 0, got ${JSON.stringify(env["RIVULET_CPU_POOL_MB"])}`);
@@ -37,25 +58,101 @@ const take = (bytes: number): ArrayBuffer | undefined => {
   return buf;
 };
 
+/** A resident array's block and the block's generation when the array was made (a different one: released). */
+interface Resident {
+  readonly block: HeapBlock;
+  readonly gen: number;
+}
+const resident = new WeakMap<AnyTypedArray, Resident>();
+// Resident arrays kept past every scope and never donated go back to the heap when collected.
+const collected = new FinalizationRegistry<Resident>((r) => freeResident(r));
+let arena: Arena | null | undefined;
+// Zeros copied into recycled blocks: `.set` from a plain array is several times faster than `.fill(0)` on shared memory.
+const zeros = new Uint8Array(1 << 16);
+
+const freeResident = (r: Resident): void => {
+  if (r.block.gen !== r.gen || !r.block.live) return;
+  if (escaped.delete(r.block)) escapedBytes -= r.block.bytes;
+  arena!.heap.free(r.block);
+};
+
+const zeroFill = (a: AnyTypedArray): void => {
+  const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  for (let at = 0; at < bytes.length; at += zeros.length) bytes.set(bytes.length - at >= zeros.length ? zeros : zeros.subarray(0, bytes.length - at), at);
+};
+
+// Resident arrays kept past every scope are freed by the collector, but the collector cannot see the heap's memory:
+// a view is a few bytes of JavaScript heap, and a loop that keeps each step's new parameters (trainStep on the CPU
+// donates nothing) would fill the arena long before a major collection ran. Each such array therefore holds an
+// untouched ArrayBuffer of its size: V8 counts it as external memory, so the collections come as they would for
+// plain arrays (and large ones are zero pages the OS never commits).
+// Collections only free memory once the event loop runs the registry's callbacks, which a loop that never yields
+// (synchronous steps, or awaits of settled promises) does not allow: so the heap takes no new space while more than
+// the pool bound (RIVULET_CPU_POOL_MB) of such memory awaits the collector, and storage is plain arrays meanwhile.
+const ballast = new WeakMap<AnyTypedArray, ArrayBuffer>();
+const escaped = new Set<HeapBlock>();
+let escapedBytes = 0;
+const escape = (a: AnyTypedArray): void => {
+  const r = resident.get(a)!;
+  if (r.block.gen !== r.gen || escaped.has(r.block)) return;
+  ballast.set(a, new ArrayBuffer(a.byteLength));
+  escaped.add(r.block);
+  escapedBytes += r.block.bytes;
+};
+
+/** A view of a fresh heap block for `n` elements, or undefined without an arena or with the heap full. */
+const residentArray = (dtype: DType, n: number, bytes: number): AnyTypedArray | undefined => {
+  arena ??= getArena();
+  const block = arena?.heap.alloc(bytes, escapedBytes <= limitBytes);
+  if (!block) return undefined;
+  const a = views[dtype](arena!.buffer(), block.offset, n);
+  const r = { block, gen: block.gen };
+  resident.set(a, r);
+  collected.register(a, r);
+  return a;
+};
+
+/** The live heap block `a` is a view of, if it is resident storage still holding its numbers. */
+const residentBlock = (a: AnyTypedArray): Resident | undefined => {
+  const r = resident.get(a);
+  return r !== undefined && r.block.gen === r.gen ? r : undefined;
+};
+
 /**
- * An array for `n` elements of `dtype`: fresh outside step scopes; inside one, recycled from the free list when a
- * buffer of that byte length is there, and recorded in the scope. `zeroed: false` is for kernels that write every element.
+ * An array for `n` elements of `dtype`: fresh outside step scopes; inside one, a view of an arena heap block when
+ * large (else recycled from the free list when a buffer of that byte length is there, else fresh), recorded in the
+ * scope. `zeroed: false` is for kernels that write every element.
  */
 export const allocStorage = (dtype: DType, n: number, zeroed = true): AnyTypedArray => {
   const frame = frames[frames.length - 1];
   if (frame === undefined) return new ctors[dtype](n);
   const bytes = n * ctors[dtype].BYTES_PER_ELEMENT;
-  const buf = bytes >= POOL_MIN_BYTES ? take(bytes) : undefined;
-  const a = buf === undefined ? new ctors[dtype](n) : new ctors[dtype](buf);
-  if (buf !== undefined && zeroed) a.fill(0);
+  let a: AnyTypedArray | undefined;
+  if (bytes >= POOL_MIN_BYTES) {
+    a = residentArray(dtype, n, bytes);
+    if (a !== undefined) {
+      if (zeroed) zeroFill(a);
+    } else {
+      const buf = take(bytes);
+      if (buf !== undefined) {
+        a = new ctors[dtype](buf);
+        if (zeroed) a.fill(0);
+      }
+    }
+  }
+  a ??= new ctors[dtype](n);
   frame.created.push(a);
   made.add(a);
   return a;
 };
 
 /** True when `a` (storage of a tensor with `size` elements) was released by the step scope that created it. */
-export const isReleased = (a: unknown, size: number): boolean =>
-  ArrayBuffer.isView(a) && (released.has(a as AnyTypedArray) || (size > 0 && a.byteLength === 0));
+export const isReleased = (a: unknown, size: number): boolean => {
+  if (!ArrayBuffer.isView(a)) return false;
+  const r = resident.get(a as AnyTypedArray);
+  if (r !== undefined) return r.block.gen !== r.gen;
+  return released.has(a as AnyTypedArray) || (size > 0 && a.byteLength === 0);
+};
 
 /** Throws the error for a tensor used after its step scope released it. */
 export const assertLive = (op: string, a: unknown, size: number): void => {
@@ -66,6 +163,8 @@ export const assertLive = (op: string, a: unknown, size: number): void => {
 };
 
 const release = (a: AnyTypedArray): void => {
+  const r = resident.get(a);
+  if (r !== undefined) return freeResident(r);
   const b = a.buffer;
   if (b.byteLength === 0) return;
   released.add(a);
@@ -79,6 +178,12 @@ const release = (a: AnyTypedArray): void => {
   list.push(moved);
   freeBytes += moved.byteLength;
 };
+
+/**
+ * What keeping `a` keeps: its heap block when resident (every resident array shares the arena's buffer), else its
+ * buffer (a reshape shares the array itself, so both tensors keep each other's memory either way).
+ */
+const storageKey = (a: AnyTypedArray): unknown => residentBlock(a)?.block ?? a.buffer;
 
 /** Opens a CPU step scope (`ScopedMemory.beginScope`). */
 export const beginCpuScope = (): unknown => {
@@ -97,20 +202,35 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
     throw new Error("step scope: scopes on one device must close innermost first (overlapping async steps on one device are not supported)");
   frames.pop();
   const parent = frames[frames.length - 1];
-  const kept = new Set<ArrayBufferLike>();
-  for (const s of keep) if (ArrayBuffer.isView(s)) kept.add(s.buffer);
+  const kept = new Set<unknown>();
+  for (const s of keep) if (ArrayBuffer.isView(s)) kept.add(storageKey(s as AnyTypedArray));
   for (const a of (frame as Frame).created) {
-    if (kept.has(a.buffer)) parent?.created.push(a);
-    else release(a);
+    if (!kept.has(storageKey(a))) release(a);
+    else if (parent !== undefined) parent.created.push(a);
+    else if (resident.has(a)) escape(a);
   }
   // Donated arrays not created by a scope (the user's own, or made outside every scope) are left to the collector.
-  if (donated) for (const s of donated) if (ArrayBuffer.isView(s) && !kept.has(s.buffer) && made.has(s as AnyTypedArray)) release(s as AnyTypedArray);
+  if (donated)
+    for (const s of donated)
+      if (ArrayBuffer.isView(s) && made.has(s as AnyTypedArray) && !kept.has(storageKey(s as AnyTypedArray))) release(s as AnyTypedArray);
 };
 
-/** The free list's size in bytes (for tests and the memory figures). */
-export const cpuPoolBytes = (): number => freeBytes;
+/** Bytes free for reuse: the free list's plus the arena heap's (for tests and the memory figures). */
+export const cpuPoolBytes = (): number => freeBytes + (arena?.heap.freeBytes() ?? 0);
 
-/** Sets the free list's bound in bytes, dropping what it holds beyond it (tests use a small one). */
+/** Where step-scoped CPU memory is: the plain free list; the arena heap's free, live and reserved (ever bumped) bytes; and the heap bytes kept past every scope, awaiting the collector. */
+export const cpuMemoryStats = (): { freeListBytes: number; heapFreeBytes: number; heapLiveBytes: number; heapReservedBytes: number; escapedBytes: number } => ({
+  freeListBytes: freeBytes,
+  escapedBytes,
+  heapFreeBytes: arena?.heap.freeBytes() ?? 0,
+  heapLiveBytes: arena?.heap.liveBytes() ?? 0,
+  heapReservedBytes: arena?.heap.reserved() ?? 0,
+});
+
+/** True when `a` is storage living in the WebAssembly arena's heap (whether or not since released). */
+export const isResident = (a: AnyTypedArray): boolean => resident.has(a);
+
+/** Sets the pool bound in bytes (the plain free list's, dropping what it holds beyond it, and the heap's collector-owned bytes; tests use a small one); the arena heap cannot shrink. */
 export const setCpuPoolLimit = (bytes: number): void => {
   limitBytes = bytes;
   for (const [size, list] of free)

@@ -1,7 +1,7 @@
 // The CPU's one strided copy, under permute, slice, pad and concat: a box of elements read at one set of strides and written at another (in TypeScript, or for 4-byte elements in WebAssembly).
-import { allocFor, allocUninit, copyToStorage, type AnyTypedArray, type DType } from "../dtype.js";
+import { allocFor, allocUninit, type AnyTypedArray, type DType } from "../dtype.js";
 import { numel, stridesOf } from "../_shape.js";
-import { getArena } from "./_wasmArena.js";
+import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
 
@@ -123,41 +123,39 @@ const span = (srcOffset: number, c: Collapsed): [number, number] => {
  * The boxes through the WebAssembly kernel: the source span each reads is staged into the arena, the output after
  * them (filled first when `fill` is a number), the kernel copies each box, and the output is copied out (memcpy-speed
  * passes, ~0.2 ns an element each, around a kernel that moves 4×4 blocks or vectors where a TypeScript loop costs
- * ~1.2 ns an element). Null when there is no arena.
+ * ~1.2 ns an element). Sources and output living in the arena (inside step scopes) are used in place instead.
+ * Null when there is no arena.
  */
 const assembleWasm = (float: boolean, n: number, parts: readonly (Part & { readonly c: Collapsed })[], fill: number | null): AnyTypedArray | null => {
-  const arena = getArena();
-  if (arena === null) return null;
   const spans = parts.map((p) => span(p.srcOffset, p.c));
-  const staged = spans.reduce((t, [lo, hi]) => t + hi - lo + 1, 0);
-  const base = arena.stage(staged + n);
-  if (base === null) return null;
-  // A view of the arena with the sources' element type, so that the staging copies are byte copies.
-  const mem = float ? arena.f32() : new Int32Array(arena.memory.buffer);
-  const out = base + staged;
-  if (fill !== null) mem.fill(fill, out, out + n);
-  let at = base;
-  parts.forEach(({ src, srcOffset, dstOffset, c }, q) => {
-    const [lo, hi] = spans[q]!;
-    (mem as Float32Array).set(src.subarray(lo, hi + 1) as Float32Array, at);
-    const r = c.shape.length;
-    // Axes above the last four (rare after collapsing) are looped here; the kernel takes four, missing ones of size 1.
-    const k = (a: readonly number[], i: number, dflt: number): number => (r - 4 + i >= 0 ? a[r - 4 + i]! : dflt);
-    const run = (axis: number, so: number, dOff: number): void => {
-      if (r - axis > 4) {
-        for (let i = 0; i < c.shape[axis]!; i++) run(axis + 1, so + i * c.src[axis]!, dOff + i * c.dst[axis]!);
-        return;
-      }
-      arena.exports.strided_copy((at + so - lo) * 4, (out + dOff) * 4,
-        k(c.shape, 0, 1), k(c.shape, 1, 1), k(c.shape, 2, 1), k(c.shape, 3, 1),
-        k(c.src, 0, 0), k(c.src, 1, 0), k(c.src, 2, 0), k(c.src, 3, 0),
-        k(c.dst, 0, 0), k(c.dst, 1, 0), k(c.dst, 2, 0), k(c.dst, 3, 0));
-    };
-    if (r === 0) mem[out + dstOffset] = mem[at + srcOffset - lo]!;
-    else run(0, srcOffset, dstOffset);
-    at += hi - lo + 1;
+  return wasmCall((call) => {
+    // Each source span where it lives (in place inside step scopes, else staged), in elements.
+    const starts = parts.map(({ src }, q) => call.operand(src.subarray(spans[q]![0], spans[q]![1] + 1)) / 4);
+    const result = call.result(float ? "float32" : "int32", n);
+    const arena = call.arena, out = result.ptr / 4;
+    // A view of the arena with the sources' element type (after the allocations, which may grow the memory).
+    const mem = float ? arena.f32() : arena.i32();
+    if (fill !== null) mem.fill(fill, out, out + n);
+    parts.forEach(({ srcOffset, dstOffset, c }, q) => {
+      const lo = spans[q]![0], at = starts[q]!;
+      const r = c.shape.length;
+      // Axes above the last four (rare after collapsing) are looped here; the kernel takes four, missing ones of size 1.
+      const k = (a: readonly number[], i: number, dflt: number): number => (r - 4 + i >= 0 ? a[r - 4 + i]! : dflt);
+      const run = (axis: number, so: number, dOff: number): void => {
+        if (r - axis > 4) {
+          for (let i = 0; i < c.shape[axis]!; i++) run(axis + 1, so + i * c.src[axis]!, dOff + i * c.dst[axis]!);
+          return;
+        }
+        arena.exports.strided_copy((at + so - lo) * 4, (out + dOff) * 4,
+          k(c.shape, 0, 1), k(c.shape, 1, 1), k(c.shape, 2, 1), k(c.shape, 3, 1),
+          k(c.src, 0, 0), k(c.src, 1, 0), k(c.src, 2, 0), k(c.src, 3, 0),
+          k(c.dst, 0, 0), k(c.dst, 1, 0), k(c.dst, 2, 0), k(c.dst, 3, 0));
+      };
+      if (r === 0) mem[out + dstOffset] = mem[at + srcOffset - lo]!;
+      else run(0, srcOffset, dstOffset);
+    });
+    return result.finish();
   });
-  return copyToStorage(mem.subarray(out, out + n));
 };
 
 /**

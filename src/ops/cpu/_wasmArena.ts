@@ -1,11 +1,17 @@
-// The shared WebAssembly memory the SIMD kernels run in: operand staging, per-thread scratch, one instance per thread.
+// The shared WebAssembly memory the SIMD kernels run in: per-thread scratch, one instance per thread, and a heap.
 //
-// Memory design (docs/cpu-performance.md): tensors keep their own garbage-collected typed arrays, so immutable
-// tensors are freed by the JS garbage collector as before. A kernel call copies its operands into this arena, runs
-// on every thread over the same shared memory (no per-thread copies), and copies the result out: O(n²) copies
-// around an O(n³) kernel. The arena grows to the largest call seen and is then reused; it never shrinks
-// (WebAssembly memories cannot), and is capped at 2 GiB.
+// Memory design (docs/cpu-performance.md, docs/resource-model.md): above the module's reserved bytes and each
+// thread's packing scratch lies a heap (_arenaHeap.ts). Inside CPU step scopes tensor storage is allocated there
+// (_storagePool.ts), so kernels read their operands and write their results in place, on every thread, with no
+// copies; outside scopes tensors keep garbage-collected typed arrays, and a kernel call copies those operands into
+// temporary heap blocks and its result out. The memory grows on demand (to the next power of two of pages) and
+// never shrinks (WebAssembly memories cannot); it is capped at 2 GiB, beyond which storage falls back to plain arrays.
+//
+// Growing a shared memory keeps every existing view valid (views cover the length they were made with; the memory
+// is never moved), but `memory.buffer` is then a new SharedArrayBuffer object: `owns` recognises a view of the arena
+// by its buffer being one of those the memory has returned, and a view's byteOffset is then its address.
 import { kernelsWasm } from "./_wasm/kernelsWasm.js";
+import { makeHeap, type ArenaHeap } from "./_arenaHeap.js";
 
 // The few WebAssembly JS API members used here (the project's `lib` has no DOM types, Node's have none).
 /** A shared WebAssembly.Memory. */
@@ -65,14 +71,18 @@ export interface Arena {
   readonly threads: number;
   /** Byte offset of thread t's packing scratch. */
   readonly scratch: (t: number) => number;
-  /** Float offset of a staging area of `floats` floats (grown on demand); the same for every call. */
-  readonly stage: (floats: number) => number | null;
-  /** A float32 view of the whole arena (take it after `stage`, which may grow the memory). */
+  /** A float32 view of the whole arena (take it after any heap allocation, which may grow the memory). */
   readonly f32: () => Float32Array<ArrayBufferLike>;
   /** The same memory as int32 words (descriptors). */
   readonly i32: () => Int32Array<ArrayBufferLike>;
   /** The same memory as bytes (bool operands). */
   readonly u8: () => Uint8Array<ArrayBufferLike>;
+  /** The heap that resident storage and per-call temporaries (staged operands, results outside scopes) come from. */
+  readonly heap: ArenaHeap;
+  /** The memory's current buffer. */
+  readonly buffer: () => SharedArrayBuffer;
+  /** True when `b` is a buffer this memory has returned: a view of it lives in the arena, at its byteOffset. */
+  readonly owns: (b: ArrayBufferLike) => boolean;
 }
 
 const PAGE = 65536;
@@ -105,34 +115,48 @@ const create = (): Arena | null => {
   const memory = new WebAssembly.Memory({ initial: RESERVED / PAGE, maximum: MAX_PAGES, shared: true });
   const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
   const scratchBytes = Math.ceil((exports.scratch_floats() * 4) / PAGE) * PAGE;
-  const base = RESERVED + threads * scratchBytes;
-  let view: Float32Array<ArrayBufferLike> = new Float32Array(0);
-  let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
-  let bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
-  const stage = (floats: number): number | null => {
-    const end = base + floats * 4;
-    if (end > MAX_PAGES * PAGE) return null;
-    const have = memory.buffer.byteLength;
-    if (end > have) {
-      // grow to the next power of two, so that a slowly growing workload does not grow the memory every call
-      const want = Math.min(MAX_PAGES, Math.max(Math.ceil(end / PAGE), 2 ** Math.ceil(Math.log2(end / PAGE))));
-      memory.grow(want - have / PAGE);
-    }
-    return base / 4;
+  const buffers = new WeakSet<ArrayBufferLike>();
+  let current = memory.buffer as SharedArrayBuffer;
+  buffers.add(current);
+  const buffer = (): SharedArrayBuffer => {
+    const b = memory.buffer as SharedArrayBuffer;
+    if (b !== current) buffers.add((current = b));
+    return b;
   };
+  const grow = (end: number): boolean => {
+    const have = buffer().byteLength;
+    if (end <= have) return true;
+    if (end > MAX_PAGES * PAGE) return false;
+    // to the next power of two, so that a slowly growing workload does not grow the memory every call
+    const want = Math.min(MAX_PAGES, Math.max(Math.ceil(end / PAGE), 2 ** Math.ceil(Math.log2(end / PAGE))));
+    try {
+      memory.grow(want - have / PAGE);
+    } catch {
+      return false; // the engine could not reserve more: callers fall back to plain arrays
+    }
+    buffer();
+    return true;
+  };
+  const heap = makeHeap(RESERVED + threads * scratchBytes, MAX_PAGES * PAGE, grow);
+  let view: Float32Array<ArrayBufferLike> = new Float32Array(0);
   const f32 = (): Float32Array<ArrayBufferLike> => {
-    if (view.byteLength !== memory.buffer.byteLength) view = new Float32Array(memory.buffer);
+    const b = buffer();
+    if (view.buffer !== b) view = new Float32Array(b);
     return view;
   };
+  let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
   const i32 = (): Int32Array<ArrayBufferLike> => {
-    if (words.byteLength !== memory.buffer.byteLength) words = new Int32Array(memory.buffer);
+    const b = buffer();
+    if (words.buffer !== b) words = new Int32Array(b);
     return words;
   };
+  let bytes: Uint8Array<ArrayBufferLike> = new Uint8Array(0);
   const u8 = (): Uint8Array<ArrayBufferLike> => {
-    if (bytes.byteLength !== memory.buffer.byteLength) bytes = new Uint8Array(memory.buffer);
+    const b = buffer();
+    if (bytes.buffer !== b) bytes = new Uint8Array(b);
     return bytes;
   };
-  return { memory, module, exports, threads, scratch: (t) => RESERVED + t * scratchBytes, stage, f32, i32, u8 };
+  return { memory, module, exports, threads, scratch: (t) => RESERVED + t * scratchBytes, f32, i32, u8, heap, buffer, owns: (b) => buffers.has(b) };
 };
 
 let arena: Arena | null | undefined;

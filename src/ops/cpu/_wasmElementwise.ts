@@ -1,10 +1,10 @@
 // Dispatch of float32 unary ops, binary ops and where to the WebAssembly SIMD kernels (elementwise.c): staging, thresholds, threads.
 import type { Buf, OutSpec } from "../backend.js";
-import { copyToStorage, type AnyTypedArray } from "../dtype.js";
+import type { AnyTypedArray } from "../dtype.js";
 import type { BinaryOp, UnaryOp } from "../primitive.js";
 import { broadcastStrides, collapse, numel } from "../_shape.js";
 import { runBinaryJob, runUnaryJob } from "./_gemmPool.js";
-import { getArena, type Arena } from "./_wasmArena.js";
+import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
 
@@ -43,7 +43,7 @@ export const WASM_BINARY_MIN = 512;
  */
 export const BINARY_PARALLEL_MIN = 1 << 20;
 
-// Descriptor words (elementwise.c's E_*), 32 words reserved in front of the staged operands.
+// Descriptor words (elementwise.c's E_*): a 32-word temporary per call.
 const E_OP = 0, E_O = 1, E_A = 2, E_B = 3, E_C = 4, E_AV = 5, E_N = 8, E_SA = 12, E_SB = 16, E_SC = 20;
 const DESC_FLOATS = 32;
 // Where each operand's pointer, strides and by-value word go: where's operands are condition, a, b; a binary op's a, b.
@@ -66,62 +66,53 @@ export const setElementwiseThresholds = (t?: { readonly min?: number; readonly p
 export const wasmUnary = (x: Buf<Arr>, op: UnaryOp, out: OutSpec): Float32Array | null => {
   const w = wasmUnaryOps[op], src = x.data;
   if (w === undefined || !(src instanceof Float32Array) || out.dtype !== "float32" || src.length < (minElements ?? w.min)) return null;
-  const arena = getArena();
   const len = src.length;
-  const base = arena?.stage(2 * len) ?? null;
-  if (!arena || base === null) return null;
-  const mem = arena.f32();
-  mem.set(src, base);
-  if (len < (parallelMin ?? w.parallel) || !runUnaryJob(arena, w.code, base * 4, (base + len) * 4, len))
-    arena.exports.unary(w.code, base * 4, (base + len) * 4, len);
-  return copyToStorage(mem.subarray(base + len, base + 2 * len)) as Float32Array;
+  return wasmCall((c) => {
+    const from = c.operand(src), to = c.result("float32", len);
+    if (len < (parallelMin ?? w.parallel) || !runUnaryJob(c.arena, w.code, from, to.ptr, len)) c.arena.exports.unary(w.code, from, to.ptr, len);
+    return to.finish() as Float32Array;
+  });
 };
 
 /**
  * Runs an elementwise job over operands (float32 data or bool bytes) broadcast to `shape`; null when the collapsed
- * output has more than 4 axes or the arena cannot hold it (the caller then runs the reference).
+ * output has more than 4 axes or the arena cannot hold it (the caller then runs the reference). Operands and the
+ * result living in the arena (inside step scopes) are used in place; others are staged (`wasmCall`).
  */
-const run = (arena: Arena, op: number, shape: readonly number[], ops: readonly Buf<Arr>[], n: number): Float32Array | null => {
+const run = (op: number, shape: readonly number[], ops: readonly Buf<Arr>[], n: number): Float32Array | null => {
   // Operands laid out like the output or single elements (the common case) need no stride bookkeeping.
   const flat = ops.every((o) => o.data.length === n || o.data.length === 1);
   const c = flat ? { shape: [n], strides: ops.map((o) => [o.data.length === 1 ? 0 : 1]) } : collapse(shape, ops.map((o) => broadcastStrides(o.shape, shape)));
   if (c.shape.length > RANK) return null;
-  // Staged operands: floats after the descriptor (bytes rounded up to whole floats); single elements go by value.
-  let floats = DESC_FLOATS;
-  const at: number[] = [];
-  for (const o of ops) {
-    at.push(floats);
-    if (o.data.length !== 1) floats += o.data instanceof Uint8Array ? Math.ceil(o.data.length / 4) : o.data.length;
-  }
-  const base = arena.stage(floats + n);
-  if (base === null) return null;
-  const f32 = arena.f32(), i32 = arena.i32();
-  const out = base + floats;
-  i32.fill(0, base, base + DESC_FLOATS);
-  i32[base + E_OP] = op;
-  i32[base + E_O] = out * 4;
-  const pad = RANK - c.shape.length;
-  for (let d = 0; d < RANK; d++) i32[base + E_N + d] = d < pad ? 1 : c.shape[d - pad]!;
-  const ptr = op === WHERE ? WHERE_PTR : BINARY_PTR;
-  const strideAt = op === WHERE ? WHERE_STRIDE : BINARY_STRIDE;
-  const valueAt = op === WHERE ? WHERE_VALUE : BINARY_VALUE;
-  ops.forEach((o, k) => {
-    const data = o.data;
-    if (data.length === 1) {
-      // by value: the descriptor word holds it, strides stay 0
-      if (data instanceof Uint8Array) i32[base + valueAt[k]!] = data[0]!;
-      else f32[base + valueAt[k]!] = data[0]!;
-      i32[base + ptr[k]!] = (base + valueAt[k]!) * 4;
-      return;
-    }
-    const p = base + at[k]!;
-    if (data instanceof Uint8Array) arena.u8().set(data, p * 4);
-    else f32.set(data, p);
-    i32[base + ptr[k]!] = p * 4;
-    for (let d = 0; d < c.shape.length; d++) i32[base + strideAt[k]! + pad + d] = c.strides[k]![d]!;
+  return wasmCall((call) => {
+    // Single elements go by value in the descriptor; the others are read where they are.
+    const ptrs = ops.map((o) => (o.data.length === 1 ? 0 : call.operand(o.data)));
+    const out = call.result("float32", n);
+    const desc = call.temp(DESC_FLOATS * 4) / 4;
+    const f32 = call.f32(), i32 = call.arena.i32(); // after the allocations, which may grow the memory
+    i32.fill(0, desc, desc + DESC_FLOATS);
+    i32[desc + E_OP] = op;
+    i32[desc + E_O] = out.ptr;
+    const pad = RANK - c.shape.length;
+    for (let d = 0; d < RANK; d++) i32[desc + E_N + d] = d < pad ? 1 : c.shape[d - pad]!;
+    const ptr = op === WHERE ? WHERE_PTR : BINARY_PTR;
+    const strideAt = op === WHERE ? WHERE_STRIDE : BINARY_STRIDE;
+    const valueAt = op === WHERE ? WHERE_VALUE : BINARY_VALUE;
+    ops.forEach((o, k) => {
+      const data = o.data;
+      if (data.length === 1) {
+        // by value: the descriptor word holds it, strides stay 0
+        if (data instanceof Uint8Array) i32[desc + valueAt[k]!] = data[0]!;
+        else f32[desc + valueAt[k]!] = data[0]!;
+        i32[desc + ptr[k]!] = (desc + valueAt[k]!) * 4;
+        return;
+      }
+      i32[desc + ptr[k]!] = ptrs[k]!;
+      for (let d = 0; d < c.shape.length; d++) i32[desc + strideAt[k]! + pad + d] = c.strides[k]![d]!;
+    });
+    if (n < (parallelMin ?? BINARY_PARALLEL_MIN) || !runBinaryJob(call.arena, desc * 4, n)) call.arena.exports.elementwise(desc * 4, 0, n);
+    return out.finish() as Float32Array;
   });
-  if (n < (parallelMin ?? BINARY_PARALLEL_MIN) || !runBinaryJob(arena, base * 4, n)) arena.exports.elementwise(base * 4, 0, n);
-  return copyToStorage(f32.subarray(out, out + n)) as Float32Array;
 };
 
 /** a op b through the SIMD kernel when both are float32 and the op has a kernel; null otherwise (then the reference runs). */
@@ -130,8 +121,7 @@ export const wasmBinary = (a: Buf<Arr>, b: Buf<Arr>, op: BinaryOp, out: OutSpec)
   if (code === undefined || out.dtype !== "float32" || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return null;
   const n = numel(out.shape);
   if (n < (minElements ?? WASM_BINARY_MIN) || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;
-  const arena = getArena();
-  return arena && run(arena, code, out.shape, [a, b], n);
+  return run(code, out.shape, [a, b], n);
 };
 
 /** where(c, a, b) through the SIMD kernel for a bool condition and float32 branches; null otherwise. */
@@ -139,6 +129,5 @@ export const wasmWhere = (c: Buf<Arr>, a: Buf<Arr>, b: Buf<Arr>, out: OutSpec): 
   if (out.dtype !== "float32" || !(c.data instanceof Uint8Array) || !(a.data instanceof Float32Array) || !(b.data instanceof Float32Array)) return null;
   const n = numel(out.shape);
   if (n < (minElements ?? WASM_BINARY_MIN) || c.data.length !== numel(c.shape) || a.data.length !== numel(a.shape) || b.data.length !== numel(b.shape)) return null;
-  const arena = getArena();
-  return arena && run(arena, WHERE, out.shape, [c, a, b], n);
+  return run(WHERE, out.shape, [c, a, b], n);
 };

@@ -1,7 +1,7 @@
 // The broadcast copy behind the expand kernel and where's broadcasting: merged runs, WebAssembly for 4-byte elements.
 import type { AnyTypedArray } from "../dtype.js";
 import type { Shape } from "../_shape.js";
-import { getArena } from "./_wasmArena.js";
+import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
 
@@ -84,21 +84,18 @@ const WASM_EXPAND_ROW_MAX = 128;
  * type, whose bits are copied unchanged (typed-array views of the arena's type: `.set` between equal types is a byte
  * copy, so NaN payloads survive). Returns false when the arena is unavailable or too small.
  */
-const expandWasm = (x: Float32Array | Int32Array, o: Float32Array | Int32Array, dims: readonly number[], bcast: readonly boolean[], inStride: readonly number[], outBlock: readonly number[]): boolean => {
-  const arena = getArena();
-  if (!arena) return false;
-  const nd = dims.length, ws = x.length, out = (ws + 4 * nd + 3) & ~3;
-  const base = arena.stage(out + o.length);
-  if (base === null) return false;
-  const buffer = arena.f32().buffer;
-  const view = x instanceof Float32Array ? new Float32Array(buffer) : new Int32Array(buffer);
-  const w = new Int32Array(buffer, (base + ws) * 4, 4 * nd);
-  for (let d = 0; d < nd; d++) w[d] = dims[d]!, w[nd + d] = bcast[d] ? 1 : 0, w[2 * nd + d] = inStride[d]!, w[3 * nd + d] = outBlock[d]!;
-  view.set(x, base);
-  arena.exports.expand_runs(base * 4, (base + out) * 4, (base + ws) * 4, nd);
-  o.set(view.subarray(base + out, base + out + o.length));
-  return true;
-};
+const expandWasm = (x: Float32Array | Int32Array, o: Float32Array | Int32Array, dims: readonly number[], bcast: readonly boolean[], inStride: readonly number[], outBlock: readonly number[]): boolean =>
+  wasmCall((c) => {
+    const nd = dims.length, src = c.operand(x);
+    // `o` is written in place when it lives in the arena (inside step scopes), else in a temporary copied into it.
+    const inPlace = c.arena.owns(o.buffer), dst = inPlace ? o.byteOffset : c.temp(o.byteLength), ws = c.temp(16 * nd);
+    const buffer = c.arena.buffer(); // after the allocations, which may grow the memory
+    const w = new Int32Array(buffer, ws, 4 * nd);
+    for (let d = 0; d < nd; d++) w[d] = dims[d]!, w[nd + d] = bcast[d] ? 1 : 0, w[2 * nd + d] = inStride[d]!, w[3 * nd + d] = outBlock[d]!;
+    c.arena.exports.expand_runs(src, dst, ws, nd);
+    if (!inPlace) o.set(x instanceof Float32Array ? new Float32Array(buffer, dst, o.length) : new Int32Array(buffer, dst, o.length));
+    return true;
+  }) ?? false;
 
 /**
  * Writes `x` (of shape `xShape`) broadcast to `shape` into `o` (every element; `o` may be of another dtype, which

@@ -1,11 +1,12 @@
 // CPU kernels of the convolution primitives: the fused WebAssembly kernels of conv.c on every thread.
-// They decline (null) where the arena is unavailable (RIVULET_CPU_WASM=0, no shared memory) or the operands do not
-// fit it; the primitive's decomposition (unfold + matmul + fold, whose TypeScript kernels are the reference) then runs.
+// Operands are read in place and results written in place when resident in the arena (inside step scopes; else
+// staged, _wasmCall.ts). They decline (null) where the arena is unavailable (RIVULET_CPU_WASM=0, no shared memory)
+// or the operands do not fit it; the primitive's decomposition (unfold + matmul + fold, whose TypeScript kernels are the reference) then runs.
 import type { Buf, CompositeKernel, OutSpec } from "../backend.js";
 import { allocFor, allocUninit, copyToStorage, type AnyTypedArray } from "../dtype.js";
 import type { ConvParams } from "../primitive.js";
 import { runConvJob } from "./_gemmPool.js";
-import { getArena } from "./_wasmArena.js";
+import { wasmCall, type WasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
 
@@ -38,14 +39,13 @@ interface Geometry {
 const f32 = (b: Buf<Arr> | undefined): Float32Array | null => (b !== undefined && b.data instanceof Float32Array ? b.data : null);
 
 /**
- * Stages x, w and g (whichever are given) into the arena with an output of `outLen` floats and a column buffer per
- * thread, runs `blocks` blocks of job `which` (threaded when large), and returns the arena float offset of the output.
+ * Runs `blocks` blocks of job `which` (threaded when large) in call `c`: x, w and g (whichever are given) read in
+ * place or staged, the output at byte pointer `out`, a column buffer per thread and the descriptor in temporaries.
  */
 const run = (
-  which: number, g: Geometry, p: ConvParams, inputs: readonly (Float32Array | null)[], outLen: number, per: number, blocks: number,
-): { mem: Float32Array<ArrayBufferLike>; out: number; packed: boolean } | null => {
-  const arena = getArena();
-  if (arena === null) return null;
+  c: WasmCall, which: number, g: Geometry, p: ConvParams, inputs: readonly (Float32Array | null)[], out: number, per: number, blocks: number,
+): { packed: boolean } => {
+  const arena = c.arena;
   const P = g.oh * g.ow, K = (g.cin / p.groups) * g.kh * g.kw;
   // One sample's im2col, plus (weight gradient) one sample's product before it is added into the chunk's partial.
   // The packed forward and weight-gradient paths keep the sample's zero-padded image there instead (NR floats of
@@ -56,31 +56,21 @@ const run = (
   // The weights packed once (packed path): A panels of W (cog×K) or Wᵀ (K×cog) per group.
   const cog = g.cout / p.groups, packed = path === "packed";
   const apFloats = !packed || which === WEIGHT_GRAD ? 0 : p.groups * (which === FORWARD ? Math.ceil(cog / MR) * MR * K : Math.ceil(K / MR) * MR * cog);
-  const lens = inputs.map((a, i) => (a === null ? 0 : [g.n * g.cin * g.h * g.w, g.cout * K, g.n * g.cout * P][i]!));
-  const inLen = lens.reduce((s, l) => s + l, 0);
+  const lens = [g.n * g.cin * g.h * g.w, g.cout * K, g.n * g.cout * P];
+  const ptrs = inputs.map((a, i) => (a === null ? 0 : c.operand(a, lens[i])));
   const descWords = 32;
-  const base = arena.stage(inLen + outLen + arena.threads * colsFloats + apFloats + descWords);
-  if (base === null) return null;
-  const mem = arena.f32();
-  const offs: number[] = [];
-  let at = base;
-  inputs.forEach((a, i) => {
-    offs.push(at);
-    if (a !== null) mem.set(a.length === lens[i] ? a : a.subarray(0, lens[i]), at);
-    at += lens[i]!;
-  });
-  const out = at, cols = out + outLen, ap = cols + arena.threads * colsFloats, desc = ap + apFloats;
+  const cols = c.temp(arena.threads * colsFloats * 4), ap = apFloats === 0 ? 0 : c.temp(apFloats * 4), desc = c.temp(descWords * 4);
   const scratch0 = arena.scratch(0), scratchBytes = arena.scratch(1) - scratch0;
   // The descriptor conv.c reads (its D_* words, in order); pointers in bytes.
-  const d = [offs[0]! * 4, offs[1]! * 4, offs[2]! * 4, out * 4, g.n, g.cin, g.h, g.w, g.cout, p.groups, g.kh, g.kw,
+  const d = [ptrs[0]!, ptrs[1]!, ptrs[2]!, out, g.n, g.cin, g.h, g.w, g.cout, p.groups, g.kh, g.kw,
     p.stride[0], p.stride[1], p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], g.oh, g.ow,
-    cols * 4, colsFloats * 4, scratch0, scratchBytes, per, ap * 4, packed ? 1 : 0];
-  new Int32Array(mem.buffer, desc * 4, d.length).set(d);
-  if (packed && which !== WEIGHT_GRAD) arena.exports.conv_pack(which, desc * 4);
+    cols, colsFloats * 4, scratch0, scratchBytes, per, ap, packed ? 1 : 0];
+  new Int32Array(arena.buffer(), desc, d.length).set(d);
+  if (packed && which !== WEIGHT_GRAD) arena.exports.conv_pack(which, desc);
   const macs = g.n * g.cout * K * P;
-  if (macs < PARALLEL_MIN_MACS || !runConvJob(arena, which, desc * 4, blocks, macs))
-    for (let b = 0; b < blocks; b++) arena.exports.conv_block(which, desc * 4, b, scratch0);
-  return { mem, out, packed };
+  if (macs < PARALLEL_MIN_MACS || !runConvJob(arena, which, desc, blocks, macs))
+    for (let b = 0; b < blocks; b++) arena.exports.conv_block(which, desc, b, scratch0);
+  return { packed };
 };
 
 /** conv: y[n] = W · im2col(x[n]) per sample (and group), samples spread over the threads. */
@@ -92,8 +82,11 @@ export const conv: CompositeKernel<Arr, "conv"> = ([x, w], p, out: OutSpec) => {
   const [, , oh, ow] = out.shape as [number, number, number, number];
   const len = n * cout * oh * ow;
   if (len === 0) return new Float32Array(0);
-  const r = run(FORWARD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, W, null], len, 1, n);
-  return r === null ? null : copyToStorage(r.mem.subarray(r.out, r.out + len));
+  return wasmCall((c) => {
+    const y = c.result("float32", len);
+    run(c, FORWARD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, W, null], y.ptr, 1, n);
+    return y.finish();
+  });
 };
 
 /** convInputGrad: dx[n] = col2im(Wᵀ · g[n]) per sample (and group), samples spread over the threads. */
@@ -105,8 +98,11 @@ export const convInputGrad: CompositeKernel<Arr, "convInputGrad"> = ([g, w], p, 
   const [, cin, h, wd] = out.shape as [number, number, number, number];
   const len = n * cin * h * wd;
   if (len === 0) return new Float32Array(0);
-  const r = run(INPUT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [null, W, G], len, 1, n);
-  return r === null ? null : copyToStorage(r.mem.subarray(r.out, r.out + len));
+  return wasmCall((c) => {
+    const dx = c.result("float32", len);
+    run(c, INPUT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [null, W, G], dx.ptr, 1, n);
+    return dx.finish();
+  });
 };
 
 /** convWeightGrad: Σₙ g[n] · im2col(x[n])ᵀ in fixed chunks of samples (one per block), the chunks' partials summed in order. */
@@ -120,16 +116,19 @@ export const convWeightGrad: CompositeKernel<Arr, "convWeightGrad"> = ([x, g], p
   if (n === 0 || size === 0 || oh * ow === 0) return allocFor("float32", size) as Float32Array; // no windows: no terms
   const chunks = Math.max(1, Math.min(n, WEIGHT_GRAD_CHUNKS, Math.floor(PARTIAL_MAX_FLOATS / size)));
   const per = Math.ceil(n / chunks), blocks = Math.ceil(n / per);
-  const r = run(WEIGHT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, null, G], blocks * size, per, blocks);
-  if (r === null) return null;
-  // The partials sit at r.out; their in-order sum goes into the first.
-  if (blocks > 1) getArena()!.exports.sum_partials(r.out * 4, r.out * 4, blocks, size);
-  if (!r.packed) return copyToStorage(r.mem.subarray(r.out, r.out + size));
-  // The packed path computes dWᵀ (K×cog per group): transpose each group's block into W's layout.
-  const cog = cout / p.groups, K = size / cout, dw = allocUninit("float32", size) as Float32Array;
-  for (let gi = 0; gi < p.groups; gi++) {
-    const at = r.out + gi * K * cog, to = gi * cog * K;
-    for (let k = 0; k < K; k++) for (let o = 0; o < cog; o++) dw[to + o * K + k] = r.mem[at + k * cog + o]!;
-  }
-  return dw;
+  return wasmCall((c) => {
+    // The chunks' partials go to a temporary; their in-order sum goes into the first.
+    const partials = c.temp(blocks * size * 4);
+    const { packed } = run(c, WEIGHT_GRAD, { n, cin, h, w: wd, cout, kh, kw, oh, ow }, p, [X, null, G], partials, per, blocks);
+    if (blocks > 1) c.arena.exports.sum_partials(partials, partials, blocks, size);
+    const mem = c.f32(), at0 = partials / 4;
+    if (!packed) return copyToStorage(mem.subarray(at0, at0 + size));
+    // The packed path computes dWᵀ (K×cog per group): transpose each group's block into W's layout.
+    const cog = cout / p.groups, K = size / cout, dw = allocUninit("float32", size) as Float32Array;
+    for (let gi = 0; gi < p.groups; gi++) {
+      const at = at0 + gi * K * cog, to = gi * cog * K;
+      for (let k = 0; k < K; k++) for (let o = 0; o < cog; o++) dw[to + o * K + k] = mem[at + k * cog + o]!;
+    }
+    return dw;
+  });
 };

@@ -1,9 +1,9 @@
 // CPU kernels for gather/scatter-add, index-select/index-add (float32 rows in WebAssembly) and a stable argsort (merge sort on index arrays).
 import type { Kernel } from "../backend.js";
-import { allocFor, copyToStorage, type AnyTypedArray } from "../dtype.js";
+import { allocFor, type AnyTypedArray } from "../dtype.js";
 import { numel, stridesOf, type Shape } from "../_shape.js";
 import { copyRun } from "./_stridedCopy.js";
-import { getArena } from "./_wasmArena.js";
+import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
 
@@ -126,16 +126,11 @@ const WASM_MIN = 4096;
 const indexAddWasm = (s: Float32Array, ix: Int32Array, outer: number, n: number, inner: number): AnyTypedArray | null => {
   const outLen = outer * n * inner;
   if (s.length < WASM_MIN || outLen > 4 * s.length) return null;
-  const arena = getArena();
-  const base = arena?.stage(s.length + ix.length + outLen) ?? null;
-  if (arena === null || base === null) return null;
-  const mem = arena.f32();
-  mem.set(s, base);
-  const idxAt = base + s.length, outAt = idxAt + ix.length;
-  new Int32Array(mem.buffer, idxAt * 4, ix.length).set(ix);
-  mem.fill(0, outAt, outAt + outLen);
-  arena.exports.index_add_rows(base * 4, idxAt * 4, outAt * 4, outer, n, ix.length, inner);
-  return copyToStorage(mem.subarray(outAt, outAt + outLen));
+  return wasmCall((c) => {
+    const src = c.operand(s), idx = c.operand(ix), out = c.result("float32", outLen, true);
+    c.arena.exports.index_add_rows(src, idx, out.ptr, outer, n, ix.length, inner);
+    return out.finish();
+  });
 };
 
 export const indexAdd: Kernel<Arr, "indexAdd"> = ([src, idx], { axis, shape }, out) => {

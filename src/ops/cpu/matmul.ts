@@ -3,10 +3,11 @@
 // RIVULET_CPU_THREADS=1 keeps everything on the calling thread. Without shared WebAssembly memory (or with
 // RIVULET_CPU_WASM=0) the TypeScript reference GEMM runs instead.
 import type { Kernel } from "../backend.js";
-import { copyToStorage, allocUninit, type AnyTypedArray } from "../dtype.js";
+import { allocUninit, type AnyTypedArray } from "../dtype.js";
 import { makeGemm, type GemmBlock } from "./_gemmKernel.js";
 import { runGemmJob } from "./_gemmPool.js";
 import { getArena } from "./_wasmArena.js";
+import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
 
@@ -61,8 +62,9 @@ export const gemmReference = (
 
 /**
  * C[batch×m×n] = op(A)·op(B) with the WebAssembly kernels (A holds aBatch matrices, B bBatch, 1 = broadcast):
- * operands staged into the shared arena, computed on every thread when large (`threads: false` keeps it on the
- * calling thread), the result copied out. Null where the arena is unavailable or the operands do not fit it.
+ * operands read in place when resident in the shared arena (else staged into it), computed on every thread when
+ * large (`threads: false` keeps it on the calling thread), the result written in place when resident (else copied
+ * out). Null where the arena is unavailable or the operands do not fit it.
  */
 export const gemmWasm = (
   A: Float32Array, aBatch: number, transA: boolean,
@@ -79,21 +81,19 @@ export const gemmWasm = (
     aBatch = batch = 1;
   }
   const aLen = aBatch * m * k, bLen = bBatch * k * n, cLen = batch * m * n;
-  const base = arena.stage(aLen + bLen + cLen);
-  if (base === null) return null;
-  const mem = arena.f32();
-  mem.set(A.length === aLen ? A : A.subarray(0, aLen), base);
-  mem.set(B.length === bLen ? B : B.subarray(0, bLen), base + aLen);
-  const aOff = base, bOff = base + aLen, cOff = base + aLen + bLen;
-  const parallel = threads && batch * m * n * k >= PARALLEL_MIN_MACS &&
-    runGemmJob(arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n);
-  if (!parallel) {
-    const gemm = arena.exports.gemm_block, scratch = arena.scratch(0);
-    for (let i = 0; i < batch; i++)
-      gemm((aOff + (aBatch === 1 ? 0 : i * m * k)) * 4, transA ? 1 : 0, (bOff + (bBatch === 1 ? 0 : i * k * n)) * 4, transB ? 1 : 0,
-        (cOff + i * m * n) * 4, m, k, n, 0, m, 0, n, scratch);
-  }
-  return copyToStorage(mem.subarray(cOff, cOff + cLen));
+  return wasmCall((c) => {
+    const aOff = c.operand(A, aLen) / 4, bOff = c.operand(B, bLen) / 4;
+    const out = c.result("float32", cLen), cOff = out.ptr / 4;
+    const parallel = threads && batch * m * n * k >= PARALLEL_MIN_MACS &&
+      runGemmJob(arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n);
+    if (!parallel) {
+      const gemm = arena.exports.gemm_block, scratch = arena.scratch(0);
+      for (let i = 0; i < batch; i++)
+        gemm((aOff + (aBatch === 1 ? 0 : i * m * k)) * 4, transA ? 1 : 0, (bOff + (bBatch === 1 ? 0 : i * k * n)) * 4, transB ? 1 : 0,
+          (cOff + i * m * n) * 4, m, k, n, 0, m, 0, n, scratch);
+    }
+    return out.finish() as Float32Array;
+  });
 };
 
 export const matmul: Kernel<Arr, "matmul"> = ([a, b], { transA, transB }, out) => {

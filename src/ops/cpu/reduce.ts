@@ -7,10 +7,10 @@
 // lane-reduced rows a zero result may have the other sign than the reference's (first of -0 and +0 in order), and a
 // NaN result may have other payload bits. `reduceReference` is the TypeScript kernel.
 import type { Kernel } from "../backend.js";
-import { allocFor, copyToStorage, type AnyTypedArray } from "../dtype.js";
+import { allocFor, type AnyTypedArray } from "../dtype.js";
 import type { ReduceOp } from "../primitive.js";
 import { numel, type Shape } from "../_shape.js";
-import { getArena } from "./_wasmArena.js";
+import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
 
@@ -148,33 +148,28 @@ const accumulators = (n: number, value: number): Float64Array => {
 /** float32 reductions at least this large run in WebAssembly (below it, the staging copies cost more than they save). */
 const WASM_REDUCE_MIN = 1024;
 const wasmOp: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3 };
-let i32: Int32Array<ArrayBufferLike> = new Int32Array(0);
 
 /**
  * The reduction in WebAssembly SIMD over the merged runs (at least two, the last two the leaf block); null when the
  * arena is unavailable or cannot hold the operands. Staged: the input, a workspace of 3·nd ints, float64
  * accumulators, the float32 outputs.
  */
-const reduceWasm = (src: Float32Array, dims: readonly number[], reduced: readonly boolean[], op: ReduceOp, nout: number): Float32Array | null => {
-  const arena = getArena();
-  if (!arena) return null;
-  const n = src.length, nd = dims.length;
-  const ws = n, acc = (ws + 3 * nd + 3) & ~3, res = acc + 2 * nout;
-  const base = arena.stage(res + nout);
-  if (base === null) return null;
-  const mem = arena.f32();
-  if (i32.buffer !== mem.buffer) i32 = new Int32Array(mem.buffer);
-  mem.set(src, base);
-  // Output strides of the outer runs (0 along reduced runs), as reduceRuns computes them.
-  let size = reduced[nd - 1] ? dims[nd - 2]! : dims[nd - 1]!;
-  for (let d = nd - 1; d >= 0; d--) {
-    i32[base + ws + d] = dims[d]!;
-    i32[base + ws + nd + d] = d < nd - 2 && !reduced[d] ? size : 0;
-    if (d < nd - 2 && !reduced[d]) size *= dims[d]!;
-  }
-  arena.exports.reduce_runs(wasmOp[op], base * 4, n, (base + ws) * 4, nd, reduced[nd - 1] ? 1 : 0, (base + acc) * 4, (base + res) * 4, nout);
-  return copyToStorage(mem.subarray(base + res, base + res + nout));
-};
+const reduceWasm = (src: Float32Array, dims: readonly number[], reduced: readonly boolean[], op: ReduceOp, nout: number): Float32Array | null =>
+  wasmCall((c) => {
+    const n = src.length, nd = dims.length;
+    const x = c.operand(src), out = c.result("float32", nout);
+    const ws = c.temp(3 * nd * 4), acc = c.temp(8 * nout); // the kernel's workspace and float64 accumulators
+    const i32 = c.arena.i32(); // after the allocations, which may grow the memory
+    // Output strides of the outer runs (0 along reduced runs), as reduceRuns computes them.
+    let size = reduced[nd - 1] ? dims[nd - 2]! : dims[nd - 1]!;
+    for (let d = nd - 1; d >= 0; d--) {
+      i32[ws / 4 + d] = dims[d]!;
+      i32[ws / 4 + nd + d] = d < nd - 2 && !reduced[d] ? size : 0;
+      if (d < nd - 2 && !reduced[d]) size *= dims[d]!;
+    }
+    c.arena.exports.reduce_runs(wasmOp[op], x, n, ws, nd, reduced[nd - 1] ? 1 : 0, acc, out.ptr, nout);
+    return out.finish() as Float32Array;
+  });
 
 /** The reduce kernel: float32 inputs of WASM_REDUCE_MIN elements or more in WebAssembly SIMD, the rest in TypeScript. */
 export const reduce: Kernel<Arr, "reduce"> = (inputs, params, out) => {

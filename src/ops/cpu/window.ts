@@ -1,9 +1,9 @@
 // CPU im2col (unfold) and col2im (fold) over NCHW tensors: the basis of convolution and pooling.
 import type { Kernel } from "../backend.js";
 import type { WindowParams } from "../primitive.js";
-import { copyToStorage, allocFor, type AnyTypedArray } from "../dtype.js";
+import { allocFor, type AnyTypedArray } from "../dtype.js";
 import { numel, windowCount } from "../_shape.js";
-import { getArena } from "./_wasmArena.js";
+import { wasmCall } from "./_wasmCall.js";
 import { runWindowJob } from "./_gemmPool.js";
 
 /** Outputs smaller than this many floats are not worth waking the worker threads for. */
@@ -123,23 +123,21 @@ export const foldReference: Kernel<Arr, "fold"> = ([col], p, out) => {
   return dst;
 };
 
-/** im2col: the WebAssembly SIMD kernel for float32 (the input staged into the arena, the columns copied out), else the reference. */
+/** im2col: the WebAssembly SIMD kernel for float32 (input and columns in place when resident in the arena, else staged and copied out), else the reference. */
 export const unfold: Kernel<Arr, "unfold"> = (inputs, p, out) => {
   const x = inputs[0]!, src = x.data;
   if (src instanceof Float32Array && out.dtype === "float32") {
     const [n, c, h, w] = x.shape as [number, number, number, number];
     const { oh, ow } = layout(h, w, p);
-    const arena = getArena();
     const inLen = n * c * h * w, outLen = numel(out.shape);
-    const base = arena?.stage(inLen + outLen) ?? null;
-    if (arena && base !== null) {
-      const mem = arena.f32();
-      mem.set(src.length === inLen ? src : src.subarray(0, inLen), base);
-      const args = [base * 4, (base + inLen) * 4, n * c, h, w, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
+    const fast = wasmCall((call) => {
+      const arena = call.arena, dst = call.result("float32", outLen);
+      const args = [call.operand(src, inLen), dst.ptr, n * c, h, w, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
         p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], oh, ow] as const;
       if (outLen < PARALLEL_MIN || !runWindowJob(arena, false, ...args, p.value)) arena.exports.unfold(...args, p.value);
-      return copyToStorage(mem.subarray(base + inLen, base + inLen + outLen));
-    }
+      return dst.finish();
+    });
+    if (fast !== null) return fast;
   }
   return unfoldReference(inputs, p, out);
 };
@@ -150,21 +148,18 @@ export const fold: Kernel<Arr, "fold"> = (inputs, p, out) => {
   if (src instanceof Float32Array && out.dtype === "float32") {
     const [n, c, h, w] = out.shape as [number, number, number, number];
     const { oh, ow } = layout(h, w, p);
-    const arena = getArena();
     const inLen = n * c * p.kernel[0] * p.kernel[1] * oh * ow, outLen = n * c * h * w;
-    const base = arena?.stage(inLen + outLen) ?? null;
-    if (arena && base !== null) {
-      const mem = arena.f32();
-      mem.set(src.length === inLen ? src : src.subarray(0, inLen), base);
-      mem.fill(0, base + inLen, base + inLen + outLen);
-      const args = [base * 4, (base + inLen) * 4, n * c, h, w, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
+    const fast = wasmCall((call) => {
+      const arena = call.arena, dst = call.result("float32", outLen, true);
+      const args = [call.operand(src, inLen), dst.ptr, n * c, h, w, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
         p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], oh, ow] as const;
       if (inLen < PARALLEL_MIN || !runWindowJob(arena, true, ...args, 0)) {
-        mem.fill(0, base + inLen, base + inLen + outLen); // a failed threaded run may have added some planes
+        call.f32().fill(0, dst.ptr / 4, dst.ptr / 4 + outLen); // a failed threaded run may have added some planes
         arena.exports.fold(...args);
       }
-      return copyToStorage(mem.subarray(base + inLen, base + inLen + outLen));
-    }
+      return dst.finish();
+    });
+    if (fast !== null) return fast;
   }
   return foldReference(inputs, p, out);
 };

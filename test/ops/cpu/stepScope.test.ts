@@ -4,7 +4,7 @@ import {
   applyUpdates, conv2d, cpuDevice, crossEntropy, deviceRuntime, encodeSafetensors, fromTyped, key, randint, randn, sgd, split, tensor, valueAndGrad,
   pad, trainState, trainStep, zeros, type Tensor,
 } from "../../../src/index.js";
-import { cpuPoolBytes, setCpuPoolLimit } from "../../../src/ops/cpu/_storagePool.js";
+import { cpuMemoryStats, cpuPoolBytes, setCpuPoolLimit } from "../../../src/ops/cpu/_storagePool.js";
 import { allocFor } from "../../../src/ops/dtype.js";
 
 const step = <A>(f: () => A, donate?: unknown): A => deviceRuntime(cpuDevice).step(f, donate === undefined ? {} : { donate });
@@ -116,12 +116,13 @@ describe("CPU step scopes", () => {
     };
     let plain = { params: init, opt: opt.init(init), loss: 0 };
     let scoped = plain;
-    const pool: number[] = [];
+    const pool: number[] = [], heap: number[] = [];
     for (let i = 0; i < 8; i++) {
       plain = once(plain);
       const prev = scoped;
       scoped = step(() => once(prev), prev);
       pool.push(cpuPoolBytes());
+      heap.push(cpuMemoryStats().heapReservedBytes);
       expect(scoped.loss).toBe(plain.loss);
     }
     const bits = (t: Tensor) => Buffer.from(t.dataSync().buffer);
@@ -129,12 +130,13 @@ describe("CPU step scopes", () => {
     expect(bits(scoped.params.v).equals(bits(plain.params.v))).toBe(true);
     // After the first steps every step takes back what the one before released: the free list stops growing.
     expect(new Set(pool.slice(3)).size).toBe(1);
-    // The free list is bounded: beyond the limit released buffers are dropped.
+    expect(new Set(heap.slice(3)).size).toBe(1); // and the arena heap allocates nothing new
+    // The plain free list (no arena, or the heap full) is bounded: beyond the limit released buffers are dropped.
     setCpuPoolLimit(64 * 1024);
-    expect(cpuPoolBytes()).toBeLessThanOrEqual(64 * 1024);
+    expect(cpuMemoryStats().freeListBytes).toBeLessThanOrEqual(64 * 1024);
     const prev = scoped;
     scoped = step(() => once(prev), prev);
-    expect(cpuPoolBytes()).toBeLessThanOrEqual(64 * 1024);
+    expect(cpuMemoryStats().freeListBytes).toBeLessThanOrEqual(64 * 1024);
     setCpuPoolLimit(256 * 2 ** 20);
   });
 
