@@ -87,8 +87,8 @@ const zeroFill = (a: AnyTypedArray): void => {
 // untouched ArrayBuffer of its size: V8 counts it as external memory, so the collections come as they would for
 // plain arrays (and large ones are zero pages the OS never commits).
 // Collections only free memory once the event loop runs the registry's callbacks, which a loop that never yields
-// (synchronous steps, or awaits of settled promises) does not allow: so the heap takes no new space while more than
-// the pool bound (RIVULET_CPU_POOL_MB) of such memory awaits the collector, and storage is plain arrays meanwhile.
+// (synchronous steps, or awaits of settled promises) does not allow: so while more than the pool bound
+// (RIVULET_CPU_POOL_MB) of such memory awaits the collector, new storage is plain arrays.
 const ballast = new WeakMap<AnyTypedArray, ArrayBuffer>();
 const escaped = new Set<HeapBlock>();
 let escapedBytes = 0;
@@ -102,8 +102,11 @@ const escape = (a: AnyTypedArray): void => {
 
 /** A view of a fresh heap block for `n` elements, or undefined without an arena or with the heap full. */
 const residentArray = (dtype: DType, n: number, bytes: number): AnyTypedArray | undefined => {
+  // Over the bound, storage is plain: the heap's free blocks are left to the kernels' temporaries, which a result kept
+  // past the scope would otherwise take, making the next temporary grow the heap (one block per step).
+  if (escapedBytes > limitBytes) return undefined;
   arena ??= getArena();
-  const block = arena?.heap.alloc(bytes, escapedBytes <= limitBytes);
+  const block = arena?.heap.alloc(bytes);
   if (!block) return undefined;
   const a = views[dtype](arena!.buffer(), block.offset, n);
   const r = { block, gen: block.gen };

@@ -68,7 +68,7 @@ export const wasmUnary = (x: Buf<Arr>, op: UnaryOp, out: OutSpec): Float32Array 
   if (w === undefined || !(src instanceof Float32Array) || out.dtype !== "float32" || src.length < (minElements ?? w.min)) return null;
   const len = src.length;
   return wasmCall((c) => {
-    const from = c.operand(src), to = c.result("float32", len);
+    const to = c.result("float32", len), from = c.operand(src);
     if (len < (parallelMin ?? w.parallel) || !runUnaryJob(c.arena, w.code, from, to.ptr, len)) c.arena.exports.unary(w.code, from, to.ptr, len);
     return to.finish() as Float32Array;
   });
@@ -85,9 +85,10 @@ const run = (op: number, shape: readonly number[], ops: readonly Buf<Arr>[], n: 
   const c = flat ? { shape: [n], strides: ops.map((o) => [o.data.length === 1 ? 0 : 1]) } : collapse(shape, ops.map((o) => broadcastStrides(o.shape, shape)));
   if (c.shape.length > RANK) return null;
   return wasmCall((call) => {
-    // Single elements go by value in the descriptor; the others are read where they are.
-    const ptrs = ops.map((o) => (o.data.length === 1 ? 0 : call.operand(o.data)));
+    // The result first (it outlives the call's temporaries); single elements go by value in the descriptor, the
+    // others are read where they are.
     const out = call.result("float32", n);
+    const ptrs = ops.map((o) => (o.data.length === 1 ? 0 : call.operand(o.data)));
     const desc = call.temp(DESC_FLOATS * 4) / 4;
     const f32 = call.f32(), i32 = call.arena.i32(); // after the allocations, which may grow the memory
     i32.fill(0, desc, desc + DESC_FLOATS);
