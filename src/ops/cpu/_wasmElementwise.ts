@@ -18,14 +18,16 @@ export const wasmUnaryOps: Partial<Record<UnaryOp, { readonly code: number; read
   exp: { code: 0, min: 128, parallel: 1 << 19 }, sigmoid: { code: 1, min: 128, parallel: 1 << 19 },
   tanh: { code: 2, min: 128, parallel: 1 << 19 },
   neg: { code: 3, min: 512, parallel: 1 << 20 }, abs: { code: 4, min: 512, parallel: 1 << 20 }, sqrt: { code: 5, min: 512, parallel: 1 << 20 },
+  geluTanh: { code: 6, min: 128, parallel: 1 << 19 },
 };
 
 /**
  * The binary ops with a SIMD kernel, by their op code in elementwise.c (a table, so that more ops are one line
- * each). Each gives results bit-identical to the TypeScript reference (tested).
+ * each). Each gives results bit-identical to the TypeScript reference (tested), except geluTanhGrad, which like the
+ * transcendental unary ops (exp, sigmoid, tanh, geluTanh) is computed in float32 lanes within a few ulp of it.
  */
 export const wasmBinaryOps: Partial<Record<BinaryOp, number>> = {
-  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, sigmoidGrad: 6, tanhGrad: 7, reluGrad: 8,
+  add: 0, sub: 1, mul: 2, div: 3, maximum: 4, minimum: 5, sigmoidGrad: 6, tanhGrad: 7, reluGrad: 8, geluTanhGrad: 11,
 };
 /** pow with a single-element exponent of 2 or 3: a·a (float32) and a·a·a (float64 lanes), as the reference's powByProducts. */
 const POW_BY_PRODUCTS: Readonly<Record<number, number>> = { 2: 9, 3: 10 };

@@ -51,10 +51,11 @@ const f32 = (data: Float32Array, shape: readonly number[]) => ({ data, shape, dt
 const t0 = (rank: number): number[] => new Array<number>(rank % 2 === 0 ? 0 : rank).fill(1);
 
 describe.runIf(wasm)("wasm binary ops against the TypeScript reference, bit for bit", () => {
-  const ops = Object.keys(wasmBinaryOps) as BinaryOp[];
+  // geluTanhGrad is computed in float32 lanes (its tests are below, with a tolerance); every other op is exact.
+  const ops = (Object.keys(wasmBinaryOps) as BinaryOp[]).filter((op) => op !== "geluTanhGrad");
 
   it("every op has a SIMD kernel code and the table covers the float32 arithmetic, min/max and fused gradients", () => {
-    expect(ops.sort()).toEqual(["add", "div", "maximum", "minimum", "mul", "reluGrad", "sigmoidGrad", "sub", "tanhGrad"]);
+    expect(Object.keys(wasmBinaryOps).sort()).toEqual(["add", "div", "geluTanhGrad", "maximum", "minimum", "mul", "reluGrad", "sigmoidGrad", "sub", "tanhGrad"]);
   });
 
   for (const op of ops)
@@ -245,6 +246,43 @@ describe.runIf(wasm)("wasm tanh, neg, abs, sqrt against Math (float64) rounded t
     setElementwiseThresholds({ min: 0, parallel: 0 });
     try {
       expectSameBits(run("tanh", xs).got, single, "tanh threaded");
+    } finally {
+      setElementwiseThresholds({ min: 0, parallel: Infinity });
+    }
+  });
+});
+
+describe.runIf(wasm)("wasm tanh-approximate GELU and its gradient against the float64 reference", () => {
+  const C1 = 2 * Math.sqrt(2 / Math.PI), C3 = C1 * 0.044715;
+  const xs = Float32Array.from([...Array.from({ length: 40001 }, (_, i) => -20 + i / 1000), ...specials, 1e20, -1e20, -0.753, 4.962]);
+  const gs = Float32Array.from(xs, (_, i) => (i % 3 === 0 ? 1 : i % 3 === 1 ? -2.5 : 0.03));
+  const X = f32(xs, [xs.length]), G = f32(gs, [gs.length]), o = { shape: [xs.length], dtype: "float32" as const };
+  const ulp = (v: number): number => Math.max(Math.abs(v), 2 ** -126) * 2 ** -23;
+
+  it("geluTanh: within 2·(4 + |2u|) ulp (the rounding of 2u = x·(C1 + C3·x²) carried through the exponential); ±Inf, NaN as the reference", () => {
+    const got = unary([X], { op: "geluTanh" }, o), want = unaryReference([X], { op: "geluTanh" }, o);
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!, e = want[i]!, g = got[i]!;
+      if (!Number.isFinite(e)) expect(Object.is(g, e), `geluTanh(${x}) = ${g}, reference ${e}`).toBe(true);
+      else expect(Math.abs(g - e), `geluTanh(${x}) = ${g}, reference ${e}`).toBeLessThanOrEqual(2 * (4 + Math.abs(x * (C1 + C3 * x * x))) * ulp(e));
+    }
+  });
+
+  it("geluTanhGrad: within 4 ulp of |g| (1 − s from e^−|2u|, not by subtraction), limits past x² overflow, NaN at ±Inf", () => {
+    const got = binary([X, G], { op: "geluTanhGrad" }, o), want = binaryReference([X, G], { op: "geluTanhGrad" }, o);
+    for (let i = 0; i < xs.length; i++) {
+      const x = xs[i]!, e = want[i]!, g = got[i]!;
+      if (!Number.isFinite(e)) expect(Object.is(g, e) || (Number.isNaN(g) && Number.isNaN(e)), `geluTanhGrad(${x}) = ${g}, reference ${e}`).toBe(true);
+      else expect(Math.abs(g - e), `geluTanhGrad(${x}, ${gs[i]}) = ${g}, reference ${e}`).toBeLessThanOrEqual(4 * 2 ** -23 * Math.abs(gs[i]!));
+    }
+  });
+
+  it("both on the worker threads give the single-threaded result bit for bit", () => {
+    const single = [unary([X], { op: "geluTanh" }, o), binary([X, G], { op: "geluTanhGrad" }, o)];
+    setElementwiseThresholds({ min: 0, parallel: 0 });
+    try {
+      expectSameBits(unary([X], { op: "geluTanh" }, o), single[0]!, "geluTanh threaded");
+      expectSameBits(binary([X, G], { op: "geluTanhGrad" }, o), single[1]!, "geluTanhGrad threaded");
     } finally {
       setElementwiseThresholds({ min: 0, parallel: Infinity });
     }

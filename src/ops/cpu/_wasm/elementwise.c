@@ -69,7 +69,34 @@ static inline v128_t tanh4(v128_t x) {
   return wasm_v128_or(r, wasm_v128_and(x, wasm_i32x4_splat((int)0x80000000)));
 }
 
-// Unary op codes (elementwise.ts's wasmUnary): 0 exp, 1 sigmoid, 2 tanh, 3 neg, 4 abs, 5 sqrt.
+// The tanh-approximate GELU (GPT-2's gelu_new) as x·sigmoid(2u), 2u = x·(C1 + C3·x²), C1 = 2·√(2/π), C3 = C1·0.044715:
+// the same function as 0.5·x·(1 + tanh u), without the cancellation in 1 + tanh u for negative x (_scalar.ts).
+#define GELU_TANH_C1 1.5957691216057308f
+#define GELU_TANH_C3 (1.5957691216057308f * 0.044715f)
+static inline v128_t gelu_tanh_t(v128_t x) {
+  v128_t x2 = wasm_f32x4_mul(x, x);
+  return wasm_f32x4_mul(x, wasm_f32x4_add(wasm_f32x4_splat(GELU_TANH_C1), wasm_f32x4_mul(wasm_f32x4_splat(GELU_TANH_C3), x2)));
+}
+
+// Its derivative times g: g·s·(1 + x·(1 − s)·(C1 + 3·C3·x²)), s = sigmoid(2u). s and 1 − s both come from e = e^−|2u|
+// (1/(1 + e) and e/(1 + e)), so 1 − s keeps its digits where s is near 1 (1 − s by subtraction loses them all). Where
+// s or 1 − s is exactly 0 at a finite x the second term's limit is 0, taken directly: past |x| ≈ 1.8e19 x² overflows
+// float32, and 0·∞ would give NaN where the float64 reference gives the limit (at x = ±∞ both give NaN).
+static inline v128_t gelu_tanh_grad4(v128_t x, v128_t g) {
+  v128_t t = gelu_tanh_t(x), one = wasm_f32x4_splat(1.0f), zero = wasm_f32x4_splat(0.0f);
+  v128_t e = exp4(wasm_f32x4_neg(wasm_f32x4_abs(t)));
+  v128_t q = wasm_f32x4_div(one, wasm_f32x4_add(one, e)), eq = wasm_f32x4_mul(e, q);
+  v128_t up = wasm_f32x4_ge(t, zero);
+  v128_t s = wasm_v128_bitselect(q, eq, up), rest = wasm_v128_bitselect(eq, q, up); // s and 1 − s
+  v128_t slope = wasm_f32x4_add(wasm_f32x4_splat(GELU_TANH_C1), wasm_f32x4_mul(wasm_f32x4_splat(3.0f * GELU_TANH_C3), wasm_f32x4_mul(x, x)));
+  v128_t gs = wasm_f32x4_mul(g, s);
+  v128_t full = wasm_f32x4_mul(gs, wasm_f32x4_add(one, wasm_f32x4_mul(wasm_f32x4_mul(x, rest), slope)));
+  v128_t flat = wasm_v128_or(wasm_f32x4_eq(s, zero), wasm_f32x4_eq(rest, zero));
+  v128_t finite = wasm_f32x4_lt(wasm_f32x4_abs(x), wasm_f32x4_splat(__builtin_inff()));
+  return wasm_v128_bitselect(gs, full, wasm_v128_and(flat, finite));
+}
+
+// Unary op codes (elementwise.ts's wasmUnary): 0 exp, 1 sigmoid, 2 tanh, 3 neg, 4 abs, 5 sqrt, 6 the tanh-approximate GELU.
 static inline __attribute__((always_inline)) v128_t unary4(int op, v128_t x) {
   switch (op) {
     case 0: return exp4(x);
@@ -77,6 +104,7 @@ static inline __attribute__((always_inline)) v128_t unary4(int op, v128_t x) {
     case 2: return tanh4(x);
     case 3: return wasm_f32x4_neg(x);
     case 4: return wasm_f32x4_abs(x);
+    case 6: return wasm_f32x4_mul(x, sigmoid4(gelu_tanh_t(x)));
     default: return wasm_f32x4_sqrt(x);
   }
 }
@@ -97,6 +125,7 @@ void unary(int op, const float *src, float *dst, int n) {
     case 3: unary_loop(3, src, dst, n); break;
     case 4: unary_loop(4, src, dst, n); break;
     case 5: unary_loop(5, src, dst, n); break;
+    case 6: unary_loop(6, src, dst, n); break;
   }
 }
 
@@ -104,7 +133,7 @@ void unary(int op, const float *src, float *dst, int n) {
 
 // Binary op codes (_wasmElementwise.ts's wasmBinaryOps); B_SQUARE and B_CUBE are pow with the exponent 2 or 3 (b is
 // ignored); where is op 16.
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SIGMOID_GRAD, B_TANH_GRAD, B_RELU_GRAD, B_SQUARE, B_CUBE, B_WHERE = 16 };
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_MAX, B_MIN, B_SIGMOID_GRAD, B_TANH_GRAD, B_RELU_GRAD, B_SQUARE, B_CUBE, B_GELU_TANH_GRAD, B_WHERE = 16 };
 
 // The job descriptor: int32 words in the arena (pointers are byte offsets). E_AV..E_CV hold single-element operands.
 enum {
@@ -134,6 +163,7 @@ static inline __attribute__((always_inline)) v128_t binary4(int op, v128_t a, v1
     }
     case B_RELU_GRAD: return wasm_v128_and(b, wasm_f32x4_gt(a, wasm_f32x4_splat(0.0f))); // a > 0 ? b : +0
     case B_SQUARE: return wasm_f32x4_mul(a, a); // one rounding, as a·a in float64 rounded to float32
+    case B_GELU_TANH_GRAD: return gelu_tanh_grad4(a, b);
     default: {
       v128_t ah = wasm_i32x4_shuffle(a, a, 2, 3, 2, 3), bh = wasm_i32x4_shuffle(b, b, 2, 3, 2, 3);
       v128_t lo = wasm_f32x4_demote_f64x2_zero(grad2(op, wasm_f64x2_promote_low_f32x4(a), wasm_f64x2_promote_low_f32x4(b)));
@@ -235,6 +265,7 @@ void elementwise(const int *d, int lo, int hi) {
     case B_RELU_GRAD: walk(B_RELU_GRAD, d, lo, hi); break;
     case B_SQUARE: walk(B_SQUARE, d, lo, hi); break;
     case B_CUBE: walk(B_CUBE, d, lo, hi); break;
+    case B_GELU_TANH_GRAD: walk(B_GELU_TANH_GRAD, d, lo, hi); break;
     case B_WHERE: walk(B_WHERE, d, lo, hi); break;
   }
 }
