@@ -30,10 +30,11 @@ export const modelStep = (model: nn.Module<Tensor, Tensor>, sample: readonly num
   return scopedStep(lossOf, sgd({ lr }), model.init(kp!).params);
 };
 
-/** A closure running one forward pass in evaluation mode and reading the logits back. */
+/** A closure running one forward pass in evaluation mode and reading the logits back, in a CPU step scope as `evaluate` runs each batch. */
 export const modelInfer = (model: nn.Module<Tensor, Tensor>, sample: readonly number[], batch: number): (() => Float32Array) => {
   const [kp, kx] = split(key(0));
   const params = model.init(kp!).params;
   const x = randn(kx!, [batch, ...sample]);
-  return () => model.forward(params, x, { training: false }).dataSync() as Float32Array;
+  const runtime = deviceRuntime(cpuDevice);
+  return () => runtime.step(() => model.forward(params, x, { training: false }).dataSync() as Float32Array);
 };
