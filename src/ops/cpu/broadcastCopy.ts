@@ -97,11 +97,8 @@ const expandWasm = (x: Float32Array | Int32Array, o: Float32Array | Int32Array, 
     return true;
   }) ?? false;
 
-/**
- * Writes `x` (of shape `xShape`) broadcast to `shape` into `o` (every element; `o` may be of another dtype, which
- * then converts as assignment does) and returns `o`. Between arrays of one type the bits are copied, NaN payloads too.
- */
-export const broadcastCopy = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr => {
+/** The broadcast copy, through the WebAssembly kernel where `simd` allows and it pays, else in TypeScript. */
+const copyBroadcast = (x: Arr, xShape: Shape, shape: Shape, o: Arr, simd: boolean): Arr => {
   if (o.length === 0) return o;
   const { dims, bcast } = mergeRuns(xShape, shape);
   if (!bcast.includes(true)) {
@@ -110,10 +107,16 @@ export const broadcastCopy = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr 
   }
   const { inStride, outBlock } = runStrides(dims, bcast);
   const fourBytes = (x instanceof Float32Array && o instanceof Float32Array) || (x instanceof Int32Array && o instanceof Int32Array);
-  if (fourBytes && o.length >= WASM_EXPAND_MIN && dims[dims.length - 1]! < WASM_EXPAND_ROW_MAX && expandWasm(x, o, dims, bcast, inStride, outBlock)) return o;
+  if (simd && fourBytes && o.length >= WASM_EXPAND_MIN && dims[dims.length - 1]! < WASM_EXPAND_ROW_MAX && expandWasm(x, o, dims, bcast, inStride, outBlock)) return o;
   expandTs(x, o, dims, bcast, inStride, outBlock);
   return o;
 };
+
+/**
+ * Writes `x` (of shape `xShape`) broadcast to `shape` into `o` (every element; `o` may be of another dtype, which
+ * then converts as assignment does) and returns `o`. Between arrays of one type the bits are copied, NaN payloads too.
+ */
+export const broadcastCopy = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr => copyBroadcast(x, xShape, shape, o, true);
 
 /**
  * The TypeScript copy over the runs. Float32 to float32 goes through int32 views of both arrays: an element copy
@@ -126,14 +129,4 @@ const expandTs = (x: Arr, o: Arr, dims: readonly number[], bcast: readonly boole
 };
 
 /** broadcastCopy in TypeScript only (the reference for the WebAssembly path, and its fallback). */
-export const broadcastCopyReference = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr => {
-  if (o.length === 0) return o;
-  const { dims, bcast } = mergeRuns(xShape, shape);
-  if (!bcast.includes(true)) {
-    o.set(x);
-    return o;
-  }
-  const { inStride, outBlock } = runStrides(dims, bcast);
-  expandTs(x, o, dims, bcast, inStride, outBlock);
-  return o;
-};
+export const broadcastCopyReference = (x: Arr, xShape: Shape, shape: Shape, o: Arr): Arr => copyBroadcast(x, xShape, shape, o, false);
