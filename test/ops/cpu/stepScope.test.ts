@@ -10,7 +10,8 @@ import { allocFor } from "../../../src/ops/dtype.js";
 const step = <A>(f: () => A, donate?: unknown): A => deviceRuntime(cpuDevice).step(f, donate === undefined ? {} : { donate });
 const RELEASED = /released when the step scope that created it closed.*return it from the step/;
 
-describe("CPU step scopes", () => {
+// Scopes are off under RIVULET_CPU_POOL=0 (every array fresh): these tests are about them.
+describe.runIf(process.env["RIVULET_CPU_POOL"] !== "0")("CPU step scopes", () => {
   it("a tensor released by its step throws the clear error on every read path (large: detached; small: marked)", async () => {
     for (const n of [4096, 3]) {
       const x = randn(key(1), [n]);
