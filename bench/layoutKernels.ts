@@ -1,4 +1,4 @@
-// Times the CPU layout kernels (permute, slice, pad, concat, indexSelect, indexAdd, reshape) at the GPT row's shapes and two short-run cases:
+// Times the CPU layout kernels (permute, slice, pad, concat, indexAdd, reshape) at the GPT row's shapes and two short-run cases:
 // the current kernels against the element-walking references they replaced, alternating in one process (minima), in
 // ns per output element. Usage: node --import tsx bench/layoutKernels.ts [--reps=30]
 import type { Buf, Kernel, OutSpec } from "../src/ops/backend.js";
@@ -7,8 +7,8 @@ import type { Prim, PrimParams } from "../src/ops/primitive.js";
 import { beginCpuScope, endCpuScope } from "../src/ops/cpu/_storagePool.js";
 import { permute, reshape } from "../src/ops/cpu/layout.js";
 import { concat, pad, slice } from "../src/ops/cpu/slicing.js";
-import { indexAdd, indexSelect } from "../src/ops/cpu/indexing.js";
-import { concatReference, indexAddReference, indexSelectReference, padReference, permuteReference, sliceReference } from "../test/ops/cpu/_layoutReference.js";
+import { indexAdd } from "../src/ops/cpu/indexing.js";
+import { concatReference, indexAddReference, padReference, permuteReference, sliceReference } from "../test/ops/cpu/_layoutReference.js";
 
 const reps = Number(process.argv.find((a) => a.startsWith("--reps="))?.slice(7) ?? 30);
 
@@ -41,7 +41,6 @@ const cases: Case<Prim>[] = [
   // Short runs (not in the GPT step): an image's border padding, and stacking along a new last axis.
   c<"pad">({ name: "pad [64,3,28,28] → [64,3,32,32]", inputs: [f32([64, 3, 28, 28])], params: { widths: [[0, 0], [0, 0], [2, 2], [2, 2]], value: 0 }, out: out([64, 3, 32, 32]), kernel: pad, reference: padReference }),
   c<"concat">({ name: "stack 2×[16,64,128] on a new last axis", inputs: [f32([16, 64, 128, 1]), f32([16, 64, 128, 1])], params: { axis: 3 }, out: out([16, 64, 128, 2]), kernel: concat, reference: concatReference }),
-  c<"indexSelect">({ name: "indexSelect [1024,128] × 1024 rows", inputs: [f32([1024, 128]), ids(1024, 1024)], params: { axis: 0 }, out: out([1024, 128]), kernel: indexSelect, reference: indexSelectReference }),
   c<"indexAdd">({ name: "indexAdd 1024 rows → [1024,128]", inputs: [f32([1024, 128]), ids(1024, 1024)], params: { axis: 0, shape: [1024, 128] }, out: out([1024, 128]), kernel: indexAdd, reference: indexAddReference }),
   c<"reshape">({ name: "reshape [16,64,128] → [1024,128]", inputs: [f32([16, 64, 128])], params: { shape: [1024, 128] }, out: out([1024, 128]), kernel: reshape, reference: null }),
 ];

@@ -131,17 +131,20 @@ const checkIndex = (op: string, idx: Int32Array, axis: number, size: number): vo
   for (let k = 0; k < idx.length; k++) if (idx[k]! < 0 || idx[k]! >= size) outOfRange(op, idx[k]!, axis, size);
 };
 
+/**
+ * indexSelect element by element, from its definition: out[p, j, i] = x[p, idx[j], i] (not a copy of the kernel, which
+ * the strided-copy rewrite left as it was: the test would otherwise compare the kernel with itself).
+ */
 export const indexSelectReference: Kernel<Arr, "indexSelect"> = ([x, idx], { axis }, out) => {
-  const src = x!.data;
   const ix = idx!.data as Int32Array;
   const n = x!.shape[axis]!;
   checkIndex("indexSelect", ix, axis, n);
   const o = allocFor(out.dtype, numel(out.shape));
-  const outer = numel(x!.shape.slice(0, axis));
-  const inner = numel(x!.shape.slice(axis + 1));
-  const k = ix.length;
-  for (let p = 0; p < outer; p++)
-    for (let j = 0; j < k; j++) copyRun(src, (p * n + ix[j]!) * inner, o, (p * k + j) * inner, inner);
+  const inner = numel(x!.shape.slice(axis + 1)), k = ix.length;
+  for (let e = 0; e < o.length; e++) {
+    const i = e % inner, j = Math.floor(e / inner) % k, p = Math.floor(e / (inner * k));
+    o[e] = x!.data[(p * n + ix[j]!) * inner + i]!;
+  }
   return o;
 };
 
