@@ -6,7 +6,6 @@ import type { Kernel } from "../backend.js";
 import { allocUninit, type AnyTypedArray } from "../dtype.js";
 import { makeGemm, type GemmBlock } from "./_gemmKernel.js";
 import { runGemmJob } from "./_gemmPool.js";
-import { getArena } from "./_wasmArena.js";
 import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
@@ -71,8 +70,6 @@ export const gemmWasm = (
   B: Float32Array, bBatch: number, transB: boolean,
   batch: number, m: number, k: number, n: number, threads = true,
 ): Float32Array | null => {
-  const arena = getArena();
-  if (arena === null) return null;
   if (bBatch === 1 && aBatch === batch && batch > 1 && !transA) {
     // A batch of [m×k] rows stored one after another times one shared B is a single [batch·m × k] product: B is
     // packed once instead of once per entry, and the rows split across threads like any tall product. Each element
@@ -85,9 +82,9 @@ export const gemmWasm = (
     const aOff = c.operand(A, aLen) / 4, bOff = c.operand(B, bLen) / 4;
     const out = c.result("float32", cLen), cOff = out.ptr / 4;
     const parallel = threads && batch * m * n * k >= PARALLEL_MIN_MACS &&
-      runGemmJob(arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n);
+      runGemmJob(c.arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n);
     if (!parallel) {
-      const gemm = arena.exports.gemm_block, scratch = arena.scratch(0);
+      const gemm = c.arena.exports.gemm_block, scratch = c.arena.scratch(0);
       for (let i = 0; i < batch; i++)
         gemm((aOff + (aBatch === 1 ? 0 : i * m * k)) * 4, transA ? 1 : 0, (bOff + (bBatch === 1 ? 0 : i * k * n)) * 4, transB ? 1 : 0,
           (cOff + i * m * n) * 4, m, k, n, 0, m, 0, n, scratch);
