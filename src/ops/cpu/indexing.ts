@@ -1,6 +1,6 @@
 // CPU kernels for gather/scatter-add, index-select/index-add (float32 rows in WebAssembly) and a stable argsort (merge sort on index arrays).
 import type { Kernel } from "../backend.js";
-import { allocFor, type AnyTypedArray } from "../dtype.js";
+import { allocFor, dtypeOfArray, type AnyTypedArray, type DType } from "../dtype.js";
 import { numel, stridesOf, type Shape } from "../_shape.js";
 import { copyRun } from "./_stridedCopy.js";
 import { wasmCall } from "./_wasmCall.js";
@@ -81,7 +81,55 @@ const scatterRows = (o: Arr, size: number, idx: Int32Array, inner: number, src: 
     }
 };
 
-export const gather: Kernel<Arr, "gather"> = ([x, idx], { axis }, out) => {
+/** Index tensors smaller than this are walked in TypeScript: staging into the arena costs a few microseconds a call. */
+const ROWS_WASM_MIN = 4096;
+
+/**
+ * gatherRows in WebAssembly (pool.c's gather_rows, 4-byte elements copied as bits) for float32 or int32 data; null
+ * when too small for the staging to pay or the arena cannot hold it. Throws as gatherRows does on a bad index.
+ * Exported for the tests, which check that it ran.
+ */
+export const gatherRowsWasm = (x: Arr, size: number, idx: Int32Array, inner: number, dtype: DType, axis: number): Arr | null => {
+  if (idx.length < ROWS_WASM_MIN || !(x instanceof Float32Array || x instanceof Int32Array) || dtype !== dtypeOfArray(x)) return null;
+  return wasmCall((c) => {
+    const src = c.operand(x), ix = c.operand(idx), o = c.result(dtype, idx.length);
+    const bad = c.arena.exports.gather_rows(src, size, ix, inner, o.ptr, idx.length / inner);
+    if (bad >= 0) outOfRange("gather", idx[bad]!, axis, size);
+    return o.finish();
+  });
+};
+
+/**
+ * scatterRows in WebAssembly (pool.c's scatter_add_rows: the same float32 adds in the same order) for float32 data;
+ * null when too small for the staging to pay or the arena cannot hold it. Throws as scatterRows does on a bad index.
+ * Exported for the tests, which check that it ran.
+ */
+export const scatterRowsWasm = (src: Arr, size: number, idx: Int32Array, inner: number, dtype: DType, axis: number): Arr | null => {
+  if (idx.length < ROWS_WASM_MIN || !(src instanceof Float32Array) || dtype !== "float32") return null;
+  return wasmCall((c) => {
+    const s = c.operand(src, idx.length), ix = c.operand(idx), o = c.result(dtype, (idx.length / inner) * size, true);
+    const bad = c.arena.exports.scatter_add_rows(s, size, ix, inner, o.ptr, idx.length / inner);
+    if (bad >= 0) outOfRange("scatterAdd", idx[bad]!, axis, size);
+    return o.finish();
+  });
+};
+
+export const gather: Kernel<Arr, "gather"> = (inputs, params, out) => {
+  const [x, idx] = inputs, ix = idx!.data as Int32Array, { axis } = params;
+  const fast = rowWise(x!.shape, idx!.shape, axis) && ix.length > 0
+    ? gatherRowsWasm(x!.data, x!.shape[axis]!, ix, idx!.shape[axis]!, out.dtype, axis) : null;
+  return fast ?? gatherReference(inputs, params, out);
+};
+
+export const scatterAdd: Kernel<Arr, "scatterAdd"> = (inputs, params, out) => {
+  const [src, idx] = inputs, ix = idx!.data as Int32Array, { axis, shape } = params;
+  const fast = rowWise(shape, idx!.shape, axis) && ix.length > 0
+    ? scatterRowsWasm(src!.data, shape[axis]!, ix, idx!.shape[axis]!, out.dtype, axis) : null;
+  return fast ?? scatterAddReference(inputs, params, out);
+};
+
+/** The TypeScript gather (the reference the WebAssembly rows are tested against, and their fallback). */
+export const gatherReference: Kernel<Arr, "gather"> = ([x, idx], { axis }, out) => {
   const o = allocFor(out.dtype, numel(out.shape));
   const ix = idx!.data as Int32Array;
   if (rowWise(x!.shape, idx!.shape, axis) && ix.length > 0) gatherRows(x!.data, x!.shape[axis]!, ix, idx!.shape[axis]!, o, axis);
@@ -89,7 +137,8 @@ export const gather: Kernel<Arr, "gather"> = ([x, idx], { axis }, out) => {
   return o;
 };
 
-export const scatterAdd: Kernel<Arr, "scatterAdd"> = ([src, idx], { axis, shape }, out) => {
+/** The TypeScript scatterAdd (the reference the WebAssembly rows are tested against, and their fallback). */
+export const scatterAddReference: Kernel<Arr, "scatterAdd"> = ([src, idx], { axis, shape }, out) => {
   const o = allocFor(out.dtype, numel(shape));
   const ix = idx!.data as Int32Array;
   if (rowWise(shape, idx!.shape, axis) && ix.length > 0) scatterRows(o, shape[axis]!, ix, idx!.shape[axis]!, src!.data, axis);

@@ -1,7 +1,8 @@
-// CPU kernel for maxPoolIndices: one pass over each window of each plane, no im2col (a special case for 2×2 stride 2).
+// CPU kernels for maxPoolIndices: one pass over each window of each plane, no im2col (a special case for 2×2 stride 2), in WebAssembly (pool.c) with this TypeScript reference.
 import type { CompositeKernel, OutSpec } from "../backend.js";
 import type { AnyTypedArray } from "../dtype.js";
 import type { WindowParams } from "../primitive.js";
+import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
 
@@ -95,13 +96,47 @@ const poolAny = (x: Arr, o: Int32Array, planes: number, h: number, w: number, oh
   }
 };
 
-export const maxPoolIndices: CompositeKernel<Arr, "maxPoolIndices"> = ([x], p, out: OutSpec) => {
+/** Inputs smaller than this are pooled in TypeScript: staging them into the arena costs a few microseconds a call. */
+const WASM_MIN = 4096;
+
+/** True for 2×2 windows with stride 2, no padding and no dilation (the SIMD and branch-free special case). */
+const is2x2 = (p: WindowParams): boolean =>
+  p.padding.every((v) => v === 0) && p.dilation[0] === 1 && p.dilation[1] === 1 &&
+  p.kernel[0] === 2 && p.kernel[1] === 2 && p.stride[0] === 2 && p.stride[1] === 2;
+
+/**
+ * The same indices from the WebAssembly kernels (pool.c: four 2×2 windows per SIMD step, other geometries as the
+ * scalar loop below in C), for float32 inputs large enough to pay for staging; null otherwise or when the arena
+ * cannot hold them (exported for the tests, which check that it ran).
+ */
+export const maxPoolIndicesWasm = (x: Arr, planes: number, h: number, w: number, oh: number, ow: number, p: WindowParams): Int32Array | null => {
+  if (!(x instanceof Float32Array) || x.length < WASM_MIN) return null;
+  return wasmCall((c) => {
+    const src = c.operand(x), o = c.result("int32", planes * oh * ow);
+    if (is2x2(p)) c.arena.exports.max_pool_2x2(src, o.ptr, planes, h, w, oh, ow);
+    else {
+      const taps = c.temp(3 * (oh + ow) * 4);
+      c.arena.exports.max_pool_any(src, o.ptr, planes, h, w, oh, ow, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
+        p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], taps);
+    }
+    return o.finish() as Int32Array;
+  });
+};
+
+/** The TypeScript kernel (the reference the WebAssembly one is tested against, and its fallback). */
+export const maxPoolIndicesReference: CompositeKernel<Arr, "maxPoolIndices"> = ([x], p, out: OutSpec) => {
   const [n, c, h, w] = x!.shape as [number, number, number, number];
   const [oh, ow] = [out.shape[2]!, out.shape[3]!];
   const o = new Int32Array(n * c * oh * ow);
   if (o.length === 0) return o;
-  const plain = p.padding.every((v) => v === 0) && p.dilation[0] === 1 && p.dilation[1] === 1;
-  if (plain && p.kernel[0] === 2 && p.kernel[1] === 2 && p.stride[0] === 2 && p.stride[1] === 2) pool2x2(x!.data, o, n * c, h, w, oh, ow);
+  if (is2x2(p)) pool2x2(x!.data, o, n * c, h, w, oh, ow);
   else poolAny(x!.data, o, n * c, h, w, oh, ow, p);
   return o;
+};
+
+export const maxPoolIndices: CompositeKernel<Arr, "maxPoolIndices"> = (inputs, p, out: OutSpec) => {
+  const [n, c, h, w] = inputs[0]!.shape as [number, number, number, number];
+  const [oh, ow] = [out.shape[2]!, out.shape[3]!];
+  if (n * c * oh * ow === 0) return new Int32Array(0);
+  return maxPoolIndicesWasm(inputs[0]!.data, n * c, h, w, oh, ow, p) ?? maxPoolIndicesReference(inputs, p, out);
 };

@@ -301,3 +301,6 @@ void fold(const float *src, float *dst, int planes, int h, int w, int kh, int kw
 
 // ---- reductions and broadcast copies ----
 #include "reduce.c"
+
+// ---- max pooling (maxPoolIndices, row-wise gather and scatter-add) ----
+#include "pool.c"
