@@ -107,7 +107,7 @@ export const gatherRowsWasm = (x: Arr, size: number, idx: Int32Array, inner: num
 export const scatterRowsWasm = (src: Arr, size: number, idx: Int32Array, inner: number, dtype: DType, axis: number): Arr | null => {
   if (idx.length < ROWS_WASM_MIN || !(src instanceof Float32Array) || dtype !== "float32") return null;
   return wasmCall((c) => {
-    const s = c.operand(src, idx.length), ix = c.operand(idx), o = c.result(dtype, (idx.length / inner) * size, true);
+    const s = c.operand(src, idx.length), ix = c.operand(idx), o = c.result(dtype, (idx.length / inner) * size); // zeroed row by row in the kernel
     const bad = c.arena.exports.scatter_add_rows(s, size, ix, inner, o.ptr, idx.length / inner);
     if (bad >= 0) outOfRange("scatterAdd", idx[bad]!, axis, size);
     return o.finish();

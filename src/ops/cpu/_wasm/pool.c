@@ -122,17 +122,20 @@ int gather_rows(const int *x, int size, const int *idx, int inner, int *o, int r
 }
 
 /**
- * o[r·size + idx[r·inner + j]] += src[r·inner + j] for `rows` rows, in that order (scatter-add along the last axis
- * into the zeroed o; float32 adds, as the TypeScript loop's). Returns the flat position of the first index outside
+ * o[r·size + idx[r·inner + j]] += src[r·inner + j] for `rows` rows, in that order, from zeros (scatter-add along the
+ * last axis; float32 adds, as the TypeScript loop's). Each row of o is zeroed just before its adds, while it is in
+ * cache, rather than the whole output in a pass of its own. Returns the flat position of the first index outside
  * [0, size), having stopped there, or -1.
  */
 __attribute__((export_name("scatter_add_rows")))
 int scatter_add_rows(const float *src, int size, const int *idx, int inner, float *o, int rows) {
-  for (int r = 0, q = 0; r < rows; r++, o += size)
+  for (int r = 0, q = 0; r < rows; r++, o += size) {
+    __builtin_memset(o, 0, (unsigned long)size * 4);
     for (int j = 0; j < inner; j++, q++) {
       int v = idx[q];
       if ((unsigned)v >= (unsigned)size) return q;
       o[v] += src[q];
     }
+  }
   return -1;
 }
