@@ -14,19 +14,11 @@
 
 // ---- e^x, sigmoid, tanh ----
 
-// e^x for f32x4 (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, a degree-5 polynomial for e^r, then 2^n applied as two
-// normal powers of two so that results overflow to +Inf and underflow through the subnormals to 0); NaN stays NaN.
-// n is rounded by the magic-number trick: adding 1.5·2^23 leaves round-to-nearest(x·log2 e) in the low mantissa
-// bits, so one float add gives n both as a float (subtract the magic again) and as an integer (subtract its bits),
-// instead of f32x4.nearest plus i32x4.trunc_sat_f32x4 (the latter is a long instruction sequence on x86).
-static inline v128_t exp4(v128_t x) {
+// e^r from x and t = x·log2 e + magic (see exp4): r = x − n·ln2 in two steps, then 1 + r + r²·P(r).
+static inline __attribute__((always_inline)) v128_t exp4_reduced(v128_t x, v128_t t) {
   const float magic = 12582912.0f; // 1.5·2^23
-  // pmin/pmax (one x86 instruction each, where min/max take several to order ±0 and NaN) keep a NaN x as x is
-  // their first operand: pmax(a, b) = a < b ? b : a, pmin(a, b) = b < a ? b : a.
-  v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_splat(-104.0f)), wasm_f32x4_splat(89.0f));
-  v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, wasm_f32x4_splat(1.44269504088896341f)), wasm_f32x4_splat(magic));
   v128_t n = wasm_f32x4_sub(t, wasm_f32x4_splat(magic));
-  v128_t r = wasm_f32x4_sub(xc, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
+  v128_t r = wasm_f32x4_sub(x, wasm_f32x4_mul(n, wasm_f32x4_splat(0.693359375f)));
   r = wasm_f32x4_sub(r, wasm_f32x4_mul(n, wasm_f32x4_splat(-2.12194440e-4f)));
   v128_t p = wasm_f32x4_splat(1.9875691500E-4f);
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.3981999507E-3f));
@@ -34,7 +26,31 @@ static inline v128_t exp4(v128_t x) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(4.1665795894E-2f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(1.6666665459E-1f));
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201E-1f));
-  p = wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), wasm_f32x4_add(r, wasm_f32x4_splat(1.0f)));
+  return wasm_f32x4_add(wasm_f32x4_mul(wasm_f32x4_mul(p, r), r), wasm_f32x4_add(r, wasm_f32x4_splat(1.0f)));
+}
+
+// e^x for f32x4 (Cephes expf: x = n·ln2 + r, |r| ≤ ln2/2, a degree-5 polynomial for e^r, then 2^n applied as two
+// normal powers of two so that results overflow to +Inf and underflow through the subnormals to 0); NaN stays NaN.
+// n is rounded by the magic-number trick: adding 1.5·2^23 leaves round-to-nearest(x·log2 e) in the low mantissa
+// bits, so one float add gives n both as a float (subtract the magic again) and as an integer (subtract its bits),
+// instead of f32x4.nearest plus i32x4.trunc_sat_f32x4 (the latter is a long instruction sequence on x86).
+static inline v128_t exp4(v128_t x) {
+  const float magic = 12582912.0f; // 1.5·2^23
+  const v128_t log2e = wasm_f32x4_splat(1.44269504088896341f);
+  // Where every |x| ≤ 87 (or is NaN), n = round(x·log2 e) is in [-126, 126] and 2^n one normal power of two, applied
+  // by one product: the same float32 as the two products below (p·2^n1 is exact, so both round once), a third fewer
+  // instructions after the polynomial and no clamping. A NaN x gives a NaN p and product, as below.
+  if (!wasm_v128_any_true(wasm_f32x4_gt(wasm_f32x4_abs(x), wasm_f32x4_splat(87.0f)))) {
+    v128_t t = wasm_f32x4_add(wasm_f32x4_mul(x, log2e), wasm_f32x4_splat(magic));
+    // t's bits are magic's plus n: 2^n = (n + 127) << 23 in one integer add
+    v128_t s = wasm_i32x4_shl(wasm_i32x4_add(t, wasm_i32x4_splat(127 - 0x4b400000)), 23);
+    return wasm_f32x4_mul(exp4_reduced(x, t), s);
+  }
+  // pmin/pmax (one x86 instruction each, where min/max take several to order ±0 and NaN) keep a NaN x as x is
+  // their first operand: pmax(a, b) = a < b ? b : a, pmin(a, b) = b < a ? b : a.
+  v128_t xc = wasm_f32x4_pmin(wasm_f32x4_pmax(x, wasm_f32x4_splat(-104.0f)), wasm_f32x4_splat(89.0f));
+  v128_t t = wasm_f32x4_add(wasm_f32x4_mul(xc, log2e), wasm_f32x4_splat(magic));
+  v128_t p = exp4_reduced(xc, t);
   // n in [-150, 129] as n1 + n2, each in [-75, 65]: 2^ni = (ni + 127) << 23. A NaN x leaves garbage in ni, but
   // p is NaN then and so is the product.
   v128_t ni = wasm_i32x4_sub(t, wasm_f32x4_splat(magic));
@@ -44,11 +60,12 @@ static inline v128_t exp4(v128_t x) {
   return wasm_f32x4_mul(wasm_f32x4_mul(p, s1), s2);
 }
 
-// sigmoid from t = e^−|x| (never overflows): 1/(1 + t) for x ≥ 0, t/(1 + t) below, accurate into the subnormals
+// sigmoid from t = e^−|x| (never overflows): 1/(1 + t) for x ≥ 0, t/(1 + t) below (one division either way, rounded
+// once), accurate into the subnormals
 static inline v128_t sigmoid4(v128_t x) {
-  v128_t t = exp4(wasm_f32x4_neg(wasm_f32x4_abs(x)));
-  v128_t s = wasm_f32x4_div(wasm_f32x4_splat(1.0f), wasm_f32x4_add(wasm_f32x4_splat(1.0f), t));
-  return wasm_v128_bitselect(s, wasm_f32x4_mul(t, s), wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f)));
+  v128_t t = exp4(wasm_v128_or(x, wasm_i32x4_splat((int)0x80000000))); // −|x|: the sign bit set
+  v128_t one = wasm_f32x4_splat(1.0f);
+  return wasm_f32x4_div(wasm_v128_bitselect(one, t, wasm_f32x4_ge(x, wasm_f32x4_splat(0.0f))), wasm_f32x4_add(one, t));
 }
 
 // tanh (Cephes tanhf): an odd polynomial below |x| = 0.625, 1 − 2/(e^{2|x|} + 1) above (→ 1 as e^{2|x|} overflows),
@@ -111,6 +128,11 @@ static inline __attribute__((always_inline)) v128_t unary4(int op, v128_t x) {
 
 static inline __attribute__((always_inline)) void unary_loop(int op, const float *src, float *dst, int n) {
   int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t a = unary4(op, wasm_v128_load(src + i)), b = unary4(op, wasm_v128_load(src + i + 4));
+    wasm_v128_store(dst + i, a);
+    wasm_v128_store(dst + i + 4, b);
+  }
   for (; i + 4 <= n; i += 4) wasm_v128_store(dst + i, unary4(op, wasm_v128_load(src + i)));
   for (; i < n; i++) dst[i] = wasm_f32x4_extract_lane(unary4(op, wasm_f32x4_splat(src[i])), 0);
 }
