@@ -117,4 +117,19 @@ describe.runIf(wasm)("wasm exp and sigmoid against the TypeScript reference (Mat
         expect(Math.abs(g - e) / ulp, `${op}(${xs[i]}) = ${e}, got ${g}`).toBeLessThanOrEqual(4);
       }
     });
+
+  it("exp of a causal-masked softmax's rows: -∞ and below -104 give exactly 0 in vectors of them and mixed with others", () => {
+    // Row i of 61 (odd, so rows straddle vectors differently) keeps i + 1 values in (-6, 0]; the rest -∞, -1e30 or -104.5.
+    const masked = [-Infinity, -1e30, -104.5];
+    const xs = Float32Array.from({ length: 61 * 61 }, (_, k) => {
+      const i = Math.floor(k / 61), j = k % 61;
+      return j <= i ? -((k * 7919) % 6007) / 1000 : masked[k % 3]!;
+    });
+    const x = { data: xs, shape: [61, 61], dtype: "float32" as const }, o = { shape: [61, 61], dtype: "float32" as const };
+    const got = unary([x], { op: "exp" }, o), want = unaryReference([x], { op: "exp" }, o);
+    for (let k = 0; k < xs.length; k++) {
+      if (want[k] === 0) expect(Object.is(got[k], 0), `exp(${xs[k]}) = +0, got ${got[k]}`).toBe(true);
+      else expect(Math.abs(got[k]! - want[k]!) / (want[k]! * 2 ** -23), `exp(${xs[k]})`).toBeLessThanOrEqual(4);
+    }
+  });
 });
