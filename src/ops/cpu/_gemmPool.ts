@@ -1,4 +1,4 @@
-// Worker threads for the WebAssembly kernels (GEMM, im2col, col2im, unary, binary/where) on the shared arena, driven synchronously
+// Worker threads for the WebAssembly kernels (GEMM, im2col, col2im, unary, binary/where, pooling) on the shared arena, driven synchronously
 // with Atomics.wait/notify (Node only).
 //
 // Every worker instantiates the kernels module on the arena's shared memory, so operands staged once by the
@@ -25,6 +25,7 @@ function gemmProtocol() {
   const GEMM = 0, UNFOLD = 1, FOLD = 2, UNARY = 3; // job kinds
   const CONV = 4; // convolution blocks (conv.c): which, desc
   const BINARY = 5; // binary ops and where (elementwise.c): desc, n, per
+  const POOL = 6; // max pooling, row-wise gather and scatterAdd (pool.c): desc
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
@@ -83,6 +84,9 @@ function gemmProtocol() {
         } else if (kind === CONV) {
           // which (0 forward, 1 input gradient, 2 weight gradient) desc (byte pointer): the block's samples
           x.conv_block(q[2]!, q[3]!, idx, scratch);
+        } else if (kind === POOL) {
+          // desc (byte pointer): the block's planes or rows
+          x.pool_block(q[2]!, idx);
         } else if (kind === BINARY) {
           // desc (byte pointer) n per: output elements [idx·per, idx·per + per)
           const lo = idx * q[4]!;
@@ -112,7 +116,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, BINARY, MR, NR, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, BINARY, POOL, MR, NR, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -339,3 +343,20 @@ export const runConvJob = (arena: Arena, which: number, desc: number, blocks: nu
 /** The state of the thread pool: threads in all (1 when single-threaded), blocks done by workers, failure. */
 export const gemmPoolStats = (): { threads: number; workerBlocks: number; broken: boolean } =>
   pool ? { threads: pool.workers + 1, workerBlocks: pool.workerBlocks, broken: pool.broken } : { threads: 1, workerBlocks: 0, broken: false };
+
+/**
+ * The `blocks` blocks of the pooling job described at byte pointer `desc` (pool.c's pool_block) on every thread;
+ * false, having computed nothing for certain, when threads are unavailable or failed (the caller then runs every
+ * block itself; each block overwrites what it writes).
+ */
+export const runPoolJob = (arena: Arena, desc: number, blocks: number, work: number): boolean => {
+  const pool = getPool(arena);
+  if (pool === null || blocks < 2 || blocks >= 1 << proto.TAG_SHIFT) return false;
+  return runJob(arena, pool, [proto.POOL, blocks, desc], blocks, work);
+};
+
+/** Blocks a pooling job of `n` planes or rows is cut into: a few per thread (1 where threads are unavailable). */
+export const poolJobBlocks = (arena: Arena, n: number): number => {
+  const pool = getPool(arena);
+  return pool === null ? 1 : Math.max(1, Math.min(n, BLOCKS_PER_THREAD * (pool.workers + 1)));
+};

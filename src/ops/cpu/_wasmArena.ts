@@ -60,17 +60,10 @@ export interface KernelExports {
   readonly reduce_runs: (op: number, x: number, n: number, w: number, nd: number, lastReduced: number, accd: number, out: number, nout: number) => void;
   /** Broadcasts the 4-byte elements at src into o over the nd merged output runs described at w (reduce.c). */
   readonly expand_runs: (src: number, o: number, w: number, nd: number) => void;
-  /** maxPoolIndices of 2×2 windows with stride 2 and no padding over `planes` planes of h×w floats at x (pool.c). */
-  readonly max_pool_2x2: (x: number, o: number, planes: number, h: number, w: number, oh: number, ow: number) => void;
-  /** maxPoolIndices of any window geometry (pool.c); `taps` is scratch for 3·(oh + ow) ints. */
-  readonly max_pool_any: (
-    x: number, o: number, planes: number, h: number, w: number, oh: number, ow: number, kh: number, kw: number,
-    sh: number, sw: number, dh: number, dw: number, pt: number, pl: number, taps: number,
-  ) => void;
-  /** Gathers 4-byte elements along the last axis row by row (pool.c); the first bad index's position, or -1. */
-  readonly gather_rows: (x: number, size: number, idx: number, inner: number, o: number, rows: number) => number;
-  /** Scatter-adds floats along the last axis row by row into the zeroed o (pool.c); the first bad index's position, or -1. */
-  readonly scatter_add_rows: (src: number, size: number, idx: number, inner: number, o: number, rows: number) => number;
+  /** Block b of the max pooling, row-wise gather or scatterAdd job described at byte pointer d (pool.c). */
+  readonly pool_block: (d: number, b: number) => void;
+  /** Writes the window taps of the POOL_ANY job described at byte pointer d (pool.c). */
+  readonly pool_taps: (d: number) => void;
 }
 
 export interface Arena {

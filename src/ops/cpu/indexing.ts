@@ -4,6 +4,7 @@ import { allocFor, dtypeOfArray, type AnyTypedArray, type DType } from "../dtype
 import { numel, stridesOf, type Shape } from "../_shape.js";
 import { copyRun } from "./_stridedCopy.js";
 import { wasmCall } from "./_wasmCall.js";
+import { POOL_GATHER, POOL_SCATTER, runPool } from "./_poolJob.js";
 
 type Arr = AnyTypedArray;
 
@@ -83,6 +84,8 @@ const scatterRows = (o: Arr, size: number, idx: Int32Array, inner: number, src: 
 
 /** Index tensors smaller than this are walked in TypeScript: staging into the arena costs a few microseconds a call. */
 const ROWS_WASM_MIN = 4096;
+/** From this many elements touched the worker threads share the rows (their wake-up costs tens of µs). */
+const ROWS_PARALLEL_MIN = 1 << 18;
 
 /**
  * gatherRows in WebAssembly (pool.c's gather_rows, 4-byte elements copied as bits) for float32 or int32 data; null
@@ -93,7 +96,8 @@ export const gatherRowsWasm = (x: Arr, size: number, idx: Int32Array, inner: num
   if (idx.length < ROWS_WASM_MIN || !(x instanceof Float32Array || x instanceof Int32Array) || dtype !== dtypeOfArray(x)) return null;
   return wasmCall((c) => {
     const src = c.operand(x), ix = c.operand(idx), o = c.result(dtype, idx.length);
-    const bad = c.arena.exports.gather_rows(src, size, ix, inner, o.ptr, idx.length / inner);
+    const job = { op: POOL_GATHER, x: src, o: o.ptr, aux: ix, n: idx.length / inner, h: size, w: inner };
+    const bad = runPool(c, job, idx.length, ROWS_PARALLEL_MIN);
     if (bad >= 0) outOfRange("gather", idx[bad]!, axis, size);
     return o.finish();
   });
@@ -108,7 +112,8 @@ export const scatterRowsWasm = (src: Arr, size: number, idx: Int32Array, inner: 
   if (idx.length < ROWS_WASM_MIN || !(src instanceof Float32Array) || dtype !== "float32") return null;
   return wasmCall((c) => {
     const s = c.operand(src, idx.length), ix = c.operand(idx), o = c.result(dtype, (idx.length / inner) * size); // zeroed row by row in the kernel
-    const bad = c.arena.exports.scatter_add_rows(s, size, ix, inner, o.ptr, idx.length / inner);
+    const job = { op: POOL_SCATTER, x: s, o: o.ptr, aux: ix, n: idx.length / inner, h: size, w: inner };
+    const bad = runPool(c, job, idx.length + (idx.length / inner) * size, ROWS_PARALLEL_MIN);
     if (bad >= 0) outOfRange("scatterAdd", idx[bad]!, axis, size);
     return o.finish();
   });

@@ -3,6 +3,7 @@ import type { CompositeKernel, OutSpec } from "../backend.js";
 import type { AnyTypedArray } from "../dtype.js";
 import type { WindowParams } from "../primitive.js";
 import { wasmCall } from "./_wasmCall.js";
+import { POOL_2X2, POOL_ANY, runPool } from "./_poolJob.js";
 
 type Arr = AnyTypedArray;
 
@@ -98,6 +99,8 @@ const poolAny = (x: Arr, o: Int32Array, planes: number, h: number, w: number, oh
 
 /** Inputs smaller than this are pooled in TypeScript: staging them into the arena costs a few microseconds a call. */
 const WASM_MIN = 4096;
+/** From this many input elements the worker threads share the planes (their wake-up costs tens of µs). */
+const PARALLEL_MIN = 1 << 18;
 
 /** True for 2×2 windows with stride 2, no padding and no dilation (the SIMD and branch-free special case). */
 const is2x2 = (p: WindowParams): boolean =>
@@ -106,19 +109,15 @@ const is2x2 = (p: WindowParams): boolean =>
 
 /**
  * The same indices from the WebAssembly kernels (pool.c: four 2×2 windows per SIMD step, other geometries as the
- * scalar loop below in C), for float32 inputs large enough to pay for staging; null otherwise or when the arena
- * cannot hold them (exported for the tests, which check that it ran).
+ * scalar loop below in C; planes shared by the threads from PARALLEL_MIN inputs), for float32 inputs large enough to
+ * pay for staging; null otherwise or when the arena cannot hold them (exported for the tests, which check that it ran).
  */
 export const maxPoolIndicesWasm = (x: Arr, planes: number, h: number, w: number, oh: number, ow: number, p: WindowParams): Int32Array | null => {
   if (!(x instanceof Float32Array) || x.length < WASM_MIN) return null;
   return wasmCall((c) => {
     const src = c.operand(x), o = c.result("int32", planes * oh * ow);
-    if (is2x2(p)) c.arena.exports.max_pool_2x2(src, o.ptr, planes, h, w, oh, ow);
-    else {
-      const taps = c.temp(3 * (oh + ow) * 4);
-      c.arena.exports.max_pool_any(src, o.ptr, planes, h, w, oh, ow, p.kernel[0], p.kernel[1], p.stride[0], p.stride[1],
-        p.dilation[0], p.dilation[1], p.padding[0], p.padding[2], taps);
-    }
+    const aux = is2x2(p) ? 0 : c.temp(3 * (oh + ow) * 4);
+    runPool(c, { op: is2x2(p) ? POOL_2X2 : POOL_ANY, x: src, o: o.ptr, aux, n: planes, h, w, oh, ow, window: p }, x.length, PARALLEL_MIN);
     return o.finish() as Int32Array;
   });
 };

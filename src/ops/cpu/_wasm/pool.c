@@ -16,8 +16,7 @@
  * than the top one (pool.ts's pool2x2, as comparisons masks instead of 0/1 numbers). A NaN makes every comparison with
  * it false, so windows holding one take the first NaN's offset instead (selects from the last tap to the first).
  */
-__attribute__((export_name("max_pool_2x2")))
-void max_pool_2x2(const float *x, int *o, int planes, int h, int w, int oh, int ow) {
+static void max_pool_2x2(const float *x, int *o, int planes, int h, int w, int oh, int ow) {
   const v128_t one = wasm_i32x4_splat(1), lanes = wasm_i32x4_make(0, 2, 4, 6);
   const v128_t offW = wasm_i32x4_splat(w), offW1 = wasm_i32x4_splat(w + 1), zero = wasm_i32x4_splat(0);
   for (int p = 0; p < planes; p++) {
@@ -63,7 +62,7 @@ void max_pool_2x2(const float *x, int *o, int planes, int h, int w, int oh, int 
  * Per output position along one axis, into taps[3·i ..]: the window's start and its first and one-past-last taps
  * inside [0, size) (pool.ts's `taps`; kernels.c's ceil_div rounds as Math.ceil does for either sign).
  */
-static void pool_taps(int *taps, int out, int size, int k, int s, int d, int before) {
+static void pool_taps_axis(int *taps, int out, int size, int k, int s, int d, int before) {
   for (int i = 0; i < out; i++) {
     int s0 = i * s - before, hi = ceil_div(size - s0, d);
     taps[3 * i] = s0;
@@ -74,14 +73,12 @@ static void pool_taps(int *taps, int out, int size, int k, int s, int d, int bef
 
 /**
  * Any geometry (padding, dilation, stride ≠ kernel): each window scans its in-input taps in row-major order from the
- * first (pool.ts's poolAny). `taps` is scratch for 3·(oh + ow) ints.
+ * first (pool.ts's poolAny). `taps` holds the rows' then the columns' (start, first, one-past-last) triples
+ * (pool_taps), written before the job so that every thread reads them.
  */
-__attribute__((export_name("max_pool_any")))
-void max_pool_any(const float *x, int *o, int planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw,
-                  int dh, int dw, int pt, int pl, int *taps) {
-  int *rows = taps, *cols = taps + 3 * oh;
-  pool_taps(rows, oh, h, kh, sh, dh, pt);
-  pool_taps(cols, ow, w, kw, sw, dw, pl);
+static void max_pool_any(const float *x, int *o, int planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw,
+                  int dh, int dw, int pt, int pl, const int *taps) {
+  const int *rows = taps, *cols = taps + 3 * oh;
   for (int p = 0; p < planes; p++) {
     const float *base = x + (long)p * h * w;
     for (int y = 0; y < oh; y++) {
@@ -110,8 +107,7 @@ void max_pool_any(const float *x, int *o, int planes, int h, int w, int oh, int 
  * o[r·inner + j] = x[r·size + idx[r·inner + j]] for `rows` rows (gather along the last axis; 4-byte elements, copied
  * as bits). Returns the flat position of the first index outside [0, size), having stopped there, or -1.
  */
-__attribute__((export_name("gather_rows")))
-int gather_rows(const int *x, int size, const int *idx, int inner, int *o, int rows) {
+static int gather_rows(const int *x, int size, const int *idx, int inner, int *o, int rows) {
   for (int r = 0, q = 0; r < rows; r++, x += size)
     for (int j = 0; j < inner; j++, q++) {
       int v = idx[q];
@@ -127,8 +123,7 @@ int gather_rows(const int *x, int size, const int *idx, int inner, int *o, int r
  * cache, rather than the whole output in a pass of its own. Returns the flat position of the first index outside
  * [0, size), having stopped there, or -1.
  */
-__attribute__((export_name("scatter_add_rows")))
-int scatter_add_rows(const float *src, int size, const int *idx, int inner, float *o, int rows) {
+static int scatter_add_rows(const float *src, int size, const int *idx, int inner, float *o, int rows) {
   for (int r = 0, q = 0; r < rows; r++, o += size) {
     __builtin_memset(o, 0, (unsigned long)size * 4);
     for (int j = 0; j < inner; j++, q++) {
@@ -138,4 +133,51 @@ int scatter_add_rows(const float *src, int size, const int *idx, int inner, floa
     }
   }
   return -1;
+}
+
+// The job descriptor (int32 words; pointers are byte offsets): which kernel, its operands, the planes or rows it runs
+// over and how many a block takes, the geometry, and each block's first bad index position (gather, scatterAdd).
+enum { PJ_OP, PJ_X, PJ_O, PJ_AUX, PJ_N, PJ_PER, PJ_H, PJ_W, PJ_OH, PJ_OW, PJ_KH, PJ_KW, PJ_SH, PJ_SW, PJ_DH, PJ_DW,
+       PJ_PT, PJ_PL, PJ_BAD = 32 };
+enum { POOL_2X2, POOL_ANY, POOL_GATHER, POOL_SCATTER };
+
+/** Fills the taps (see max_pool_any) of a POOL_ANY job described at d, at its PJ_AUX, before its blocks run. */
+__attribute__((export_name("pool_taps")))
+void pool_taps(const int *d) {
+  int *taps = (int *)d[PJ_AUX];
+  pool_taps_axis(taps, d[PJ_OH], d[PJ_H], d[PJ_KH], d[PJ_SH], d[PJ_DH], d[PJ_PT]);
+  pool_taps_axis(taps + 3 * d[PJ_OH], d[PJ_OW], d[PJ_W], d[PJ_KW], d[PJ_SW], d[PJ_DW], d[PJ_PL]);
+}
+
+/**
+ * Block b of the pooling job described at d: planes (maxPoolIndices) or rows (gather, scatterAdd) [b·per, b·per + per),
+ * which no other block reads or writes, so blocks run on any threads in any order. gather and scatterAdd store the
+ * flat position of their first bad index, or -1, at d[PJ_BAD + b].
+ */
+__attribute__((export_name("pool_block")))
+void pool_block(const int *d, int b) {
+  int lo = b * d[PJ_PER], n = d[PJ_N] - lo < d[PJ_PER] ? d[PJ_N] - lo : d[PJ_PER];
+  int h = d[PJ_H], w = d[PJ_W], oh = d[PJ_OH], ow = d[PJ_OW];
+  const char *x = (const char *)d[PJ_X];
+  char *o = (char *)d[PJ_O];
+  if (n <= 0) return;
+  switch (d[PJ_OP]) {
+    case POOL_2X2:
+      max_pool_2x2((const float *)(x + (long)lo * h * w * 4), (int *)(o + (long)lo * oh * ow * 4), n, h, w, oh, ow);
+      break;
+    case POOL_ANY:
+      max_pool_any((const float *)(x + (long)lo * h * w * 4), (int *)(o + (long)lo * oh * ow * 4), n, h, w, oh, ow,
+                   d[PJ_KH], d[PJ_KW], d[PJ_SH], d[PJ_SW], d[PJ_DH], d[PJ_DW], d[PJ_PT], d[PJ_PL], (const int *)d[PJ_AUX]);
+      break;
+    case POOL_GATHER:
+    case POOL_SCATTER: {
+      // h: the indexed axis' size, w: the index's row length; x is gather's data or scatterAdd's source
+      const int *idx = (const int *)d[PJ_AUX] + (long)lo * w;
+      int bad = d[PJ_OP] == POOL_GATHER
+        ? gather_rows((const int *)x + (long)lo * h, h, idx, w, (int *)o + (long)lo * w, n)
+        : scatter_add_rows((const float *)x + (long)lo * w, h, idx, w, (float *)o + (long)lo * h, n);
+      ((int *)d)[PJ_BAD + b] = bad < 0 ? -1 : lo * w + bad;
+      break;
+    }
+  }
 }
