@@ -79,12 +79,40 @@ static void pool_taps_axis(int *taps, int out, int size, int k, int s, int d, in
 static void max_pool_any(const float *x, int *o, int planes, int h, int w, int oh, int ow, int kh, int kw, int sh, int sw,
                   int dh, int dw, int pt, int pl, const int *taps) {
   const int *rows = taps, *cols = taps + 3 * oh;
+  const v128_t step = wasm_i32x4_make(0, sw, 2 * sw, 3 * sw);
   for (int p = 0; p < planes; p++) {
     const float *base = x + (long)p * h * w;
     for (int y = 0; y < oh; y++) {
       int h0 = rows[3 * y], i0 = rows[3 * y + 1], i1 = rows[3 * y + 2];
       for (int z = 0; z < ow; z++, o++) {
         int w0 = cols[3 * z], j0 = cols[3 * z + 1], j1 = cols[3 * z + 2];
+        // Four windows whose columns are all inside the input (a window's first tap column only grows with z and
+        // its last-but-one only shrinks, so the first's start and the fourth's end decide), one per lane: the same
+        // scan in the same order, as masks. Lane l reads the tap at + l·sw: one load for stride 1, the even lanes of
+        // two for stride 2 (but at the plane's end), four loads otherwise.
+        if (z + 4 <= ow && j0 == 0 && cols[3 * z + 11] == kw && i0 < i1) {
+          int at0 = (h0 + i0 * dh) * w + w0;
+          // the second load of stride 2 reads one float past lane 3's last tap: only inside the plane
+          int pairs = sw == 2 && (h0 + (i1 - 1) * dh) * w + w0 + (kw - 1) * dw + 7 < h * w;
+          v128_t bi = wasm_i32x4_add(wasm_i32x4_splat(at0), step), best = wasm_f32x4_splat(0.0f);
+          for (int i = i0; i < i1; i++) {
+            int row = (h0 + i * dh) * w + w0;
+            for (int j = 0; j < kw; j++) {
+              int at = row + j * dw;
+              const float *q = base + at;
+              v128_t v = sw == 1 ? wasm_v128_load(q)
+                       : pairs ? EVEN4(wasm_v128_load(q), wasm_v128_load(q + 4))
+                       : wasm_f32x4_make(q[0], q[sw], q[2 * sw], q[3 * sw]);
+              if (i == i0 && j == 0) { best = v; continue; } // the scan starts from the first tap
+              v128_t up = wasm_v128_or(wasm_f32x4_gt(v, best), wasm_v128_and(wasm_f32x4_ne(v, v), wasm_f32x4_eq(best, best)));
+              best = wasm_v128_bitselect(v, best, up);
+              bi = wasm_v128_bitselect(wasm_i32x4_add(wasm_i32x4_splat(at), step), bi, up);
+            }
+          }
+          wasm_v128_store(o, bi);
+          z += 3, o += 3;
+          continue;
+        }
         int bi = (h0 + i0 * dh) * w + w0 + j0 * dw;
         if (i0 < i1 && j0 < j1) {
           float best = base[bi];
