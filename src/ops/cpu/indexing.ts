@@ -84,8 +84,8 @@ const scatterRows = (o: Arr, size: number, idx: Int32Array, inner: number, src: 
 
 /** Index tensors smaller than this are walked in TypeScript: staging into the arena costs a few microseconds a call. */
 const ROWS_WASM_MIN = 4096;
-/** From this many elements touched the worker threads share the rows (their wake-up costs tens of µs). */
-const ROWS_PARALLEL_MIN = 1 << 18;
+/** From this many elements touched the worker threads share the rows (memory-bound, as maxPoolIndices: see pool.ts). */
+const ROWS_PARALLEL_MIN = 1 << 20;
 
 /**
  * gatherRows in WebAssembly (pool.c's gather_rows, 4-byte elements copied as bits) for float32 or int32 data; null

@@ -99,8 +99,12 @@ const poolAny = (x: Arr, o: Int32Array, planes: number, h: number, w: number, oh
 
 /** Inputs smaller than this are pooled in TypeScript: staging them into the arena costs a few microseconds a call. */
 const WASM_MIN = 4096;
-/** From this many input elements the worker threads share the planes (their wake-up costs tens of µs). */
-const PARALLEL_MIN = 1 << 18;
+/**
+ * From this many input elements the worker threads share the planes: the kernel is memory-bound (~0.2 ns an input
+ * element on one thread), and two threads measured no faster on [64, 32, 32, 32] at load 5, so only the largest
+ * inputs, as for the binary ops (_wasmElementwise.ts), pay for the wake-up (tens of µs).
+ */
+const PARALLEL_MIN = 1 << 20;
 
 /** True for 2×2 windows with stride 2, no padding and no dilation (the SIMD and branch-free special case). */
 const is2x2 = (p: WindowParams): boolean =>
