@@ -8,6 +8,7 @@
 // in Atomics.wait, so they never keep the process alive. Where worker_threads is missing (browsers, Node < 20.16)
 // or a worker fails, `runGemmJob` returns false and the caller computes every block itself.
 import type { Arena, KernelExports } from "./_wasmArena.js";
+import { nextMachineLoad, sampleOthersRunning, type MachineLoad } from "./_machineLoad.js";
 
 /**
  * The job protocol shared by the caller and the workers. It references nothing outside its body, because workers
@@ -175,38 +176,46 @@ const publish = (pl: Pool, params: readonly number[]): number => {
   return job;
 };
 
-/** The pool for this arena, started on first use; null where threads are unavailable or broken. */
 /**
- * The machine is oversubscribed when its 1-minute load average reaches 1.5 runnable threads per core. Then a worker
- * that has claimed a block is often descheduled while the caller waits for it, and threads lose: 256³ products ran
- * at a median 6–8 GFLOP/s on two threads against 33–35 on one at load 20 on 2 cores. So by default (no
- * RIVULET_CPU_THREADS) the kernels run on the calling thread alone while the machine is that busy (checked at most
- * every 250 ms; where the OS reports no load average, as on Windows, never).
+ * By default (no RIVULET_CPU_THREADS) the kernels run on the calling thread alone while other work keeps the machine's
+ * cores busy (_machineLoad.ts: other runnable threads from /proc/loadavg, smoothed over a few seconds, sampled at most
+ * every LOAD_SAMPLE_MS). Where /proc/loadavg is absent the 1-minute load average decides, as before: overloaded from
+ * 1.5 runnable threads per core, rivulet's own included (checked every 250 ms; where the OS reports no load average,
+ * as on Windows, never).
  */
-const OVERLOAD_PER_CORE = 1.5;
-const LOAD_CHECK_MS = 250;
+const LOAD_SAMPLE_MS = 50;
+const LOADAVG_PER_CORE = 1.5;
+const LOADAVG_CHECK_MS = 250;
 let loadProbe: (() => number) | null = null;
-let loadCheckedAt = -Infinity;
-let overloaded = false;
+let load: MachineLoad | null = null;
+let loadavgCheckedAt = -Infinity;
+let loadavgOverloaded = false;
 
-/** Replaces the load-average probe (for tests); null restores the OS's 1-minute load average. */
+/**
+ * Replaces the sampling of other work's runnable threads (for tests and benchmarks: `() => 0` an idle machine,
+ * `() => 1e6` a crowded one) and restarts the estimate from the probe's first answer; null restores /proc/loadavg.
+ */
 export const setLoadProbe = (probe: (() => number) | null): void => {
   loadProbe = probe;
-  loadCheckedAt = -Infinity;
+  load = null;
+  loadavgCheckedAt = -Infinity;
 };
 
 const machineOverloaded = (threads: number): boolean => {
   if (globalThis.process?.env?.["RIVULET_CPU_THREADS"]) return false; // an explicit thread count is obeyed
   const now = performance.now();
-  if (now - loadCheckedAt >= LOAD_CHECK_MS) {
-    loadCheckedAt = now;
+  if (load !== null && now - load.at < LOAD_SAMPLE_MS) return load.overloaded;
+  const others = loadProbe ? loadProbe() : sampleOthersRunning();
+  if (others !== null) return (load = nextMachineLoad(load, others, now, threads)).overloaded;
+  if (now - loadavgCheckedAt >= LOADAVG_CHECK_MS) {
+    loadavgCheckedAt = now;
     const os = globalThis.process?.getBuiltinModule?.("node:os");
-    const load = loadProbe ? loadProbe() : (os?.loadavg()[0] ?? 0);
-    overloaded = load >= OVERLOAD_PER_CORE * threads;
+    loadavgOverloaded = (os?.loadavg()[0] ?? 0) >= LOADAVG_PER_CORE * threads;
   }
-  return overloaded;
+  return loadavgOverloaded;
 };
 
+/** The pool for this arena, started on first use; null where threads are unavailable or broken, or the machine is busy. */
 const getPool = (arena: Arena): Pool | null => {
   if (machineOverloaded(arena.threads)) return null;
   if (pool === undefined) {
