@@ -91,7 +91,8 @@ function gemmProtocol() {
           } else {
             const since = performance.now();
             for (let p = Atomics.load(ctl, PACKED); p < slabs; p = Atomics.load(ctl, PACKED)) {
-              if (performance.now() - since > PACK_WAIT_MS) throw new Error("gemm: slabs of B never packed");
+              // once a block has failed (a wait timed out before), the job is lost: give up at once
+              if (Atomics.load(ctl, ERR) !== 0 || performance.now() - since > PACK_WAIT_MS) throw new Error("gemm: slabs of B never packed");
               Atomics.wait(ctl, PACKED, p, 100);
             }
             const i0 = (idx - slabs) * q[9]!;
