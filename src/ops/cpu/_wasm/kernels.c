@@ -11,7 +11,7 @@
 #define KC 256
 #define MC (128 / MR * MR)
 #define NC 2048
-/** A transposed A of at most this many floats (16 KiB) in one k block is read in place rather than packed (gemm_block). */
+/** An A of at most this many floats (16 KiB) in one k block is read in place rather than packed (gemm_block). */
 #define DIRECT_FLOATS 4096
 
 /** Floats of scratch one thread needs: packed A (MC×KC), packed B (KC×NC) and one edge tile (MR×NR). */
@@ -120,11 +120,12 @@ __attribute__((noinline)) static void pack_b(const float *B, int transB, int k, 
 // `b + 4` and `a + i` into an induction variable of its own, which V8 keeps in registers and spills from the loop;
 // with them b's offset folds into the load instruction and each A address is one add (V8 folds no offset into a
 // load-splat). Either way the sums run in the same order, so results are unchanged.
-// NAME##R steps A by ASTEP floats per step of k: MR for packed panels (micro##R), or a runtime `as` (micro_as##R,
-// a transposed A read in place, as = m). They are separate functions because the runtime step, one more argument,
-// cost 2–3% on short k (kc = 10: [256,10]·[10,256] at 42 against 43 GFLOP/s, interleaved) where the micro-kernel's
-// calls are many and short.
-#define DEFINE_MICRO_AS(R, NAME, ASTEP, ...)                                                                          \
+// NAME##R reads row i of A at a + i·RSTEP and steps A by ASTEP floats per step of k: packed panels (micro##R: 1,
+// MR), a transposed A read in place (micro_as##R: 1, m) or a row-major one (micro_rs##R: k, 1; LLVM hoists the four
+// row offsets out of the loop, which then runs as fast as the packed one). They are separate functions because a
+// runtime step, one more argument, cost 2–3% on short k (kc = 10: [256,10]·[10,256] at 42 against 43 GFLOP/s,
+// interleaved) where the micro-kernel's calls are many and short.
+#define DEFINE_MICRO_AS(R, NAME, ASTEP, RSTEP, ...)                                                                   \
   __attribute__((noinline)) static void NAME##R(int kc, const float *a, ##__VA_ARGS__, const float *b, float *c,      \
                                                 int ldc, int first) {                                               \
     v128_t acc[R][2];                                                                                               \
@@ -133,7 +134,7 @@ __attribute__((noinline)) static void pack_b(const float *B, int transB, int k, 
       __asm__("" : "+r"(a), "+r"(b));                                                                               \
       v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);                                                    \
       for (int i = 0; i < R; i++) {                                                                                 \
-        const float *ap = a + i;                                                                                    \
+        const float *ap = a + i * (RSTEP);                                                                          \
         __asm__("" : "+r"(ap));                                                                                     \
         v128_t ai = wasm_v128_load32_splat(ap);                                                                     \
         acc[i][0] = wasm_f32x4_add(acc[i][0], wasm_f32x4_mul(ai, b0));                                              \
@@ -149,7 +150,8 @@ __attribute__((noinline)) static void pack_b(const float *B, int transB, int k, 
       wasm_v128_store(c + 4, acc[i][1]);                                                                            \
     }                                                                                                               \
   }
-#define DEFINE_MICRO(R) DEFINE_MICRO_AS(R, micro, MR) DEFINE_MICRO_AS(R, micro_as, as, int as)
+#define DEFINE_MICRO(R)                                                                                             \
+  DEFINE_MICRO_AS(R, micro, MR, 1) DEFINE_MICRO_AS(R, micro_as, as, 1, int as) DEFINE_MICRO_AS(R, micro_rs, 1, rs, int rs)
 DEFINE_MICRO(1)
 DEFINE_MICRO(2)
 DEFINE_MICRO(3)
@@ -164,6 +166,17 @@ static void micro(int rows, int kc, const float *a, const float *b, float *c, in
     case 3: micro3(kc, a, b, c, ldc, first); break;
     case 4: micro4(kc, a, b, c, ldc, first); break;
     default: micro5(kc, a, b, c, ldc, first); break;
+  }
+}
+
+/** The micro-kernel on a packed B and a row-major A read in place: row i at a + i·rs, one float per k step. */
+static void micro_rows(int rows, int kc, const float *a, int rs, const float *b, float *c, int ldc, int first) {
+  switch (rows) {
+    case 1: micro_rs1(kc, a, rs, b, c, ldc, first); break;
+    case 2: micro_rs2(kc, a, rs, b, c, ldc, first); break;
+    case 3: micro_rs3(kc, a, rs, b, c, ldc, first); break;
+    case 4: micro_rs4(kc, a, rs, b, c, ldc, first); break;
+    default: micro_rs5(kc, a, rs, b, c, ldc, first); break;
   }
 }
 
@@ -193,14 +206,16 @@ __attribute__((always_inline)) static inline void block_tiles(int direct, const 
     const float *b = Bp + jr * kc;
     for (int ir = 0; ir < mc; ir += MR) {
       int mr = mc - ir < MR ? mc - ir : MR;
-      const float *ai = direct ? a + ir : a + ir * kc;
+      const float *ai = direct == 1 ? a + ir : direct == 2 ? a + (long)ir * as : a + ir * kc;
       float *ci = c + (long)ir * n + jr;
       if (nr == NR) {
-        if (direct) micro_steps(mr, kc, ai, as, b, ci, n, first);
+        if (direct == 1) micro_steps(mr, kc, ai, as, b, ci, n, first);
+        else if (direct == 2) micro_rows(mr, kc, ai, as, b, ci, n, first);
         else micro(mr, kc, ai, b, ci, n, first);
       } else {
         // right edge: compute mr full rows aside, keep only their first nr columns
-        if (direct) micro_steps(mr, kc, ai, as, b, tile, NR, 1);
+        if (direct == 1) micro_steps(mr, kc, ai, as, b, tile, NR, 1);
+        else if (direct == 2) micro_rows(mr, kc, ai, as, b, tile, NR, 1);
         else micro(mr, kc, ai, b, tile, NR, 1);
         for (int i = 0; i < mr; i++)
           for (int j = 0; j < nr; j++) ci[(long)i * n + j] = first ? tile[i * NR + j] : ci[(long)i * n + j] + tile[i * NR + j];
@@ -228,13 +243,14 @@ void gemm_block(const float *A, int transA, const float *B, int transB, float *C
   // alone, so every element is summed in the same order whatever block of C a thread computes.
   int kb = (k + KC - 1) / KC, ks = (k + kb - 1) / kb;
   int mb = (i1 - i0 + MC - 1) / MC, ms = ((i1 - i0 + mb - 1) / mb + MR - 1) / MR * MR;
-  // A small transposed A is read where it lies instead of packed: each k step's MR rows are already contiguous, and
-  // packing them one vector and one float at a time cost attention's [64,64]ᵀ entries about a tenth of their time
-  // (44 -> 49-50 GFLOP/s on one thread, interleaved, load 7). Only in a single k block, with A at most DIRECT_FLOATS
-  // (in L1 beside the rest), where packing saves no cache misses. Reading a row-major B in place the same way gained
-  // nothing (45.3 -> 44.4 on 64 × [64,64]·[64,32]; its packing is two vector copies per row), so B is always packed.
-  // The micro-kernel does the same arithmetic in the same order either way: results are unchanged.
-  int direct_a = transA && kb == 1 && (long)m * k <= DIRECT_FLOATS;
+  // A small A is read where it lies instead of packed, by micro-kernels that step a transposed A by m floats (each k
+  // step's MR rows are contiguous) or address a row-major A's rows k floats apart: packing cost attention's 64×64
+  // entries about a tenth of their time (on one thread, interleaved, load 7–14: 64 × [64,64]ᵀ·[64,32] 44 -> 49-52
+  // GFLOP/s, 64 × [64,64]·[64,32] 46.5 -> 52-54). Only in a single k block, with A at most DIRECT_FLOATS (in L1
+  // beside the rest), where packing saves no cache misses. Reading a row-major B in place the same way gained nothing
+  // (45.3 -> 44.4 on 64 × [64,64]·[64,32]; its packing is two vector copies per row), so B is always packed. The
+  // micro-kernels do the same arithmetic in the same order either way: results are unchanged.
+  int direct_a = kb == 1 && (long)m * k <= DIRECT_FLOATS;
   for (int jc = j0; jc < j1; jc += NC) {
     int nc = j1 - jc < NC ? j1 - jc : NC;
     for (int pc = 0; pc < k; pc += ks) {
@@ -245,7 +261,8 @@ void gemm_block(const float *A, int transA, const float *B, int transB, float *C
         int mc = i1 - ic < ms ? i1 - ic : ms;
         // two copies of the loop nest (block_tiles is inlined with a constant `direct`), so the packed path's
         // per-tile work is what it was: its kc = 10 products lost 2% to a select per tile
-        if (direct_a) block_tiles(1, A + (long)pc * m + ic, m, Bp, C + (long)ic * n + jc, n, mc, nc, kc, first, tile);
+        if (direct_a && transA) block_tiles(1, A + (long)pc * m + ic, m, Bp, C + (long)ic * n + jc, n, mc, nc, kc, first, tile);
+        else if (direct_a) block_tiles(2, A + (long)ic * k + pc, k, Bp, C + (long)ic * n + jc, n, mc, nc, kc, first, tile);
         else {
           pack_a(A, transA, m, k, ic, mc, pc, kc, Ap);
           block_tiles(0, Ap, kc, Bp, C + (long)ic * n + jc, n, mc, nc, kc, first, tile);
