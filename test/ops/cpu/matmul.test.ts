@@ -204,8 +204,9 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
       for (const [m, k, n] of [[11, 257, 17], [131, 3, 9], [6, 513, 130], [129, 65, 1]] as const) checkWasm({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
     });
 
-  // An A of at most 4096 floats in one k block (k ≤ 256) is read in place instead of packed, stored either way:
-  // against float64 at the edges of that rule (m·k = 4096 and 4097, k = 256 and 257), with partial row panels (m % 5).
+  // A row-major A is always read in place, a transposed one when at most 4096 floats in one k block (k ≤ 256); else
+  // packed. Against float64 at the edges of that rule (m·k = 4096 and 4097, k = 256 and 257), both layouts, with
+  // partial row panels (m % 5).
   for (const transA of [false, true])
     it(`small A read in place: m·k and k at the edges of the rule, transA=${transA}`, () => {
       let seed = 760;
@@ -230,7 +231,6 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
     it(`threaded products with op(B) packed once, and on the grid, agree with one thread, transA=${transA} transB=${transB}`, () => {
       let seed = 820;
       // (one thread's GEMM is checked against float64 above; here only the bits of the threaded splits)
-      // ([32,128,256]: one thread reads that small A in place, the shared path packs it)
       for (const [m, k, n] of [[1024, 1, 1024], [4096, 256, 1], [2048, 129, 4], [20, 257, 205], [19, 513, 111], [9, 300, 400], [131, 1000, 9], [333, 100, 41], [32, 128, 256]] as const)
         for (const split of ["shared", "grid"] as const) {
           const next = rng(seed++);

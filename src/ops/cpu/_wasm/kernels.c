@@ -11,7 +11,7 @@
 #define KC 256
 #define MC (128 / MR * MR)
 #define NC 2048
-/** An A of at most this many floats (16 KiB) in one k block is read in place rather than packed (gemm_block). */
+/** A transposed A of at most this many floats (16 KiB) in one k block is read in place rather than packed (read_a_in_place). */
 #define DIRECT_FLOATS 4096
 
 /** Floats of scratch one thread needs: packed A (MC×KC), packed B (KC×NC) and one edge tile (MR×NR). */
@@ -225,6 +225,36 @@ __attribute__((always_inline)) static inline void block_tiles(int direct, const 
 }
 
 /**
+ * Whether gemm_block reads op(A) where it lies instead of packing it. A row-major A always: the micro-kernel reads
+ * its 5 rows as 5 streams k floats apart, and packing them (a 4×4 transpose in registers per 4 columns) was pure
+ * cost, a tenth of the time of attention's 64×64 entries and most of it where n is small (one thread, interleaved with
+ * the packing module, best GFLOP/s, load 7–14: 64 × [64,64]·[64,32] 46.5 -> 52-54; [256,256]·[10,256]ᵀ 15-29 -> 32-34;
+ * [1024,128]·[128,16] 46.8 -> 57.3, ·[128,32] 51.9 -> 58.5; 256³ and the GPT and MLP shapes level or up to 4% faster,
+ * [1024,1024]·[1024,128] level). A transposed A only when small (one k block, at most DIRECT_FLOATS): each k step's
+ * 5 rows are contiguous, but m floats apart from the next step's, and a large m made that slower ([1024,256]ᵀ·[256,64]
+ * 45.6 -> 36.8, where 4 KiB strides alias in L1). Reading a row-major B in place the same way gained nothing
+ * (45.3 -> 44.4 on 64 × [64,64]·[64,32]; its packing is two vector copies per row), so B is always packed. The
+ * micro-kernels do the same arithmetic in the same order either way: results are unchanged.
+ */
+static int read_a_in_place(int transA, int m, int k) { return !transA || (k <= KC && (long)m * k <= DIRECT_FLOATS); }
+
+/**
+ * Rows [ic, ic+mc) of one k block [pc, pc+kc) against packed B (Bp: its nc columns' panels for this k block), into
+ * c (those rows' first column, row stride n): op(A) read in place (`direct`, see read_a_in_place) or packed into Ap.
+ * Two copies of the loop nest (block_tiles is inlined with a constant `direct`), so the packed path's per-tile work
+ * is what it was: its kc = 10 products lost 2% to a select per tile.
+ */
+static void a_block(const float *A, int transA, int direct, int m, int k, int ic, int mc, int pc, int kc, float *Ap,
+                    const float *Bp, float *c, int n, int nc, int first, float *tile) {
+  if (direct && transA) block_tiles(1, A + (long)pc * m + ic, m, Bp, c, n, mc, nc, kc, first, tile);
+  else if (direct) block_tiles(2, A + (long)ic * k + pc, k, Bp, c, n, mc, nc, kc, first, tile);
+  else {
+    pack_a(A, transA, m, k, ic, mc, pc, kc, Ap);
+    block_tiles(0, Ap, kc, Bp, c, n, mc, nc, kc, first, tile);
+  }
+}
+
+/**
  * C[i0:i1, j0:j1] of C[m×n] = op(A)[m×k] · op(B)[k×n] for row-major float32 operands; transA means A is stored
  * [k×m], transB that B is stored [n×k]. The block of C is overwritten. `scratch` holds scratch_floats() floats.
  */
@@ -243,14 +273,7 @@ void gemm_block(const float *A, int transA, const float *B, int transB, float *C
   // alone, so every element is summed in the same order whatever block of C a thread computes.
   int kb = (k + KC - 1) / KC, ks = (k + kb - 1) / kb;
   int mb = (i1 - i0 + MC - 1) / MC, ms = ((i1 - i0 + mb - 1) / mb + MR - 1) / MR * MR;
-  // A small A is read where it lies instead of packed, by micro-kernels that step a transposed A by m floats (each k
-  // step's MR rows are contiguous) or address a row-major A's rows k floats apart: packing cost attention's 64×64
-  // entries about a tenth of their time (on one thread, interleaved, load 7–14: 64 × [64,64]ᵀ·[64,32] 44 -> 49-52
-  // GFLOP/s, 64 × [64,64]·[64,32] 46.5 -> 52-54). Only in a single k block, with A at most DIRECT_FLOATS (in L1
-  // beside the rest), where packing saves no cache misses. Reading a row-major B in place the same way gained nothing
-  // (45.3 -> 44.4 on 64 × [64,64]·[64,32]; its packing is two vector copies per row), so B is always packed. The
-  // micro-kernels do the same arithmetic in the same order either way: results are unchanged.
-  int direct_a = kb == 1 && (long)m * k <= DIRECT_FLOATS;
+  int direct_a = read_a_in_place(transA, m, k);
   for (int jc = j0; jc < j1; jc += NC) {
     int nc = j1 - jc < NC ? j1 - jc : NC;
     for (int pc = 0; pc < k; pc += ks) {
@@ -259,14 +282,7 @@ void gemm_block(const float *A, int transA, const float *B, int transB, float *C
       pack_b(B, transB, k, n, jc, nc, pc, kc, Bp);
       for (int ic = i0; ic < i1; ic += ms) {
         int mc = i1 - ic < ms ? i1 - ic : ms;
-        // two copies of the loop nest (block_tiles is inlined with a constant `direct`), so the packed path's
-        // per-tile work is what it was: its kc = 10 products lost 2% to a select per tile
-        if (direct_a && transA) block_tiles(1, A + (long)pc * m + ic, m, Bp, C + (long)ic * n + jc, n, mc, nc, kc, first, tile);
-        else if (direct_a) block_tiles(2, A + (long)ic * k + pc, k, Bp, C + (long)ic * n + jc, n, mc, nc, kc, first, tile);
-        else {
-          pack_a(A, transA, m, k, ic, mc, pc, kc, Ap);
-          block_tiles(0, Ap, kc, Bp, C + (long)ic * n + jc, n, mc, nc, kc, first, tile);
-        }
+        a_block(A, transA, direct_a, m, k, ic, mc, pc, kc, Ap, Bp, C + (long)ic * n + jc, n, nc, first, tile);
       }
     }
   }
@@ -313,26 +329,12 @@ void gemm_rows_packed_b(const float *A, int transA, const float *Bp, float *C, i
   if (i1 <= i0 || n <= 0) return;
   int ks = gemm_k_step(k), npad = packed_b_stride(n);
   int mb = (i1 - i0 + MC - 1) / MC, ms = ((i1 - i0 + mb - 1) / mb + MR - 1) / MR * MR;
+  int direct_a = read_a_in_place(transA, m, k);
   for (int pc = 0; pc < k; pc += ks) {
     int kc = k - pc < ks ? k - pc : ks;
-    int first = pc == 0;
-    const float *Bk = Bp + (long)pc * npad;
     for (int ic = i0; ic < i1; ic += ms) {
       int mc = i1 - ic < ms ? i1 - ic : ms;
-      pack_a(A, transA, m, k, ic, mc, pc, kc, Ap);
-      for (int jr = 0; jr < n; jr += NR) {
-        int nr = n - jr < NR ? n - jr : NR;
-        for (int ir = 0; ir < mc; ir += MR) {
-          int mr = mc - ir < MR ? mc - ir : MR;
-          float *c = C + (long)(ic + ir) * n + jr;
-          if (nr == NR) micro(mr, kc, Ap + ir * kc, Bk + (long)jr * kc, c, n, first);
-          else {
-            micro(mr, kc, Ap + ir * kc, Bk + (long)jr * kc, tile, NR, 1);
-            for (int i = 0; i < mr; i++)
-              for (int j = 0; j < nr; j++) c[(long)i * n + j] = first ? tile[i * NR + j] : c[(long)i * n + j] + tile[i * NR + j];
-          }
-        }
-      }
+      a_block(A, transA, direct_a, m, k, ic, mc, pc, kc, Ap, Bp + (long)pc * npad, C + (long)ic * n, n, n, pc == 0, tile);
     }
   }
 }
