@@ -204,13 +204,13 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
       for (const [m, k, n] of [[11, 257, 17], [131, 3, 9], [6, 513, 130], [129, 65, 1]] as const) checkWasm({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
     });
 
-  // A row-major A is always read in place, a transposed one when at most 4096 floats in one k block (k ≤ 256); else
-  // packed. Against float64 at the edges of that rule (m·k = 4096 and 4097, k = 256 and 257), both layouts, with
-  // partial row panels (m % 5).
+  // A is read in place instead of packed when at most 4096 floats in one k block (k ≤ 256), or row-major with n ≤ 64.
+  // Against float64 at the edges of that rule (m·k = 4096 and 4097, k = 256 and 257, n = 64 and 65), both layouts,
+  // with partial row panels (m % 5).
   for (const transA of [false, true])
-    it(`small A read in place: m·k and k at the edges of the rule, transA=${transA}`, () => {
+    it(`A read in place: m·k, k and n at the edges of the rule, transA=${transA}`, () => {
       let seed = 760;
-      for (const [m, k, n] of [[16, 256, 9], [64, 64, 33], [17, 241, 8], [4097, 1, 3], [1, 4096, 5], [16, 257, 12], [33, 124, 17], [6, 7, 40]] as const)
+      for (const [m, k, n] of [[16, 256, 9], [64, 64, 33], [17, 241, 8], [4097, 1, 3], [1, 4096, 5], [16, 257, 12], [33, 124, 17], [6, 7, 40], [41, 600, 64], [41, 600, 65]] as const)
         for (const transB of [false, true]) checkWasm({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
     });
 

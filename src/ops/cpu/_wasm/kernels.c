@@ -11,8 +11,10 @@
 #define KC 256
 #define MC (128 / MR * MR)
 #define NC 2048
-/** A transposed A of at most this many floats (16 KiB) in one k block is read in place rather than packed (read_a_in_place). */
+/** An A of at most this many floats (16 KiB) in one k block is read in place rather than packed (read_a_in_place). */
 #define DIRECT_FLOATS 4096
+/** A row-major A is read in place rather than packed for products at most this wide (read_a_in_place). */
+#define DIRECT_MAX_N 64
 
 /** Floats of scratch one thread needs: packed A (MC×KC), packed B (KC×NC) and one edge tile (MR×NR). */
 __attribute__((export_name("scratch_floats"))) int scratch_floats(void) { return MC * KC + KC * NC + MR * NR; }
@@ -225,18 +227,21 @@ __attribute__((always_inline)) static inline void block_tiles(int direct, const 
 }
 
 /**
- * Whether gemm_block reads op(A) where it lies instead of packing it. A row-major A always: the micro-kernel reads
- * its 5 rows as 5 streams k floats apart, and packing them (a 4×4 transpose in registers per 4 columns) was pure
- * cost, a tenth of the time of attention's 64×64 entries and most of it where n is small (one thread, interleaved with
- * the packing module, best GFLOP/s, load 7–14: 64 × [64,64]·[64,32] 46.5 -> 52-54; [256,256]·[10,256]ᵀ 15-29 -> 32-34;
- * [1024,128]·[128,16] 46.8 -> 57.3, ·[128,32] 51.9 -> 58.5; 256³ and the GPT and MLP shapes level or up to 4% faster,
- * [1024,1024]·[1024,128] level). A transposed A only when small (one k block, at most DIRECT_FLOATS): each k step's
- * 5 rows are contiguous, but m floats apart from the next step's, and a large m made that slower ([1024,256]ᵀ·[256,64]
- * 45.6 -> 36.8, where 4 KiB strides alias in L1). Reading a row-major B in place the same way gained nothing
- * (45.3 -> 44.4 on 64 × [64,64]·[64,32]; its packing is two vector copies per row), so B is always packed. The
- * micro-kernels do the same arithmetic in the same order either way: results are unchanged.
+ * Whether gemm_block reads op(A) where it lies instead of packing it: when it is small (one k block, at most
+ * DIRECT_FLOATS, in L1 beside the rest), or row-major and n at most DIRECT_MAX_N, so that packing, a pass over A, would
+ * serve few column panels. A row-major A's 5 rows are read as 5 streams k floats apart; a transposed A's are
+ * contiguous in each k step, m floats from the next step's. One thread, interleaved with the packing module, best
+ * GFLOP/s, load 7–14: 64 × [64,64]·[64,32] 46.5 -> 52-54; [256,256]·[10,256]ᵀ 15-29 -> 32-34; [1024,128]·[128,16]
+ * 46.8 -> 57.3, ·[128,32] 51.9 -> 58.5, ·[128,64] 54.0 -> 57.4. A large transposed A read in place lost
+ * ([1024,256]ᵀ·[256,64] 45.6 -> 36.8: 4 KiB strides alias in L1), and a large row-major one gained nothing sure where
+ * n is large (256³ and the GPT shapes ±2%, the MLP's [256,784]·[256,784]ᵀ 1–3% behind in a training step), so those
+ * are packed. Reading a row-major B in place the same way gained nothing (45.3 -> 44.4 on 64 × [64,64]·[64,32]; its
+ * packing is two vector copies per row), so B is always packed. The micro-kernels do the same arithmetic in the same
+ * order either way: results are unchanged.
  */
-static int read_a_in_place(int transA, int m, int k) { return !transA || (k <= KC && (long)m * k <= DIRECT_FLOATS); }
+static int read_a_in_place(int transA, int m, int k, int n) {
+  return (k <= KC && (long)m * k <= DIRECT_FLOATS) || (!transA && n <= DIRECT_MAX_N);
+}
 
 /**
  * Rows [ic, ic+mc) of one k block [pc, pc+kc) against packed B (Bp: its nc columns' panels for this k block), into
@@ -273,7 +278,7 @@ void gemm_block(const float *A, int transA, const float *B, int transB, float *C
   // alone, so every element is summed in the same order whatever block of C a thread computes.
   int kb = (k + KC - 1) / KC, ks = (k + kb - 1) / kb;
   int mb = (i1 - i0 + MC - 1) / MC, ms = ((i1 - i0 + mb - 1) / mb + MR - 1) / MR * MR;
-  int direct_a = read_a_in_place(transA, m, k);
+  int direct_a = read_a_in_place(transA, m, k, n);
   for (int jc = j0; jc < j1; jc += NC) {
     int nc = j1 - jc < NC ? j1 - jc : NC;
     for (int pc = 0; pc < k; pc += ks) {
@@ -329,7 +334,7 @@ void gemm_rows_packed_b(const float *A, int transA, const float *Bp, float *C, i
   if (i1 <= i0 || n <= 0) return;
   int ks = gemm_k_step(k), npad = packed_b_stride(n);
   int mb = (i1 - i0 + MC - 1) / MC, ms = ((i1 - i0 + mb - 1) / mb + MR - 1) / MR * MR;
-  int direct_a = read_a_in_place(transA, m, k);
+  int direct_a = read_a_in_place(transA, m, k, n);
   for (int pc = 0; pc < k; pc += ks) {
     int kc = k - pc < ks ? k - pc : ks;
     for (int ic = i0; ic < i1; ic += ms) {
