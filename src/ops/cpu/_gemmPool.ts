@@ -8,6 +8,7 @@
 // in Atomics.wait, so they never keep the process alive. Where worker_threads is missing (browsers, Node < 20.16)
 // or a worker fails, `runGemmJob` returns false and the caller computes every block itself.
 import type { Arena, KernelExports } from "./_wasmArena.js";
+import { nextMachineLoad, sampleOthersRunning, type MachineLoad } from "./_machineLoad.js";
 
 /**
  * The job protocol shared by the caller and the workers. It references nothing outside its body, because workers
@@ -25,7 +26,10 @@ function gemmProtocol() {
   const GEMM = 0, UNFOLD = 1, FOLD = 2, UNARY = 3; // job kinds
   const CONV = 4; // convolution blocks (conv.c): which, desc
   const BINARY = 5; // binary ops and where (elementwise.c): desc, n, per
-  const POOL = 6; // max pooling, row-wise gather and scatterAdd (pool.c): desc
+  const GEMM_ROWS = 6; // GEMM with op(B) packed once: first the slabs of B, then row blocks of C (see workBlocks)
+  const PACKED = P + NP; // GEMM_ROWS: slabs of B packed so far (notified on)
+  const PACK_WAIT_MS = 10_000; // a thread waiting this long for B's slabs gives up its block (a failed worker)
+  const POOL = 7; // max pooling, row-wise gather and scatterAdd (pool.c): desc
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
@@ -72,6 +76,29 @@ function gemmProtocol() {
             (aOff + bi * aStride) * 4, transA, (bOff + bi * bStride) * 4, transB, (cOff + bi * m * n) * 4,
             m, k, n, i0, Math.min(m, i0 + sm), j0, Math.min(n, j0 + sn), scratch,
           );
+        } else if (kind === GEMM_ROWS) {
+          // m k n transA transB slabs slabCols rowStep a b c bp (byte pointers): blocks [0, slabs) pack columns
+          // [idx·slabCols, +slabCols) of op(B) into bp; the rest compute rows [r·rowStep, +rowStep) of C once every
+          // slab is packed (slabs are claimed first, so the wait is for slabs already in progress)
+          const m = q[2]!, k = q[3]!, n = q[4]!, slabs = q[7]!;
+          if (idx < slabs) {
+            try {
+              const j0 = idx * q[8]!;
+              x.gemm_pack_b_slab(q[11]!, q[6]!, k, n, j0, Math.min(n, j0 + q[8]!), q[13]!);
+            } finally {
+              Atomics.add(ctl, PACKED, 1);
+              Atomics.notify(ctl, PACKED);
+            }
+          } else {
+            const since = performance.now();
+            for (let p = Atomics.load(ctl, PACKED); p < slabs; p = Atomics.load(ctl, PACKED)) {
+              // once a block has failed (a wait timed out before), the job is lost: give up at once
+              if (Atomics.load(ctl, ERR) !== 0 || performance.now() - since > PACK_WAIT_MS) throw new Error("gemm: slabs of B never packed");
+              Atomics.wait(ctl, PACKED, p, 100);
+            }
+            const i0 = (idx - slabs) * q[9]!;
+            x.gemm_rows_packed_b(q[10]!, q[5]!, q[13]!, q[12]!, m, k, n, i0, Math.min(m, i0 + q[9]!), scratch);
+          }
         } else if (kind === UNFOLD || kind === FOLD) {
           // src dst planes h w kh kw sh sw dh dw pt pl oh ow valueBits per (byte pointers): a run of `per` planes
           const [, , src, dst, planes, h, w, kh, kw, sh, sw, dh, dw, pt, pl, oh, ow, bits, per] = q as
@@ -116,7 +143,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, BINARY, POOL, MR, NR, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, PACKED, WORDS, TAG_SHIFT, TAG_MASK, GEMM, GEMM_ROWS, UNFOLD, FOLD, UNARY, CONV, BINARY, POOL, MR, NR, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -132,6 +159,8 @@ interface Pool {
   broken: boolean;
   /** Blocks computed by workers rather than the caller, since the start (for tests and benchmarks). */
   workerBlocks: number;
+  /** Products computed with op(B) packed once for every thread, since the start (for tests). */
+  packedBJobs: number;
 }
 
 let pool: Pool | null | undefined; // undefined: not started yet; null: unavailable
@@ -151,7 +180,7 @@ const __name = (f) => f;
 const { workerData: d } = require("node:worker_threads");
 const x = new WebAssembly.Instance(d.module, { env: { memory: d.memory } }).exports;
 (${gemmProtocol.toString()})().workerLoop(new Int32Array(d.ctl), x, d.scratch);`;
-  const pl: Pool = { ctl, workers, job: 0, broken: false, workerBlocks: 0 };
+  const pl: Pool = { ctl, workers, job: 0, broken: false, workerBlocks: 0, packedBJobs: 0 };
   for (let i = 1; i <= workers; i++) {
     const w = new wt.Worker(source, {
       eval: true,
@@ -172,6 +201,7 @@ const publish = (pl: Pool, params: readonly number[]): number => {
   for (let i = 0; i < params.length; i++) Atomics.store(ctl, proto.P + i, params[i]!);
   Atomics.store(ctl, proto.DONE, 0);
   Atomics.store(ctl, proto.ERR, 0);
+  Atomics.store(ctl, proto.PACKED, 0);
   Atomics.store(ctl, proto.NEXT, (job & proto.TAG_MASK) << proto.TAG_SHIFT);
   Atomics.store(ctl, proto.JOB, job);
   Atomics.store(ctl, proto.SEQ, job);
@@ -179,38 +209,46 @@ const publish = (pl: Pool, params: readonly number[]): number => {
   return job;
 };
 
-/** The pool for this arena, started on first use; null where threads are unavailable or broken. */
 /**
- * The machine is oversubscribed when its 1-minute load average reaches 1.5 runnable threads per core. Then a worker
- * that has claimed a block is often descheduled while the caller waits for it, and threads lose: 256³ products ran
- * at a median 6–8 GFLOP/s on two threads against 33–35 on one at load 20 on 2 cores. So by default (no
- * RIVULET_CPU_THREADS) the kernels run on the calling thread alone while the machine is that busy (checked at most
- * every 250 ms; where the OS reports no load average, as on Windows, never).
+ * By default (no RIVULET_CPU_THREADS) the kernels run on the calling thread alone while other work keeps the machine's
+ * cores busy (_machineLoad.ts: other runnable threads from /proc/loadavg, smoothed over a few seconds, sampled at most
+ * every LOAD_SAMPLE_MS). Where /proc/loadavg is absent the 1-minute load average decides, as before: overloaded from
+ * 1.5 runnable threads per core, rivulet's own included (checked every 250 ms; where the OS reports no load average,
+ * as on Windows, never).
  */
-const OVERLOAD_PER_CORE = 1.5;
-const LOAD_CHECK_MS = 250;
+const LOAD_SAMPLE_MS = 50;
+const LOADAVG_PER_CORE = 1.5;
+const LOADAVG_CHECK_MS = 250;
 let loadProbe: (() => number) | null = null;
-let loadCheckedAt = -Infinity;
-let overloaded = false;
+let load: MachineLoad | null = null;
+let loadavgCheckedAt = -Infinity;
+let loadavgOverloaded = false;
 
-/** Replaces the load-average probe (for tests); null restores the OS's 1-minute load average. */
+/**
+ * Replaces the sampling of other work's runnable threads (for tests and benchmarks: `() => 0` an idle machine,
+ * `() => 1e6` a crowded one) and restarts the estimate from the probe's first answer; null restores /proc/loadavg.
+ */
 export const setLoadProbe = (probe: (() => number) | null): void => {
   loadProbe = probe;
-  loadCheckedAt = -Infinity;
+  load = null;
+  loadavgCheckedAt = -Infinity;
 };
 
 const machineOverloaded = (threads: number): boolean => {
   if (globalThis.process?.env?.["RIVULET_CPU_THREADS"]) return false; // an explicit thread count is obeyed
   const now = performance.now();
-  if (now - loadCheckedAt >= LOAD_CHECK_MS) {
-    loadCheckedAt = now;
+  if (load !== null && now - load.at < LOAD_SAMPLE_MS) return load.overloaded;
+  const others = loadProbe ? loadProbe() : sampleOthersRunning();
+  if (others !== null) return (load = nextMachineLoad(load, others, now, threads)).overloaded;
+  if (now - loadavgCheckedAt >= LOADAVG_CHECK_MS) {
+    loadavgCheckedAt = now;
     const os = globalThis.process?.getBuiltinModule?.("node:os");
-    const load = loadProbe ? loadProbe() : (os?.loadavg()[0] ?? 0);
-    overloaded = load >= OVERLOAD_PER_CORE * threads;
+    loadavgOverloaded = (os?.loadavg()[0] ?? 0) >= LOADAVG_PER_CORE * threads;
   }
-  return overloaded;
+  return loadavgOverloaded;
 };
 
+/** The pool for this arena, started on first use; null where threads are unavailable or broken, or the machine is busy. */
 const getPool = (arena: Arena): Pool | null => {
   if (machineOverloaded(arena.threads)) return null;
   if (pool === undefined) {
@@ -246,19 +284,48 @@ const runJob = (arena: Arena, pl: Pool, params: readonly number[], blocks: numbe
   return true;
 };
 
+/** Which path threaded products take (for tests and measurements): "shared" packs op(B) once for every thread where it can, "grid" never does. */
+export type GemmSplit = "shared" | "grid";
+let split: GemmSplit = "shared";
+
+/** Selects how threaded products are split (for tests and measurements; both give the same bits); returns the previous choice. */
+export const setGemmSplit = (s: GemmSplit): GemmSplit => {
+  const was = split;
+  split = s;
+  return was;
+};
+
 /**
  * C[batch×m×n] = op(A) · op(B) on every thread, for operands already staged in the arena at float offsets aOff
- * and bOff (A holds `aBatch` matrices, B `bBatch`, 1 meaning broadcast), the result at cOff. Returns false,
- * having computed nothing for certain, when threads are unavailable or failed; the caller then runs alone.
+ * and bOff (A holds `aBatch` matrices, B `bBatch`, 1 meaning broadcast), the result at cOff. `temp(bytes)` gives a
+ * scratch block of the arena for the call (a byte pointer, or null when the heap is full). Returns false, having
+ * computed nothing for certain, when threads are unavailable or failed; the caller then runs alone.
  */
 export const runGemmJob = (
   arena: Arena,
   aOff: number, aBatch: number, transA: boolean,
   bOff: number, bBatch: number, transB: boolean,
   cOff: number, batch: number, m: number, k: number, n: number,
+  temp: (bytes: number) => number | null = () => null,
 ): boolean => {
   const pl = getPool(arena);
   if (pl === null) return false;
+  const threads = pl.workers + 1;
+  if (batch === 1 && split === "shared" && k > 0) {
+    // One product: op(B) is packed once, in about 2 column slabs per thread, into a shared buffer, then C is cut
+    // into about 4 row blocks per thread that each pack only their rows of A, so every operand is packed once
+    // (cutting C into a grid of blocks packs 2–9% more than one thread's single pass on training's shapes). Needs
+    // at least 2 row blocks per thread, of at least one micro-tile's 5 rows; else the grid below.
+    const rowStep = proto.blockStep(m, 4 * threads, proto.MR), rows = Math.ceil(m / rowStep);
+    const bp = rows >= 2 * threads ? temp(k * Math.ceil(n / proto.NR) * proto.NR * 4) : null;
+    if (bp !== null) {
+      const slabCols = proto.blockStep(n, 2 * threads, proto.NR), slabs = Math.ceil(n / slabCols);
+      const blocks = slabs + rows;
+      pl.packedBJobs++;
+      return runJob(arena, pl, [proto.GEMM_ROWS, blocks, m, k, n, transA ? 1 : 0, transB ? 1 : 0, slabs, slabCols, rowStep,
+        aOff * 4, bOff * 4, cOff * 4, bp], blocks, m * n * k);
+    }
+  }
   // About 4 blocks per thread, small enough that a thread the OS preempts holds up little. C is cut into a grid of
   // pm × pn blocks, each at least 32 rows and 32 columns where it is cut; every block packs its rows of A and its
   // columns of B, so the grid is the one that packs least: pn·m·k + pm·k·n floats (8 blocks of 256×256 from
@@ -340,9 +407,11 @@ export const runConvJob = (arena: Arena, which: number, desc: number, blocks: nu
   return runJob(arena, pool, [proto.CONV, blocks, which, desc], blocks, macs);
 };
 
-/** The state of the thread pool: threads in all (1 when single-threaded), blocks done by workers, failure. */
-export const gemmPoolStats = (): { threads: number; workerBlocks: number; broken: boolean } =>
-  pool ? { threads: pool.workers + 1, workerBlocks: pool.workerBlocks, broken: pool.broken } : { threads: 1, workerBlocks: 0, broken: false };
+/** The state of the thread pool: threads in all (1 when single-threaded), blocks done by workers, products with a shared packed B, failure. */
+export const gemmPoolStats = (): { threads: number; workerBlocks: number; packedBJobs: number; broken: boolean } =>
+  pool
+    ? { threads: pool.workers + 1, workerBlocks: pool.workerBlocks, packedBJobs: pool.packedBJobs, broken: pool.broken }
+    : { threads: 1, workerBlocks: 0, packedBJobs: 0, broken: false };
 
 /**
  * The `blocks` blocks of the pooling job described at byte pointer `desc` (pool.c's pool_block) on every thread;

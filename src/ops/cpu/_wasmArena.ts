@@ -31,6 +31,12 @@ export interface KernelExports {
     a: number, transA: number, b: number, transB: number, c: number,
     m: number, k: number, n: number, i0: number, i1: number, j0: number, j1: number, scratch: number,
   ) => void;
+  /** Packs columns [j0, j1) of op(B) for every k block into the shared packed B at bp (kernels.c). */
+  readonly gemm_pack_b_slab: (b: number, transB: number, k: number, n: number, j0: number, j1: number, bp: number) => void;
+  /** Rows [i0, i1) of C = op(A)·op(B) from op(B) packed whole at bp (kernels.c); bit-identical to gemm_block's. */
+  readonly gemm_rows_packed_b: (
+    a: number, transA: number, bp: number, c: number, m: number, k: number, n: number, i0: number, i1: number, scratch: number,
+  ) => void;
   readonly unfold: (
     src: number, dst: number, planes: number, h: number, w: number, kh: number, kw: number, sh: number, sw: number,
     dh: number, dw: number, pt: number, pl: number, oh: number, ow: number, value: number,

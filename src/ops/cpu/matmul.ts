@@ -82,7 +82,13 @@ export const gemmWasm = (
     const aOff = c.operand(A, aLen) / 4, bOff = c.operand(B, bLen) / 4;
     const out = c.result("float32", cLen), cOff = out.ptr / 4;
     const parallel = threads && batch * m * n * k >= PARALLEL_MIN_MACS &&
-      runGemmJob(c.arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n);
+      runGemmJob(c.arena, aOff, aBatch, transA, bOff, bBatch, transB, cOff, batch, m, k, n, (bytes) => {
+        try {
+          return c.temp(bytes);
+        } catch {
+          return null; // the heap is full: the threads split C without the shared packed B
+        }
+      });
     if (!parallel) {
       const gemm = c.arena.exports.gemm_block, scratch = c.arena.scratch(0);
       for (let i = 0; i < batch; i++)

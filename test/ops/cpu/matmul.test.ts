@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { grad, matmul, tensor, type Tensor } from "../../../src/index.js";
 import { applyPrim } from "../../../src/ops/apply.js";
 import { gemmWasm, matmul as matmulKernel } from "../../../src/ops/cpu/matmul.js";
-import { gemmPoolStats, setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
+import { gemmPoolStats, setGemmSplit, setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { availableParallelism } from "node:os";
 import { seededSigned } from "../../_fuzz.js";
 
@@ -204,6 +204,16 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
       for (const [m, k, n] of [[11, 257, 17], [131, 3, 9], [6, 513, 130], [129, 65, 1]] as const) checkWasm({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
     });
 
+  // A is read in place instead of packed when at most 4096 floats in one k block (k ≤ 256), or row-major with n ≤ 64.
+  // Against float64 at the edges of that rule (m·k = 4096 and 4097, k = 256 and 257, n = 64 and 65), both layouts,
+  // with partial row panels (m % 5).
+  for (const transA of [false, true])
+    it(`A read in place: m·k, k and n at the edges of the rule, transA=${transA}`, () => {
+      let seed = 760;
+      for (const [m, k, n] of [[16, 256, 9], [64, 64, 33], [17, 241, 8], [4097, 1, 3], [1, 4096, 5], [16, 257, 12], [33, 124, 17], [6, 7, 40], [41, 600, 64], [41, 600, 65]] as const)
+        for (const transB of [false, true]) checkWasm({ ba: 1, bb: 1, m, k, n, transA, transB }, seed++);
+    });
+
   // Large enough for the worker threads, split along m (m > n) and along n, with partial tiles at the ends.
   for (const [transA, transB] of transposes)
     it(`threaded splits along m and n agree with one thread, transA=${transA} transB=${transB}`, () => {
@@ -211,6 +221,38 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0")("wasm GEMM: micro-tile e
       checkWasm({ ba: 1, bb: 1, m: 37, k: 100, n: 331, transA, transB }, 801);
       checkWasm({ ba: 64, bb: 64, m: 17, k: 57, n: 19, transA, transB }, 802); // many small products: one block each
       checkWasm({ ba: 1, bb: 1, m: 203, k: 21, n: 261, transA, transB }, 803); // a grid of blocks both ways
+    });
+
+  // One threaded product is split two ways: op(B) packed once into a shared buffer (in column slabs) and C cut into
+  // row blocks that each pack their rows of A (the default), or a grid of blocks each packing both (taken when there
+  // are too few rows for 2 row blocks per thread). Both must give one thread's bits: k = 1, k past one and two k
+  // blocks, n below one 8-column panel and odd, m at the edge of the row-block rule, every transpose.
+  for (const [transA, transB] of transposes)
+    it(`threaded products with op(B) packed once, and on the grid, agree with one thread, transA=${transA} transB=${transB}`, () => {
+      let seed = 820;
+      // (one thread's GEMM is checked against float64 above; here only the bits of the threaded splits)
+      for (const [m, k, n] of [[1024, 1, 1024], [4096, 256, 1], [2048, 129, 4], [20, 257, 205], [19, 513, 111], [9, 300, 400], [131, 1000, 9], [333, 100, 41], [32, 128, 256]] as const)
+        for (const split of ["shared", "grid"] as const) {
+          const next = rng(seed++);
+          const A = randArray(m * k, next), B = randArray(k * n, next);
+          const one = gemmWasm(A, 1, transA, B, 1, transB, 1, m, k, n, false)!;
+          const was = setGemmSplit(split);
+          setLoadProbe(() => 0);
+          const before = gemmPoolStats().packedBJobs;
+          const all = gemmWasm(A, 1, transA, B, 1, transB, 1, m, k, n, true)!;
+          setLoadProbe(null);
+          setGemmSplit(was);
+          // bit for bit (a loop: toEqual on a million elements takes seconds)
+          const u = new Uint32Array(one.buffer, one.byteOffset, one.length), v = new Uint32Array(all.buffer, all.byteOffset, all.length);
+          let differ = 0;
+          for (let i = 0; i < u.length; i++) if (u[i] !== v[i]) differ++;
+          expect(differ, `${split} ${m}×${k}×${n}`).toBe(0);
+          // the shared path needs threads and 2 row blocks (of ≥ 5 rows) per thread: not m = 9 on 2 threads
+          const { threads } = gemmPoolStats();
+          const rows = Math.ceil(m / (Math.ceil(Math.ceil(m / (4 * threads)) / 5) * 5));
+          const shared = split === "shared" && threads > 1 && !process.env["RIVULET_CPU_THREADS"] && rows >= 2 * threads;
+          expect(gemmPoolStats().packedBJobs - before, `${split} ${m}×${k}×${n}`).toBe(shared ? 1 : 0);
+        }
     });
 
   // Threaded batched products: batches of both,
