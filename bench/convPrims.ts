@@ -1,5 +1,6 @@
 // Times the three convolution primitives' CPU kernels in isolation at LeNet's and the CIFAR net's shapes: the
-// packed path against the per-sample gemm_block path, on 1 and 2 threads, alternating in one process (minima).
+// direct path (the default; it differs from the packed one in the weight gradient with fewer than 8 channels), the
+// packed path and the per-sample gemm_block path, on 1 and 2 threads, alternating in one process (minima).
 // Usage: node --import tsx bench/convPrims.ts [--reps=15] [--batch=256] [--only=lenet]
 import { tensor, type Tensor } from "../src/index.js";
 import { applyPrim } from "../src/ops/apply.js";
@@ -42,7 +43,7 @@ for (const [name, xs, ws, pad] of shapes.filter(([n]) => only === undefined || n
     const times = new Map<string, number[]>();
     for (let r = 0; r < reps + 2; r++)
       for (const threads of [1, 2])
-        for (const kp of ["gemm", "packed"] as ConvKernelPath[]) {
+        for (const kp of ["gemm", "packed", "direct"] as ConvKernelPath[]) {
           setLoadProbe(threads === 1 ? () => 1e6 : () => 0);
           setConvKernelPath(kp);
           const t = performance.now(), c0 = process.cpuUsage();
