@@ -374,8 +374,9 @@ static void conv_weight_grad_packed(const int *d, int b, float *scratch) {
 // positions one vector loaded straight from the image (their windows are consecutive columns at width stride 1),
 // or two loads and a select where they straddle two output rows; tiles of 2 channels × 5 kernel rows. The four
 // lanes are added at the chunk's end, so the sums run in an order fixed by the geometry and the chunks alone.
-// (The same scheme for the forward pass, y[o, q..q+8] += W[o, k] · window_k[q..q+8], and this one at 16 and 32
-// channels measured 1.5–2× slower than the packed kernels in V8, though the loops are as short as the GEMM's.)
+// (The same scheme for the forward pass, y[o, q..q+8] += W[o, k] · window_k[q..q+8], measured 1.2–1.8× slower than
+// the packed kernel, and this one no faster at 16 channels and 1.8× slower at 32: V8 schedules these loops with
+// accumulators spilled to the stack, docs/cpu-performance.md.)
 
 /** Lanes of a 4-position group read from its first origin: 4 one load; 1–3 a select of two; 0 four scalar loads. */
 enum { GR_SPLIT, GR_O0, GR_O1, GR_O2, GR_O3, GR_WORDS };
@@ -452,8 +453,8 @@ static int *direct_meta(const int *d, float *pad, int hp, int wp, int **rec) {
   }
 #define WG_RO 2
 #define WG_RK 5
-#define CAT4(a, b, c, d) a##b##_##d
-#define WG_NAME(RO, RK) CAT4(direct_wg, RO, _, RK)
+#define WG_CAT(a, b, c) a##b##_##c
+#define WG_NAME(RO, RK) WG_CAT(direct_wg, RO, RK)
 DEFINE_DIRECT_WG(2, 5) // (3×4, 3×3, 2×4 and 4×2 measured no faster at LeNet's first layer)
 DEFINE_DIRECT_WG(1, 1) // the channels and kernel rows past the last whole tile
 
