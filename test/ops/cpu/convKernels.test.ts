@@ -136,12 +136,12 @@ describe.runIf(wasm)("fused convolution kernels against the decompositions", () 
     const p = (padding: readonly [number, number, number, number], o: Partial<ConvParams> = {}): ConvParams =>
       ({ stride: [1, 1], dilation: [1, 1], padding, groups: 1, ...o });
     const small: Case[] = [
-      { x: [3, 1, 28, 28], w: [6, 1, 5, 5], p: p([2, 2, 2, 2]) }, // LeNet's first layer: whole 2×5 tiles, rows of 28
-      { x: [2, 3, 7, 10], w: [7, 3, 3, 4], p: p([1, 0, 2, 1]) }, // 7 channels (a 1-channel tile), K = 36, P % 4 = 2, straddles
+      { x: [3, 1, 28, 28], w: [6, 1, 5, 5], p: p([2, 2, 2, 2]) }, // LeNet's first layer: two 3-channel tiles, 12 two-row tiles and a 3×1 one, rows of 28
+      { x: [2, 3, 7, 10], w: [7, 3, 3, 4], p: p([1, 0, 2, 1]) }, // 7 channels (3 + 3 + a 1-channel tile), K = 36, P % 4 = 2, straddles
       { x: [2, 2, 5, 3], w: [3, 2, 2, 2], p: p([0, 1, 0, 0]) }, // rows of 2: groups over three rows; P = 10
       { x: [2, 4, 9, 11], w: [6, 2, 3, 3], p: p([1, 1, 1, 1], { groups: 2, dilation: [2, 2] }) }, // groups, dilation
       { x: [3, 2, 8, 9], w: [5, 2, 3, 3], p: p([1, 1, 1, 1], { stride: [2, 1] }) }, // height stride 2
-      { x: [19, 1, 6, 6], w: [7, 1, 5, 5], p: p([2, 2, 2, 2]) }, // chunks of the batch on the worker threads
+      { x: [19, 1, 6, 6], w: [7, 1, 5, 5], p: p([2, 2, 2, 2]) }, // chunks of the batch on the worker threads; K = 25 and 7 channels: every tile shape
     ];
     const prev = setConvKernelPath("direct");
     for (const c of small) {

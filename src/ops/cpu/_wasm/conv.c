@@ -372,7 +372,7 @@ static void conv_weight_grad_packed(const int *d, int b, float *scratch) {
 // wastes a quarter of its lanes and still packs the windows and g for every sample. Here nothing is packed but
 // the zero-padded image: s[o, k] += g[o, q..q+4] · window_k[q..q+4] lane by lane, four consecutive output
 // positions one vector loaded straight from the image (their windows are consecutive columns at width stride 1),
-// or two loads and a select where they straddle two output rows; tiles of 2 channels × 5 kernel rows. The four
+// or two loads and a select where they straddle two output rows; tiles of 3 channels × 2 kernel rows. The four
 // lanes are added at the chunk's end, so the sums run in an order fixed by the geometry and the chunks alone.
 // (The same scheme for the forward pass, y[o, q..q+8] += W[o, k] · window_k[q..q+8], measured 1.2–1.8× slower than
 // the packed kernel, and this one no faster at 16 channels and 1.8× slower at 32: V8 schedules these loops with
@@ -451,12 +451,13 @@ static int *direct_meta(const int *d, float *pad, int hp, int wp, int **rec) {
     for (int o = 0; o < RO; o++)                                                                                    \
       for (int k = 0; k < RK; k++) wasm_v128_store(s + ((long)o * K + k) * 4, acc[o][k]);                           \
   }
-#define WG_RO 2
-#define WG_RK 5
+#define WG_RO 3
+#define WG_RK 2
 #define WG_CAT(a, b, c) a##b##_##c
 #define WG_NAME(RO, RK) WG_CAT(direct_wg, RO, RK)
-DEFINE_DIRECT_WG(2, 5) // (3×4, 3×3, 2×4 and 4×2 measured no faster at LeNet's first layer)
-DEFINE_DIRECT_WG(1, 1) // the channels and kernel rows past the last whole tile
+DEFINE_DIRECT_WG(3, 2) // 2×2 as fast; 2×5, 3×3, 3×4, 2×4, 4×2, 2×3, 1×5 and 6×1 slower (V8 spills or less reuse)
+DEFINE_DIRECT_WG(3, 1) // the kernel row past the last whole tile
+DEFINE_DIRECT_WG(1, 1) // the channels past the last whole tile
 
 /**
  * The chunk of samples `b`'s weight gradient Σ g[n] · cols(x[n])ᵀ (W's layout, cout×K per group): lane-wise sums in
@@ -489,6 +490,9 @@ static void conv_weight_grad_direct(const int *d, int b, float *scratch) {
         for (int k = 0; k < K; k += WG_RK) {
           float *sk = s + ((long)o * K + k) * 4;
           if (K - k >= WG_RK && ro == WG_RO) WG_NAME(WG_RO, WG_RK)(g0, P, base, ko + k, rec, full, gtp, mask, sk, K, first);
+          else if (ro == WG_RO)
+            for (int kk = k; kk < K; kk++)
+              WG_NAME(WG_RO, 1)(g0, P, base, ko + kk, rec, full, gtp, mask, s + ((long)o * K + kk) * 4, K, first);
           else
             for (int oo = 0; oo < ro; oo++)
               for (int kk = k; kk < K && kk < k + WG_RK; kk++)
