@@ -1,7 +1,10 @@
 // Times the three convolution primitives' CPU kernels in isolation at LeNet's and the CIFAR net's shapes: the
-// packed path against the per-sample gemm_block path, on 1 and 2 threads, alternating in one process (minima).
-// Usage: node --import tsx bench/convPrims.ts [--reps=15] [--batch=256] [--only=lenet]
-import { tensor, type Tensor } from "../src/index.js";
+// direct path (the default; it differs from the packed one in the weight gradient with fewer than 8 channels), the
+// packed path and the per-sample gemm_block path, on 1 and 2 threads, alternating in one process (minima).
+// With --scoped the operands and each call live in CPU step scopes (resident in the arena, as in a training step:
+// no staging copies, no fresh result arrays), so the figures are the kernels' own.
+// Usage: node --import tsx bench/convPrims.ts [--reps=15] [--batch=256] [--only=lenet] [--scoped]
+import { cpuDevice, deviceRuntime, tensor, type Tensor } from "../src/index.js";
 import { applyPrim } from "../src/ops/apply.js";
 import { setConvKernelPath, type ConvKernelPath } from "../src/ops/cpu/conv.js";
 import { setLoadProbe } from "../src/ops/cpu/_gemmPool.js";
@@ -27,11 +30,20 @@ const rand = (shape: readonly number[]): Tensor =>
 // The minimum: on a shared machine the other processes only ever add time.
 const best = (xs: number[]): number => Math.min(...xs);
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
+const scoped = process.argv.includes("--scoped");
+const runtime = deviceRuntime(cpuDevice);
+/** `f` in a step scope of its own when --scoped (its result released at the scope's end), else plainly. */
+const call = (f: () => Tensor): void => {
+  if (scoped) runtime.step(() => void f().dataSync());
+  else f().dataSync();
+};
 
-for (const [name, xs, ws, pad] of shapes.filter(([n]) => only === undefined || n.includes(only))) {
+const bench = ([name, xs, ws, pad]: (typeof shapes)[number]): void => {
   const p: ConvParams = { stride: [1, 1], dilation: [1, 1], padding: [pad, pad, pad, pad], groups: 1 };
   const oh = windowCount(xs[2], ws[2], 1, 1, pad, pad), ow = windowCount(xs[3], ws[3], 1, 1, pad, pad);
-  const x = rand(xs), w = rand(ws), g = rand([xs[0], ws[0], oh, ow]);
+  // (an op's result made inside the scope lives in the arena; the random arrays themselves are the caller's)
+  const operand = (shape: readonly number[]): Tensor => (scoped ? rand(shape).mul(1) : rand(shape));
+  const x = operand(xs), w = operand(ws), g = operand([xs[0], ws[0], oh, ow]);
   const prims = {
     conv: () => applyPrim("conv", [x, w], p),
     convInputGrad: () => applyPrim("convInputGrad", [g, w], { ...p, size: [xs[2], xs[3]] }),
@@ -42,11 +54,11 @@ for (const [name, xs, ws, pad] of shapes.filter(([n]) => only === undefined || n
     const times = new Map<string, number[]>();
     for (let r = 0; r < reps + 2; r++)
       for (const threads of [1, 2])
-        for (const kp of ["gemm", "packed"] as ConvKernelPath[]) {
+        for (const kp of ["gemm", "packed", "direct"] as ConvKernelPath[]) {
           setLoadProbe(threads === 1 ? () => 1e6 : () => 0);
           setConvKernelPath(kp);
           const t = performance.now(), c0 = process.cpuUsage();
-          f().dataSync();
+          call(f);
           const ms = performance.now() - t, c = process.cpuUsage(c0);
           const key = `${threads}t ${kp}`;
           if (r >= 2) {
@@ -59,5 +71,9 @@ for (const [name, xs, ws, pad] of shapes.filter(([n]) => only === undefined || n
       .map(([k, v]) => `${k} ${best(v).toFixed(2)} ms (${(gflop / best(v) * 1e3).toFixed(1)} GF/s) [cpu ${best(times.get(`${k} cpu`)!).toFixed(2)}]`).join(" | ");
     console.log(`${name} ${prim}: ${row}`);
   }
-}
+};
+
+for (const shape of shapes.filter(([n]) => only === undefined || n.includes(only)))
+  if (scoped) runtime.step(() => bench(shape)); // the operands resident too
+  else bench(shape);
 setLoadProbe(null);

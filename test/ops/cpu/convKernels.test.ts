@@ -78,7 +78,7 @@ afterAll(() => setLoadProbe(null));
 
 describe.runIf(wasm)("fused convolution kernels against the decompositions", () => {
   const table = rules();
-  for (const kp of ["packed", "gemm"] as ConvKernelPath[])
+  for (const kp of ["direct", "packed", "gemm"] as ConvKernelPath[])
   it(`${kp} path: forward, input gradient and weight gradient on random geometries and edge cases`, () => {
     const prev = setConvKernelPath(kp);
     const next = rng(3);
@@ -131,7 +131,30 @@ describe.runIf(wasm)("fused convolution kernels against the decompositions", () 
     }
   });
 
-  for (const kp of ["packed", "gemm"] as ConvKernelPath[])
+  it("direct path: the weight gradient with fewer than 8 channels agrees with the decomposition (tails, straddles, rows under 4)", () => {
+    const next = rng(13);
+    const p = (padding: readonly [number, number, number, number], o: Partial<ConvParams> = {}): ConvParams =>
+      ({ stride: [1, 1], dilation: [1, 1], padding, groups: 1, ...o });
+    const small: Case[] = [
+      { x: [3, 1, 28, 28], w: [6, 1, 5, 5], p: p([2, 2, 2, 2]) }, // LeNet's first layer: two 3-channel tiles, 12 two-row tiles and a 3×1 one, rows of 28
+      { x: [2, 3, 7, 10], w: [7, 3, 3, 4], p: p([1, 0, 2, 1]) }, // 7 channels (3 + 3 + a 1-channel tile), K = 36, P % 4 = 2, straddles
+      { x: [2, 2, 5, 3], w: [3, 2, 2, 2], p: p([0, 1, 0, 0]) }, // rows of 2: groups over three rows; P = 10
+      { x: [2, 4, 9, 11], w: [6, 2, 3, 3], p: p([1, 1, 1, 1], { groups: 2, dilation: [2, 2] }) }, // groups, dilation
+      { x: [3, 2, 8, 9], w: [5, 2, 3, 3], p: p([1, 1, 1, 1], { stride: [2, 1] }) }, // height stride 2
+      { x: [19, 1, 6, 6], w: [7, 1, 5, 5], p: p([2, 2, 2, 2]) }, // chunks of the batch on the worker threads; K = 25 and 7 channels: every tile shape
+    ];
+    const prev = setConvKernelPath("direct");
+    for (const c of small) {
+      const label = JSON.stringify(c);
+      const x = randT(c.x, next), y = outShape(c), g = randT(y, next), kernel = [c.w[2], c.w[3]] as const;
+      const dw = applyPrim("convWeightGrad", [x, g], { ...c.p, kernel });
+      expect(dw.shape).toEqual(c.w);
+      expectNear(dw, table.convWeightGrad.decompose!([x, g], { ...c.p, kernel }), c.x[0] * y[2] * y[3], `convWeightGrad ${label}`);
+    }
+    setConvKernelPath(prev);
+  });
+
+  for (const kp of ["direct", "packed", "gemm"] as ConvKernelPath[])
     it(`${kp} path: no output windows give zero gradients`, () => {
       const prev = setConvKernelPath(kp);
       const p: ConvParams = { stride: [1, 1], dilation: [1, 1], padding: [0, 0, 0, 0], groups: 1 };

@@ -11,7 +11,7 @@
 // The job descriptor: int32 words in the arena (pointers are byte offsets).
 enum {
   D_X, D_W, D_G, D_OUT, D_N, D_CIN, D_H, D_W_, D_COUT, D_GROUPS, D_KH, D_KW, D_SH, D_SW, D_DH, D_DW, D_PT, D_PL,
-  D_OH, D_OW, D_COLS, D_COLS_BYTES, D_SCRATCH, D_SCRATCH_BYTES, D_PER, D_AP, D_MODE, D_WORDS
+  D_OH, D_OW, D_COLS, D_COLS_BYTES, D_SCRATCH, D_SCRATCH_BYTES, D_PER, D_AP, D_MODE, D_ACC, D_WORDS
 };
 
 /** The calling thread's column buffer: thread t (found from its packing scratch) owns the t-th one. */
@@ -366,6 +366,149 @@ static void conv_weight_grad_packed(const int *d, int b, float *scratch) {
   }
 }
 
+// ---- the direct weight gradient (D_MODE = 2; width stride 1, fewer than 8 channels per group) ----
+//
+// With fewer output channels than the GEMM's 8-wide panels (LeNet's first layer: 6) the packed weight gradient
+// wastes a quarter of its lanes and still packs the windows and g for every sample. Here nothing is packed but
+// the zero-padded image: s[o, k] += g[o, q..q+4] · window_k[q..q+4] lane by lane, four consecutive output
+// positions one vector loaded straight from the image (their windows are consecutive columns at width stride 1),
+// or two loads and a select where they straddle two output rows; tiles of 3 channels × 2 kernel rows. The four
+// lanes are added at the chunk's end, so the sums run in an order fixed by the geometry and the chunks alone.
+// (The same scheme for the forward pass, y[o, q..q+8] += W[o, k] · window_k[q..q+8], measured 1.2–1.8× slower than
+// the packed kernel, and this one no faster at 16 channels and 1.8× slower at 32: V8 schedules these loops with
+// accumulators spilled to the stack, docs/cpu-performance.md.)
+
+/** Lanes of a 4-position group read from its first origin: 4 one load; 1–3 a select of two; 0 four scalar loads. */
+enum { GR_SPLIT, GR_O0, GR_O1, GR_O2, GR_O3, GR_WORDS };
+
+/**
+ * The records of the ceil(P/4) groups of 4 output positions: how to load their windows (GR_*), and the origins of
+ * their 4 lanes in the padded image (lanes past P repeat the last position's origin).
+ */
+static void direct_groups(const int *d, int wp, int *rec) {
+  int P = d[D_OH] * d[D_OW];
+  for (int q0 = 0; q0 < P; q0 += 4, rec += GR_WORDS) {
+    int o[4];
+    for (int t = 0; t < 4; t++) o[t] = window_origin(d, q0 + t < P ? q0 + t : P - 1, wp);
+    int split = 1;
+    while (split < 4 && o[split] == o[0] + split) split++;
+    int rest = split;
+    while (rest < 4 && o[rest] == o[3] - (3 - rest)) rest++;
+    rec[GR_SPLIT] = split == 4 ? 4 : rest == 4 ? split : 0;
+    for (int t = 0; t < 4; t++) rec[GR_O0 + t] = o[t];
+  }
+}
+
+/** The 4 lanes of group record r from s (a kernel row's start in the padded image). */
+static inline v128_t group_load(const float *s, const int *r) {
+  int split = r[GR_SPLIT];
+  if (split == 4) return wasm_v128_load(s + r[GR_O0]);
+  if (split > 0)
+    return wasm_v128_bitselect(wasm_v128_load(s + r[GR_O0]), wasm_v128_load(s + r[GR_O3] - 3),
+                               wasm_i32x4_gt(wasm_i32x4_splat(split), wasm_i32x4_make(0, 1, 2, 3)));
+  return wasm_f32x4_make(s[r[GR_O0]], s[r[GR_O1]], s[r[GR_O2]], s[r[GR_O3]]);
+}
+
+/** The thread's metadata for the direct paths, after its padded image: ko[K], then the position groups' records. */
+static int *direct_meta(const int *d, float *pad, int hp, int wp, int **rec) {
+  int *ko = thread_meta(d, pad, hp, wp);
+  *rec = ko + d[D_CIN] / d[D_GROUPS] * d[D_KH] * d[D_KW];
+  return ko;
+}
+
+// One weight-gradient tile: RO channels × RK kernel rows, lane-wise sums s (RO rows of K vectors) over the full
+// position groups, then the last partial group (gt: its g values, zero past P; mask: its valid lanes).
+#define DEFINE_DIRECT_WG(RO, RK)                                                                                    \
+  __attribute__((noinline)) static void direct_wg##RO##_##RK(const float *g0, int P, const float *base,            \
+                                                             const int *ko, const int *rec, int full,              \
+                                                             const float *gt, v128_t mask, float *s, int K,        \
+                                                             int first) {                                          \
+    v128_t acc[RO][RK];                                                                                             \
+    for (int o = 0; o < RO; o++)                                                                                    \
+      for (int k = 0; k < RK; k++) acc[o][k] = first ? wasm_f32x4_splat(0) : wasm_v128_load(s + ((long)o * K + k) * 4); \
+    const float *row[RK];                                                                                           \
+    for (int k = 0; k < RK; k++) row[k] = base + ko[k];                                                             \
+    for (int j = 0; j < full; j++, rec += GR_WORDS) {                                                               \
+      v128_t gv[RO];                                                                                                \
+      for (int o = 0; o < RO; o++) gv[o] = wasm_v128_load(g0 + (long)o * P + 4 * j);                               \
+      if (rec[GR_SPLIT] == 4) {                                                                                     \
+        int a = rec[GR_O0];                                                                                         \
+        for (int k = 0; k < RK; k++) {                                                                              \
+          v128_t x = wasm_v128_load(row[k] + a);                                                                    \
+          for (int o = 0; o < RO; o++) acc[o][k] = wasm_f32x4_add(acc[o][k], wasm_f32x4_mul(gv[o], x));             \
+        }                                                                                                           \
+      } else                                                                                                        \
+        for (int k = 0; k < RK; k++) {                                                                              \
+          v128_t x = group_load(row[k], rec);                                                                       \
+          for (int o = 0; o < RO; o++) acc[o][k] = wasm_f32x4_add(acc[o][k], wasm_f32x4_mul(gv[o], x));             \
+        }                                                                                                           \
+    }                                                                                                               \
+    if (gt) /* the last group: its g lanes past P are 0, and so are its window lanes (no 0 · inf) */                 \
+      for (int k = 0; k < RK; k++) {                                                                                \
+        v128_t x = wasm_v128_and(group_load(row[k], rec), mask);                                                    \
+        for (int o = 0; o < RO; o++) acc[o][k] = wasm_f32x4_add(acc[o][k], wasm_f32x4_mul(wasm_v128_load(gt + 4 * o), x)); \
+      }                                                                                                             \
+    for (int o = 0; o < RO; o++)                                                                                    \
+      for (int k = 0; k < RK; k++) wasm_v128_store(s + ((long)o * K + k) * 4, acc[o][k]);                           \
+  }
+#define WG_RO 3
+#define WG_RK 2
+#define WG_CAT(a, b, c) a##b##_##c
+#define WG_NAME(RO, RK) WG_CAT(direct_wg, RO, RK)
+DEFINE_DIRECT_WG(3, 2) // 2×2 as fast; 2×5, 3×3, 3×4, 2×4, 4×2, 2×3, 1×5 and 6×1 slower (V8 spills or less reuse)
+DEFINE_DIRECT_WG(3, 1) // the kernel row past the last whole tile
+DEFINE_DIRECT_WG(1, 1) // the channels past the last whole tile
+
+/**
+ * The chunk of samples `b`'s weight gradient Σ g[n] · cols(x[n])ᵀ (W's layout, cout×K per group): lane-wise sums in
+ * the chunk's own 4·cout·K floats at D_ACC, over the samples in order, added across the lanes into partial b.
+ */
+static void conv_weight_grad_direct(const int *d, int b, float *scratch) {
+  int G = d[D_GROUPS], cout = d[D_COUT], cog = cout / G, P = d[D_OH] * d[D_OW], K = d[D_CIN] / G * d[D_KH] * d[D_KW];
+  int hp = pad_rows(d), wp = pad_cols(d), plane = d[D_CIN] / G * hp * wp, size = cout * K;
+  int n0 = b * d[D_PER], n1 = n0 + d[D_PER] < d[D_N] ? n0 + d[D_PER] : d[D_N];
+  float *pad = thread_cols(d, scratch) + NR, *gt = scratch; // gt: the last partial group's g values, WG_RO channels
+  float *acc = (float *)d[D_ACC] + (long)b * size * 4, *part = (float *)d[D_OUT] + (long)b * size;
+  int *rec, *ko = direct_meta(d, pad, hp, wp, &rec);
+  kernel_offsets(d, hp, wp, ko);
+  direct_groups(d, wp, rec);
+  int full = P / 4, tail = P - 4 * full;
+  v128_t mask = wasm_i32x4_gt(wasm_i32x4_splat(tail), wasm_i32x4_make(0, 1, 2, 3));
+  for (int n = n0; n < n1; n++) {
+    pad_sample(d, n, pad, hp, wp);
+    for (int g = 0; g < G; g++) {
+      const float *base = pad + (long)g * plane, *gs = (const float *)d[D_G] + ((long)n * cout + g * cog) * P;
+      float *s = acc + (long)g * cog * K * 4;
+      for (int o = 0; o < cog; o += WG_RO) {
+        int ro = cog - o < WG_RO ? cog - o : WG_RO;
+        const float *g0 = gs + (long)o * P, *gtp = 0;
+        if (tail) {
+          for (int i = 0; i < ro * 4; i++) gt[i] = i % 4 < tail ? g0[(long)(i / 4) * P + 4 * full + i % 4] : 0.0f;
+          gtp = gt;
+        }
+        int first = n == n0;
+        for (int k = 0; k < K; k += WG_RK) {
+          float *sk = s + ((long)o * K + k) * 4;
+          if (K - k >= WG_RK && ro == WG_RO) WG_NAME(WG_RO, WG_RK)(g0, P, base, ko + k, rec, full, gtp, mask, sk, K, first);
+          else if (ro == WG_RO)
+            for (int kk = k; kk < K; kk++)
+              WG_NAME(WG_RO, 1)(g0, P, base, ko + kk, rec, full, gtp, mask, s + ((long)o * K + kk) * 4, K, first);
+          else
+            for (int oo = 0; oo < ro; oo++)
+              for (int kk = k; kk < K && kk < k + WG_RK; kk++)
+                direct_wg1_1(g0 + (long)oo * P, P, base, ko + kk, rec, full, gtp ? gtp + 4 * oo : 0, mask,
+                             s + ((long)(o + oo) * K + kk) * 4, K, first);
+        }
+      }
+    }
+  }
+  // the lanes of each sum added in a fixed order: (l0 + l1) + (l2 + l3)
+  for (int i = 0; i < size; i++) {
+    const float *v = acc + (long)i * 4;
+    part[i] = (v[0] + v[1]) + (v[2] + v[3]);
+  }
+}
+
 /**
  * Packs the weights once for the whole call at d[D_AP]: for the forward pass W (cog×K per group), for the input
  * gradient Wᵀ (K×cog per group), each as gemm_block's A panels for every k block in turn.
@@ -388,12 +531,16 @@ void conv_pack(int kind, const int *d) {
   }
 }
 
-/** Block `b` of convolution job `kind` (0: forward, 1: input gradient, 2: weight gradient) described at `d`. */
+/**
+ * Block `b` of convolution job `kind` (0: forward, 1: input gradient, 2: weight gradient) described at `d`: the
+ * direct weight gradient (D_MODE 2), the packed kernels (1) or gemm_block's (0).
+ */
 __attribute__((export_name("conv_block")))
 void conv_block(int kind, const int *d, int b, float *scratch) {
   // the weight gradient's packed path serves 1×1 convolutions too; the others read the image itself there
   int packed = d[D_MODE] && (kind == 2 || !direct(d));
-  if (kind == 0) packed ? conv_forward_packed(d, b, scratch) : conv_forward(d, b, scratch);
+  if (d[D_MODE] == 2 && kind == 2) conv_weight_grad_direct(d, b, scratch);
+  else if (kind == 0) packed ? conv_forward_packed(d, b, scratch) : conv_forward(d, b, scratch);
   else if (kind == 1) packed ? conv_input_grad_packed(d, b, scratch) : conv_input_grad(d, b, scratch);
   else packed ? conv_weight_grad_packed(d, b, scratch) : conv_weight_grad(d, b, scratch);
 }
