@@ -60,6 +60,10 @@ export interface KernelExports {
   readonly reduce_runs: (op: number, x: number, n: number, w: number, nd: number, lastReduced: number, accd: number, out: number, nout: number) => void;
   /** Broadcasts the 4-byte elements at src into o over the nd merged output runs described at w (reduce.c). */
   readonly expand_runs: (src: number, o: number, w: number, nd: number) => void;
+  /** One Adam/AdamW update of n elements (optim.c; s: byte pointer to its nine float32 scalars). */
+  readonly adam_step: (flags: number, s: number, g: number, p: number, m: number, v: number, vmax: number, u: number, mo: number, vo: number, vmaxo: number, n: number) => void;
+  /** One SGD update of n elements (optim.c). */
+  readonly sgd_step: (flags: number, wd: number, mu: number, damp: number, scale: number, g: number, p: number, buf: number, u: number, bo: number, n: number) => void;
 }
 
 export interface Arena {

@@ -301,3 +301,6 @@ void fold(const float *src, float *dst, int planes, int h, int w, int kh, int kw
 
 // ---- reductions and broadcast copies ----
 #include "reduce.c"
+
+// ---- fused optimizer updates (Adam/AdamW, SGD) ----
+#include "optim.c"
