@@ -94,6 +94,10 @@ describe("fused adam/adamw", () => {
     compare(adamw({ lr: 3, betas: [0.5, 0.999], eps: 0.25, amsgrad: true }), 7, { steps: 3, count: 40000 });
     compare(adam({ lr: 0.5, weightDecay: 2, maximize: true }), 8, { steps: 3, count: 40000 });
   });
+  it("degenerate constants: β = 0, eps = 0 (0/0 where g = 0), lr = 0, and a schedule of the step count", () => {
+    compare(adam({ lr: 0, betas: [0, 0], eps: 0, amsgrad: true }), 10, { steps: 3 });
+    compare(adamw({ lr: (t) => 0.1 / (t + 1), betas: [0.5, 0.5], eps: 0, weightDecay: 3 }), 11, { steps: 12 });
+  });
   it("inside a CPU step scope (operands resident in the WebAssembly heap)", () => {
     const runtime = deviceRuntime(cpuDevice);
     runtime.step(() => compare(adamw({ lr: 1e-3, amsgrad: true }), 9, { steps: 3 }));
