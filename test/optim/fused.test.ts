@@ -1,9 +1,9 @@
 // The fused CPU updates (one pass per parameter, optim.c) give bit for bit the op-by-op path's updates and states, for
-// every option combination of adam/adamw and sgd, over many steps of random data with zeros, −0, subnormals, huge values,
+// every option combination of adam/adamw, sgd, rmsprop and adagrad, over many steps of random data with zeros, −0, subnormals, huge values,
 // NaN and ±Inf; the ops run where the fused update must not (gradients traced through the update).
 import { describe, expect, it } from "vitest";
 import {
-  adam, adamw, applyUpdates, chain, clipGradNorm, cpuDevice, deviceRuntime, fromTyped, sgd, sum, valueAndGrad,
+  adagrad, adam, adamw, applyUpdates, chain, clipGradNorm, cpuDevice, deviceRuntime, fromTyped, rmsprop, sgd, sum, valueAndGrad,
   type GradientTransformation, type Prim, type Tensor,
 } from "../../src/index.js";
 import { withFusedUpdates } from "../../src/optim/_fused.js";
@@ -112,6 +112,24 @@ describe.runIf(wasm)("fused sgd", () => {
   ).filter((c) => !c.nesterov || (c.momentum > 0 && c.dampening === 0));
   it.each(combos.map((c, i) => [JSON.stringify(c), c, i] as const))("%s: the op-by-op bits at every step", (_, c, i) => {
     compare(sgd({ lr: 0.1, ...c }), 200 + i);
+  });
+});
+
+describe.runIf(wasm)("fused rmsprop and adagrad", () => {
+  const combos = [0, 0.9].flatMap((momentum) =>
+    [false, true].flatMap((centered) => [0, 1e-2].flatMap((weightDecay) => [false, true].map((maximize) => ({ momentum, centered, weightDecay, maximize })))),
+  );
+  it.each(combos.map((c, i) => [JSON.stringify(c), c, i] as const))("rmsprop %s: the op-by-op bits at every step", (_, c, i) => {
+    compare(rmsprop({ lr: 0.01, alpha: 0.9, eps: 1e-8, ...c }), 300 + i);
+  });
+  it.each([
+    { weightDecay: 0, maximize: false }, { weightDecay: 0.1, maximize: false }, { weightDecay: 0, maximize: true }, { weightDecay: 0.1, maximize: true },
+  ].map((c, i) => [JSON.stringify(c), c, i] as const))("adagrad %s: the op-by-op bits at every step", (_, c, i) => {
+    compare(adagrad({ lr: 0.1, lrDecay: 0.05, initialAccumulatorValue: 0.1, eps: 1e-10, ...c }), 400 + i);
+  });
+  it("degenerate constants: α = 0, eps = 0 (0/0 where g = 0), lr = 0", () => {
+    compare(rmsprop({ lr: 0, alpha: 0, eps: 0, centered: true, momentum: 0.5 }), 12, { steps: 3 });
+    compare(adagrad({ lr: 0, eps: 0 }), 13, { steps: 3 });
   });
 });
 

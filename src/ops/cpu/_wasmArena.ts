@@ -64,6 +64,10 @@ export interface KernelExports {
   readonly adam_step: (flags: number, s: number, g: number, p: number, m: number, v: number, vmax: number, u: number, mo: number, vo: number, vmaxo: number, n: number) => void;
   /** One SGD update of n elements (optim.c). */
   readonly sgd_step: (flags: number, wd: number, mu: number, damp: number, scale: number, g: number, p: number, buf: number, u: number, bo: number, n: number) => void;
+  /** One RMSprop update of n elements (optim.c; s: byte pointer to its six float32 scalars). */
+  readonly rmsprop_step: (flags: number, s: number, g: number, p: number, sq: number, ga: number, buf: number, u: number, sqo: number, gao: number, bufo: number, n: number) => void;
+  /** One Adagrad update of n elements (optim.c). */
+  readonly adagrad_step: (flags: number, wd: number, negClr: number, eps: number, g: number, p: number, sum: number, u: number, sumo: number, n: number) => void;
 }
 
 export interface Arena {

@@ -130,3 +130,98 @@ __attribute__((export_name("sgd_step"))) void sgd_step(int flags, float wd, floa
     if (mom) bo[i] = wasm_f32x4_extract_lane(rb, 0);
   }
 }
+
+// RMSprop flags (rmsprop.ts): −g (maximize); the L2 term g + p·wd; centered (the running mean of g); momentum.
+#define RMS_NEG 1
+#define RMS_L2 2
+#define RMS_CENTERED 4
+#define RMS_MOMENTUM 8
+
+/** Scalars of one RMSprop update, as float32: wd, α, 1 − α, eps, momentum, −lr. */
+typedef struct {
+  float wd, alpha, c, eps, mu, neg_lr;
+} rmsprop_scalars;
+
+/**
+ * One RMSprop update of n elements: g, p, sq (the running mean of g²), ga (that of g; centered only), buf (momentum only)
+ * read, and u, sqo, gao, bufo written (gao and bufo under the same conditions), byte offsets; s points at an
+ * rmsprop_scalars.
+ */
+__attribute__((export_name("rmsprop_step"))) void rmsprop_step(int flags, const rmsprop_scalars *s, const float *g,
+                                                                const float *p, const float *sq, const float *ga,
+                                                                const float *buf, float *u, float *sqo, float *gao,
+                                                                float *bufo, int n) {
+  v128_t wd = wasm_f32x4_splat(s->wd), alpha = wasm_f32x4_splat(s->alpha), c = wasm_f32x4_splat(s->c);
+  v128_t eps = wasm_f32x4_splat(s->eps), mu = wasm_f32x4_splat(s->mu), neg_lr = wasm_f32x4_splat(s->neg_lr);
+  v128_t minus1 = wasm_f32x4_splat(-1.0f);
+  int centered = flags & RMS_CENTERED, mom = flags & RMS_MOMENTUM;
+  for (int i = 0; i < n;) {
+    // Four lanes at a time, then the tail one element at a time (splatted: the same vector code).
+    int four = i + 4 <= n;
+#define RMS_LOAD(x) (four ? wasm_v128_load((x) + i) : wasm_v128_load32_splat((x) + i))
+    v128_t gv = RMS_LOAD(g);
+    if (flags & RMS_NEG) gv = wasm_f32x4_neg(gv);
+    if (flags & RMS_L2) gv = wasm_f32x4_add(gv, wasm_f32x4_mul(RMS_LOAD(p), wd));
+    v128_t sqv = wasm_f32x4_add(wasm_f32x4_mul(RMS_LOAD(sq), alpha), wasm_f32x4_mul(wasm_f32x4_mul(gv, c), gv));
+    v128_t avg, gav = sqv, bv = sqv;
+    if (centered) {
+      gav = wasm_f32x4_add(wasm_f32x4_mul(RMS_LOAD(ga), alpha), wasm_f32x4_mul(gv, c));
+      avg = wasm_f32x4_sqrt(wasm_f32x4_add(sqv, wasm_f32x4_mul(wasm_f32x4_mul(gav, minus1), gav)));
+    } else
+      avg = wasm_f32x4_sqrt(sqv);
+    avg = wasm_f32x4_add(avg, eps);
+    v128_t uv;
+    if (mom) {
+      bv = wasm_f32x4_add(wasm_f32x4_mul(RMS_LOAD(buf), mu), wasm_f32x4_div(gv, avg));
+      uv = wasm_f32x4_mul(bv, neg_lr);
+    } else
+      uv = wasm_f32x4_div(wasm_f32x4_mul(gv, neg_lr), avg);
+#undef RMS_LOAD
+    if (four) {
+      wasm_v128_store(u + i, uv);
+      wasm_v128_store(sqo + i, sqv);
+      if (centered) wasm_v128_store(gao + i, gav);
+      if (mom) wasm_v128_store(bufo + i, bv);
+      i += 4;
+    } else {
+      u[i] = wasm_f32x4_extract_lane(uv, 0);
+      sqo[i] = wasm_f32x4_extract_lane(sqv, 0);
+      if (centered) gao[i] = wasm_f32x4_extract_lane(gav, 0);
+      if (mom) bufo[i] = wasm_f32x4_extract_lane(bv, 0);
+      i += 1;
+    }
+  }
+}
+
+// Adagrad flags (adagrad.ts): −g (maximize); the L2 term g + p·wd.
+#define ADAGRAD_NEG 1
+#define ADAGRAD_L2 2
+
+/**
+ * One Adagrad update of n elements: g, p, sum (of g²) read, u and sumo written, byte offsets; wd, neg_clr (−lr/(1 +
+ * step·lrDecay)) and eps are float32.
+ */
+__attribute__((export_name("adagrad_step"))) void adagrad_step(int flags, float wd, float neg_clr, float eps,
+                                                                const float *g, const float *p, const float *sum,
+                                                                float *u, float *sumo, int n) {
+  v128_t vwd = wasm_f32x4_splat(wd), vclr = wasm_f32x4_splat(neg_clr), veps = wasm_f32x4_splat(eps);
+  for (int i = 0; i < n;) {
+    int four = i + 4 <= n;
+#define ADAGRAD_LOAD(x) (four ? wasm_v128_load((x) + i) : wasm_v128_load32_splat((x) + i))
+    v128_t gv = ADAGRAD_LOAD(g);
+    if (flags & ADAGRAD_NEG) gv = wasm_f32x4_neg(gv);
+    if (flags & ADAGRAD_L2) gv = wasm_f32x4_add(gv, wasm_f32x4_mul(ADAGRAD_LOAD(p), vwd));
+    v128_t sv = wasm_f32x4_add(ADAGRAD_LOAD(sum), wasm_f32x4_mul(gv, gv));
+    v128_t uv = wasm_f32x4_div(wasm_f32x4_mul(gv, vclr), wasm_f32x4_add(wasm_f32x4_sqrt(sv), veps));
+#undef ADAGRAD_LOAD
+    if (four) {
+      wasm_v128_store(u + i, uv);
+      wasm_v128_store(sumo + i, sv);
+      i += 4;
+    } else {
+      u[i] = wasm_f32x4_extract_lane(uv, 0);
+      sumo[i] = wasm_f32x4_extract_lane(sv, 0);
+      i += 1;
+    }
+  }
+}
