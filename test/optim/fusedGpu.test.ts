@@ -1,6 +1,6 @@
 // On WebGPU the optimizers run their ops (the fused update is CPU-only): results stay on the device and agree with the CPU's fused update.
 import { afterAll, describe, expect, it } from "vitest";
-import { adamw, applyUpdates, cpuDevice, key, randn, sgd, split, toDevice, treeLeavesWithPaths, type GradientTransformation, type Tensor } from "../../src/index.js";
+import { adagrad, adamw, applyUpdates, cpuDevice, key, randn, rmsprop, sgd, split, toDevice, treeLeavesWithPaths, type GradientTransformation, type Tensor } from "../../src/index.js";
 import { expectClose } from "../_harness.js";
 import { openTestGpu } from "../gpu/_gpu.js";
 
@@ -11,6 +11,8 @@ describe.skipIf(!gpu.device)("optimizer updates on WebGPU", () => {
   it.each([
     ["adamw with amsgrad", adamw({ lr: 1e-2, weightDecay: 0.1, amsgrad: true })],
     ["sgd with nesterov momentum and weight decay", sgd({ lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 1e-2 })],
+    ["centered rmsprop with momentum", rmsprop({ lr: 1e-2, momentum: 0.5, centered: true, weightDecay: 1e-2 })],
+    ["adagrad with lr decay", adagrad({ lr: 0.1, lrDecay: 0.1, weightDecay: 1e-2 })],
   ] as const)("%s: on the device, the CPU's fused values within float32 rounding", async (_, opt) => {
     const o = opt as GradientTransformation<unknown>;
     const ks = split(key(4), 8);
