@@ -1,10 +1,10 @@
 // Time of one optimizer update (update + applyUpdates) over the gpt-train row's parameters, fused CPU kernel against the ops.
 //
-// Usage: node --import tsx bench/optimUpdate.ts [--rounds=5] [--reps=20] [--opt=adamw|adam-amsgrad|sgd-momentum]
+// Usage: node --import tsx bench/optimUpdate.ts [--rounds=5] [--reps=20] [--opt=adamw|adam-amsgrad|sgd-momentum|rmsprop-centered|adagrad]
 // Each rep runs in a CPU step scope with the previous params and state donated, as a training step does; the fused
 // and op-by-op paths alternate round by round so that both see the same machine. Prints the best and median wall and
 // CPU milliseconds per update of each, and the primitive calls per update (the ops path's, which the fused one replaces).
-import { adam, adamw, applyUpdates, cpuDevice, deviceRuntime, gpt, key, randn, sgd, split, type GradientTransformation, type nn, type Prim } from "../src/index.js";
+import { adagrad, adam, adamw, applyUpdates, cpuDevice, deviceRuntime, gpt, key, randn, rmsprop, sgd, split, type GradientTransformation, type nn, type Prim } from "../src/index.js";
 import { treeLeavesWithPaths, treeUnflatten } from "../src/graph/pytree.js";
 import { withFusedUpdates } from "../src/optim/_fused.js";
 import { loadavg } from "node:os";
@@ -16,6 +16,8 @@ const opts: Record<string, () => GradientTransformation<unknown>> = {
   adamw: () => adamw({ lr: 3e-4 }) as GradientTransformation<unknown>,
   "adam-amsgrad": () => adam({ lr: 1e-3, weightDecay: 1e-2, amsgrad: true }) as GradientTransformation<unknown>,
   "sgd-momentum": () => sgd({ lr: 0.1, momentum: 0.9, weightDecay: 5e-4 }) as GradientTransformation<unknown>,
+  "rmsprop-centered": () => rmsprop({ lr: 1e-3, momentum: 0.9, centered: true }) as GradientTransformation<unknown>,
+  adagrad: () => adagrad({ lr: 1e-2 }) as GradientTransformation<unknown>,
 };
 const make = opts[which];
 if (make === undefined) throw new Error(`optimUpdate: --opt must be one of ${Object.keys(opts).join(", ")}, got ${JSON.stringify(which)}`);
