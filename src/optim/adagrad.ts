@@ -5,6 +5,8 @@ import { treeLeavesWithPaths, treeMap, treeUnflatten, type PyTree } from "../gra
 import type { GradientTransformation } from "./GradientTransformation.js";
 import type { LearningRate } from "./schedules.js";
 import { checkCount, checkLr, leavesLike, lrAt, nonNegative } from "./_optimizer.js";
+import { adagradStepArrays } from "../ops/cpu/optimizerKernels.js";
+import { f32, fusable, tensorLike } from "./_fused.js";
 
 export interface AdagradOptions {
   /** Learning rate: a number, or a schedule of the step count; default 1e-2. */
@@ -43,15 +45,21 @@ export const adagrad = ({ lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumu
       const ps = leavesLike(name, "params", params, gs);
       const sums = leavesLike(name, "state.sum", state.sum, gs);
       const clr = lrAt(name, lr, count, opts) / (1 + count * lrDecay);
-      const nextSums = sums.map((s, i) => {
-        let g = maximize ? neg(gs[i]!.tensor) : gs[i]!.tensor;
+      const steps = sums.map((s, i) => {
+        const g0 = gs[i]!.tensor;
+        // On the CPU the same float32 operations in the same order run as one pass (optim.c), bit for bit these ops' values.
+        if (fusable([g0, ps[i]!, s])) {
+          const r = adagradStepArrays(f32(g0), f32(ps[i]!), f32(s), { negate: maximize, weightDecay, clr, eps });
+          if (r !== null) return { sum: tensorLike(g0, r.sum), update: tensorLike(g0, r.update) };
+        }
+        let g = maximize ? neg(g0) : g0;
         if (weightDecay !== 0) g = add(g, mul(ps[i]!, weightDecay));
-        return [add(s, mul(g, g)), g] as const;
+        const sum = add(s, mul(g, g));
+        return { sum, update: div(mul(g, -clr), add(sqrt(sum), eps)) };
       });
-      const updates = nextSums.map(([s, g]) => div(mul(g, -clr), add(sqrt(s), eps)));
       return {
-        updates: treeUnflatten(grads, updates),
-        state: Object.freeze({ count: count + 1, sum: treeUnflatten(grads as PyTree, nextSums.map(([s]) => s)) }),
+        updates: treeUnflatten(grads, steps.map((x) => x.update)),
+        state: Object.freeze({ count: count + 1, sum: treeUnflatten(grads as PyTree, steps.map((x) => x.sum)) }),
       };
     },
   };

@@ -6,6 +6,8 @@ import { treeLeavesWithPaths, treeMap, treeUnflatten, type PyTree } from "../gra
 import type { GradientTransformation } from "./GradientTransformation.js";
 import type { LearningRate } from "./schedules.js";
 import { checkCount, checkLr, checkOption, leavesLike, lrAt, nonNegative } from "./_optimizer.js";
+import { adamStepArrays, type AdamConstants } from "../ops/cpu/optimizerKernels.js";
+import { f32, fusable, tensorLike } from "./_fused.js";
 
 export interface AdamOptions {
   /** Learning rate: a number, or a schedule of the step count; default 1e-3. */
@@ -53,8 +55,23 @@ const adamFamily = (name: "adam" | "adamw", decoupled: boolean, { lr = 1e-3, bet
       // of −g. (With L2 decay, −g + p·wd is kept: folding it changes the sign of a zero moment where g and p are 0.)
       const l2 = weightDecay !== 0 && !decoupled;
       const sign = maximize && !l2 ? -1 : 1;
+      const decay = weightDecay !== 0 && decoupled ? 1 - rate * weightDecay : null;
+      const fused: AdamConstants = {
+        l2, negate: maximize && l2, amsgrad, weightDecay, beta1, gradCoef: sign * (1 - beta1), beta2, bc2Sqrt, eps, negStepSize: -stepSize, decay,
+      };
       const updates = gs.map(({ tensor: g0 }, i) => {
         const p = ps[i]!;
+        // On the CPU the same float32 operations in the same order run as one pass (optim.c), bit for bit these ops' values.
+        const vmax0 = amsgrad ? vmaxs[i]! : null;
+        if (fusable([g0, p, ms[i]!, vs[i]!, vmax0])) {
+          const r = adamStepArrays(f32(g0), f32(p), f32(ms[i]!), f32(vs[i]!), vmax0 && f32(vmax0), fused);
+          if (r !== null) {
+            next.m.push(tensorLike(g0, r.m));
+            next.v.push(tensorLike(g0, r.v));
+            if (r.vmax !== null) next.vmax.push(tensorLike(g0, r.vmax));
+            return tensorLike(g0, r.update);
+          }
+        }
         let g = maximize && l2 ? neg(g0) : g0;
         if (l2) g = add(g, mul(p, weightDecay));
         // The same operation order as torch's mul_/add_/addcmul_ so that float32 rounding matches.
@@ -72,7 +89,7 @@ const adamFamily = (name: "adam" | "adamw", decoupled: boolean, { lr = 1e-3, bet
         const denom = add(bc2Sqrt === 1 ? sqrt(second) : div(sqrt(second), bc2Sqrt), eps);
         const delta = div(mul(m, -stepSize), denom);
         // AdamW shrinks the weights first (p ← p·(1 − lr·wd)); as an update that is p·(1 − lr·wd) − p.
-        return weightDecay !== 0 && decoupled ? add(sub(mul(p, 1 - rate * weightDecay), p), delta) : delta;
+        return decay !== null ? add(sub(mul(p, decay), p), delta) : delta;
       });
       const tree = (xs: Tensor[]): PyTree => treeUnflatten(grads as PyTree, xs);
       return {

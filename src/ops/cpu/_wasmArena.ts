@@ -70,6 +70,14 @@ export interface KernelExports {
   readonly pool_block: (d: number, b: number) => void;
   /** Writes the window taps of the POOL_ANY job described at byte pointer d (pool.c). */
   readonly pool_taps: (d: number) => void;
+  /** One Adam/AdamW update of n elements (optim.c; s: byte pointer to its nine float32 scalars). */
+  readonly adam_step: (flags: number, s: number, g: number, p: number, m: number, v: number, vmax: number, u: number, mo: number, vo: number, vmaxo: number, n: number) => void;
+  /** One SGD update of n elements (optim.c). */
+  readonly sgd_step: (flags: number, wd: number, mu: number, damp: number, scale: number, g: number, p: number, buf: number, u: number, bo: number, n: number) => void;
+  /** One RMSprop update of n elements (optim.c; s: byte pointer to its six float32 scalars). */
+  readonly rmsprop_step: (flags: number, s: number, g: number, p: number, sq: number, ga: number, buf: number, u: number, sqo: number, gao: number, bufo: number, n: number) => void;
+  /** One Adagrad update of n elements (optim.c). */
+  readonly adagrad_step: (flags: number, wd: number, negClr: number, eps: number, g: number, p: number, sum: number, u: number, sumo: number, n: number) => void;
 }
 
 export interface Arena {

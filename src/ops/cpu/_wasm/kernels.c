@@ -442,3 +442,5 @@ void fold(const float *src, float *dst, int planes, int h, int w, int kh, int kw
 
 // ---- max pooling (maxPoolIndices, row-wise gather and scatter-add) ----
 #include "pool.c"
+// ---- fused optimizer updates (Adam/AdamW, SGD) ----
+#include "optim.c"

@@ -1,0 +1,153 @@
+// The fused CPU updates (one pass per parameter, optim.c) give bit for bit the op-by-op path's updates and states, for
+// every option combination of adam/adamw, sgd, rmsprop and adagrad, over many steps of random data with zeros, −0, subnormals, huge values,
+// NaN and ±Inf; the ops run where the fused update must not (gradients traced through the update).
+import { describe, expect, it } from "vitest";
+import {
+  adagrad, adam, adamw, applyUpdates, chain, clipGradNorm, cpuDevice, deviceRuntime, fromTyped, rmsprop, sgd, sum, valueAndGrad,
+  type GradientTransformation, type Prim, type Tensor,
+} from "../../src/index.js";
+import { withFusedUpdates } from "../../src/optim/_fused.js";
+
+// A small deterministic generator (mulberry32), so that every run checks the same values.
+const rng = (seed: number): (() => number) => {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+};
+
+const SPECIAL = [0, -0, 1e-45, -1e-45, 1e-40, 1.2e-38, -3e38, 3e38, 1e20, -1e-20, 1, -1];
+const NONFINITE = [NaN, Infinity, -Infinity];
+
+/** n float32 values: mostly normal-ish, ~10% special finite values, and (when `nonFinite`) ~2% NaN or ±Inf. */
+const values = (next: () => number, n: number, nonFinite: boolean): Float32Array =>
+  Float32Array.from({ length: n }, () => {
+    const r = next();
+    if (nonFinite && r < 0.02) return NONFINITE[Math.floor(next() * NONFINITE.length)]!;
+    if (r < 0.12) return SPECIAL[Math.floor(next() * SPECIAL.length)]!;
+    return (next() - 0.5) * 4 * 10 ** Math.floor(next() * 6 - 3);
+  });
+
+// Leaves of odd sizes (SIMD tails), one below and one above the elementwise kernels' WebAssembly threshold, and a scalar.
+const SHAPES: Record<string, readonly number[]> = { a: [7, 3], b: [1031], c: [], d: [2, 2] };
+const tree = (next: () => number, nonFinite: boolean): Record<string, Tensor> =>
+  Object.fromEntries(Object.entries(SHAPES).map(([k, s]) => [k, fromTyped(values(next, s.reduce((x, y) => x * y, 1), nonFinite), s)]));
+
+/** Bit patterns, with every NaN as one value (NaN payloads are not specified by the ops either). */
+const bits = (t: Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync() as Float32Array).buffer), (b) => ((b & 0x7fffffff) > 0x7f800000 ? 0x7fc00000 : b));
+const leaves = (x: unknown): Tensor[] =>
+  x !== null && typeof x === "object" && "dtype" in x ? [x as Tensor] : Array.isArray(x) ? x.flatMap(leaves) : x !== null && typeof x === "object" ? Object.values(x).flatMap(leaves) : [];
+
+/** Counts the CPU binary kernel's calls while `f` runs (the op-by-op update calls it; the fused one never does). */
+const binaryCalls = <T>(f: () => T): [T, number] => {
+  const kernels = cpuDevice.kernels as unknown as Record<Prim, (...a: unknown[]) => unknown>;
+  const k = kernels.binary;
+  let calls = 0;
+  kernels.binary = (...a: unknown[]) => (calls++, k(...a));
+  try {
+    return [f(), calls];
+  } finally {
+    kernels.binary = k;
+  }
+};
+
+/** Runs `steps` updates from the same start with the fused path on and off; expects the same bits at every step. */
+const compare = (opt: GradientTransformation<unknown>, seed: number, { steps = 6, count }: { steps?: number; count?: number } = {}) => {
+  const next = rng(seed);
+  let params = tree(next, false);
+  let state: unknown = opt.init(params);
+  if (count !== undefined) state = { ...(state as object), count };
+  for (let s = 0; s < steps; s++) {
+    const grads = tree(next, true);
+    const [fused, fusedOps] = binaryCalls(() => withFusedUpdates(true, () => opt.update(grads, state, params)));
+    const [ops, opsOps] = binaryCalls(() => withFusedUpdates(false, () => opt.update(grads, state, params)));
+    expect(fusedOps).toBe(0);
+    expect(opsOps).toBeGreaterThan(0);
+    const a = leaves([fused.updates, fused.state]), b = leaves([ops.updates, ops.state]);
+    expect(a.length).toBe(b.length);
+    a.forEach((t, i) => {
+      expect(t.shape).toEqual(b[i]!.shape);
+      expect(bits(t), `step ${s}, leaf ${i}`).toEqual(bits(b[i]!));
+    });
+    params = applyUpdates(params, ops.updates);
+    state = ops.state;
+  }
+};
+
+
+// RIVULET_CPU_WASM=0 turns the WebAssembly kernels off: then both paths are the ops, and there is nothing to compare.
+const wasm = process.env["RIVULET_CPU_WASM"] !== "0";
+
+describe.runIf(wasm)("fused adam/adamw", () => {
+  const combos = [adam, adamw].flatMap((make) =>
+    [0, 0.1].flatMap((weightDecay) => [false, true].flatMap((amsgrad) => [false, true].map((maximize) => ({ make, weightDecay, amsgrad, maximize })))),
+  );
+  it.each(combos.map((c, i) => [`${c.make === adam ? "adam" : "adamw"} wd ${c.weightDecay} amsgrad ${c.amsgrad} maximize ${c.maximize}`, c, i] as const))(
+    "%s: the op-by-op bits at every step",
+    (_, { make, weightDecay, amsgrad, maximize }, i) => {
+      compare(make({ lr: 0.01, betas: [0.9, 0.99], eps: 1e-8, weightDecay, amsgrad, maximize }), 100 + i);
+    },
+  );
+  it("late steps (√(1 − β2^t) exactly 1) and a large lr and eps", () => {
+    compare(adamw({ lr: 3, betas: [0.5, 0.999], eps: 0.25, amsgrad: true }), 7, { steps: 3, count: 40000 });
+    compare(adam({ lr: 0.5, weightDecay: 2, maximize: true }), 8, { steps: 3, count: 40000 });
+  });
+  it("degenerate constants: β = 0, eps = 0 (0/0 where g = 0), lr = 0, and a schedule of the step count", () => {
+    compare(adam({ lr: 0, betas: [0, 0], eps: 0, amsgrad: true }), 10, { steps: 3 });
+    compare(adamw({ lr: (t) => 0.1 / (t + 1), betas: [0.5, 0.5], eps: 0, weightDecay: 3 }), 11, { steps: 12 });
+  });
+  it("inside a CPU step scope (operands resident in the WebAssembly heap)", () => {
+    const runtime = deviceRuntime(cpuDevice);
+    runtime.step(() => compare(adamw({ lr: 1e-3, amsgrad: true }), 9, { steps: 3 }));
+  });
+});
+
+describe.runIf(wasm)("fused sgd", () => {
+  const combos = [0, 0.9].flatMap((momentum) =>
+    [0, 0.3].flatMap((dampening) => [false, true].flatMap((nesterov) => [0, 1e-2].flatMap((weightDecay) => [false, true].map((maximize) => ({ momentum, dampening, nesterov, weightDecay, maximize }))))),
+  ).filter((c) => !c.nesterov || (c.momentum > 0 && c.dampening === 0));
+  it.each(combos.map((c, i) => [JSON.stringify(c), c, i] as const))("%s: the op-by-op bits at every step", (_, c, i) => {
+    compare(sgd({ lr: 0.1, ...c }), 200 + i);
+  });
+});
+
+describe.runIf(wasm)("fused rmsprop and adagrad", () => {
+  const combos = [0, 0.9].flatMap((momentum) =>
+    [false, true].flatMap((centered) => [0, 1e-2].flatMap((weightDecay) => [false, true].map((maximize) => ({ momentum, centered, weightDecay, maximize })))),
+  );
+  it.each(combos.map((c, i) => [JSON.stringify(c), c, i] as const))("rmsprop %s: the op-by-op bits at every step", (_, c, i) => {
+    compare(rmsprop({ lr: 0.01, alpha: 0.9, eps: 1e-8, ...c }), 300 + i);
+  });
+  it.each([
+    { weightDecay: 0, maximize: false }, { weightDecay: 0.1, maximize: false }, { weightDecay: 0, maximize: true }, { weightDecay: 0.1, maximize: true },
+  ].map((c, i) => [JSON.stringify(c), c, i] as const))("adagrad %s: the op-by-op bits at every step", (_, c, i) => {
+    compare(adagrad({ lr: 0.1, lrDecay: 0.05, initialAccumulatorValue: 0.1, eps: 1e-10, ...c }), 400 + i);
+  });
+  it("degenerate constants: α = 0, eps = 0 (0/0 where g = 0), lr = 0", () => {
+    compare(rmsprop({ lr: 0, alpha: 0, eps: 0, centered: true, momentum: 0.5 }), 12, { steps: 3 });
+    compare(adagrad({ lr: 0, eps: 0 }), 13, { steps: 3 });
+  });
+});
+
+describe("where the fused update does not run", () => {
+  it.runIf(wasm)("chain(clip, adamw) fuses the adamw part and keeps the clip's ops, with the same bits", () => {
+    const opt = chain(clipGradNorm(1.0), adamw({ lr: 1e-3 })) as GradientTransformation<unknown>;
+    const next = rng(3);
+    const params = tree(next, false), grads = tree(next, false);
+    const state = opt.init(params);
+    const fused = withFusedUpdates(true, () => opt.update(grads, state, params));
+    const ops = withFusedUpdates(false, () => opt.update(grads, state, params));
+    leaves([fused.updates, fused.state]).forEach((t, i) => expect(bits(t)).toEqual(bits(leaves([ops.updates, ops.state])[i]!)));
+  });
+  it("a gradient taken through the update runs the ops (the fused kernel records no tape node)", () => {
+    // d/dp Σ(p + u) with SGD's u = −lr·(g + wd·p) is 1 − lr·wd everywhere.
+    const opt = sgd({ lr: 0.5, weightDecay: 0.2 });
+    const g = fromTyped(Float32Array.from([1, -2, 3]), [3]);
+    const [, dp] = valueAndGrad((p: Tensor) => sum(applyUpdates(p, opt.update(g, opt.init(p), p).updates)))(fromTyped(Float32Array.from([0.5, 1, 2]), [3]));
+    expect(Array.from(dp.dataSync())).toEqual([0.9, 0.9, 0.9].map(Math.fround));
+  });
+});
