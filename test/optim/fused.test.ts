@@ -6,7 +6,7 @@ import {
   adagrad, adam, adamw, applyUpdates, chain, clipGradNorm, cpuDevice, deviceRuntime, fromTyped, rmsprop, sgd, sum, valueAndGrad,
   type GradientTransformation, type Prim, type Tensor,
 } from "../../src/index.js";
-import { withFusedUpdates } from "../../src/optim/_fused.js";
+import { withFusedUpdates } from "../../src/ops/fusedUpdates.js";
 
 // A small deterministic generator (mulberry32), so that every run checks the same values.
 const rng = (seed: number): (() => number) => {
