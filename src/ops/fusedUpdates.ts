@@ -128,15 +128,14 @@ export const withFusedUpdates = <T>(on: boolean, f: () => T): T => {
  * g's device, and no gradient being recorded through them (a fused update records no tape node); null otherwise.
  */
 const updatesFor = (op: string, g: Tensor, ts: readonly (Tensor | null)[]): FusedUpdates<unknown> | null => {
-  const updates = g.device.updates;
-  if (!enabled || updates === undefined) return null;
-  for (const t of ts) {
-    if (t === null) continue;
-    if (t.shape.length !== g.shape.length || t.shape.some((d, i) => d !== g.shape[i]))
+  // A mis-shaped state is the caller's error whichever path runs, so it is reported before anything declines.
+  for (const t of ts)
+    if (t !== null && (t.shape.length !== g.shape.length || t.shape.some((d, i) => d !== g.shape[i])))
       throw new Error(`${op}: a state or parameter tensor has shape [${t.shape.join(", ")}] but the gradient has shape [${g.shape.join(", ")}]`);
-    if (t.device !== g.device || t.dtype !== "float32") return null;
-  }
-  if (g.dtype !== "float32" || (isRecording() && [g, ...ts].some((t) => t?.requiresGrad === true))) return null;
+  const updates = g.device.updates;
+  if (!enabled || updates === undefined || g.dtype !== "float32") return null;
+  if (ts.some((t) => t !== null && (t.device !== g.device || t.dtype !== "float32"))) return null;
+  if (isRecording() && [g, ...ts].some((t) => t?.requiresGrad === true)) return null;
   return updates;
 };
 
