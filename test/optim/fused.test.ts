@@ -198,6 +198,17 @@ describe.runIf(wasm)("the fused updates go through the device's table (Backend.u
     const cpu = opt.update(fromTyped(Float32Array.from([0.5, -1, 2]), [3]), opt.init(fromTyped(Float32Array.from([1, 2, 3]), [3])), fromTyped(Float32Array.from([1, 2, 3]), [3]));
     expect(bits(r.updates as Tensor)).toEqual(bits(cpu.updates as Tensor));
   });
+  it.runIf(process.env["RIVULET_CPU_POOL"] !== "0")("a state released by a closed step scope is an error naming the optimizer", () => {
+    const opt = adamw({ lr: 1e-3 });
+    const params = { w: fromTyped(new Float32Array(2048).fill(1), [2048]) };
+    // The state is made inside a step and not returned from it, so the scope's end releases its storage.
+    let state: unknown;
+    deviceRuntime(cpuDevice).step(() => {
+      state = opt.init(params);
+      return 0;
+    });
+    expect(() => opt.update(params, state as ReturnType<typeof opt.init>, params)).toThrow("adam: this tensor's CPU memory was released");
+  });
   it("a state tensor of another shape than the gradient is an error naming both", () => {
     const g = fromTyped(new Float32Array(6), [2, 3]), p = fromTyped(new Float32Array(6), [2, 3]), m = fromTyped(new Float32Array(6), [3, 2]);
     const k = { l2: false, negate: false, amsgrad: false, weightDecay: 0, beta1: 0.9, gradCoef: 0.1, beta2: 0.999, bc2Sqrt: 1, eps: 1e-8, negStepSize: -1e-3, decay: null };

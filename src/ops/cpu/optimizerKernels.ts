@@ -28,7 +28,6 @@ const adamStepArrays = (
   g: Float32Array, p: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, k: AdamConstants,
 ): AdamArrays | null => {
   const n = g.length;
-  for (const a of [g, p, m, v, vmax]) if (a !== null) assertLive("adam", a, n);
   return wasmCall((c) => {
     // Results first: they outlive the call's temporaries.
     const u = c.result("float32", n), mo = c.result("float32", n), vo = c.result("float32", n);
@@ -50,7 +49,6 @@ const adamStepArrays = (
 const sgdStepArrays = (g: Float32Array, p: Float32Array, buf: Float32Array | null, k: SgdConstants): { readonly update: Float32Array; readonly buf: Float32Array | null } | null => {
   const n = g.length, mom = k.momentum !== 0, old = mom && !k.first;
   if (old && buf === null) throw new Error("sgdStepArrays: momentum after the first step needs the previous buffer");
-  for (const a of [g, p, buf]) if (a !== null) assertLive("sgd", a, n);
   return wasmCall((c) => {
     const u = c.result("float32", n), bo = mom ? c.result("float32", n) : null;
     const pg = c.operand(g), pp = k.weightDecay !== 0 ? c.operand(p) : 0, pb = old ? c.operand(buf!) : 0;
@@ -78,7 +76,6 @@ const rmspropStepArrays = (
 ): RmspropArrays | null => {
   const n = g.length, mom = k.momentum > 0;
   if ((k.centered && ga === null) || (mom && buf === null)) throw new Error("rmspropStepArrays: centered needs gradAvg and momentum its buffer");
-  for (const a of [g, p, sq, ga, buf]) if (a !== null) assertLive("rmsprop", a, n);
   return wasmCall((c) => {
     const u = c.result("float32", n), sqo = c.result("float32", n);
     const gao = k.centered ? c.result("float32", n) : null, bo = mom ? c.result("float32", n) : null;
@@ -103,7 +100,6 @@ const adagradStepArrays = (
   g: Float32Array, p: Float32Array, sum: Float32Array, k: AdagradConstants,
 ): { readonly update: Float32Array; readonly sum: Float32Array } | null => {
   const n = g.length;
-  for (const a of [g, p, sum]) assertLive("adagrad", a, n);
   return wasmCall((c) => {
     const u = c.result("float32", n), so = c.result("float32", n);
     const pg = c.operand(g), pp = k.weightDecay !== 0 ? c.operand(p) : 0, ps = c.operand(sum);
@@ -113,8 +109,14 @@ const adagradStepArrays = (
   });
 };
 
-/** The float32 array of `b` when it holds exactly n elements (always, for tensors this backend made); null otherwise. */
-const f32 = (b: Buf<AnyTypedArray>, n: number): Float32Array | null => (b.data instanceof Float32Array && b.data.length === n ? b.data : null);
+/**
+ * The float32 array of `b` when it holds exactly n elements (always, for live tensors this backend made); null
+ * otherwise. A storage released by a closed step scope is an error naming `op`, as in every CPU kernel.
+ */
+const f32 = (op: string, b: Buf<AnyTypedArray>, n: number): Float32Array | null => {
+  assertLive(op, b.data, n);
+  return b.data instanceof Float32Array && b.data.length === n ? b.data : null;
+};
 
 /**
  * The CPU backend's fused-update table: each call runs its kernel when every array is a float32 array of g's size and
@@ -122,27 +124,27 @@ const f32 = (b: Buf<AnyTypedArray>, n: number): Float32Array | null => (b.data i
  */
 export const cpuFusedUpdates: FusedUpdates<AnyTypedArray> = {
   adam: (g, p, s, k) => {
-    const n = numel(g.shape), gs = f32(g, n), ps = f32(p, n), m = f32(s.m, n), v = f32(s.v, n), vmax = s.vmax && f32(s.vmax, n);
+    const n = numel(g.shape), gs = f32("adam", g, n), ps = f32("adam", p, n), m = f32("adam", s.m, n), v = f32("adam", s.v, n), vmax = s.vmax && f32("adam", s.vmax, n);
     if (k.amsgrad && s.vmax === null) throw new Error("adam: amsgrad needs the running maximum of v (state.maxExpAvgSq)");
     if (gs === null || ps === null || m === null || v === null || (s.vmax !== null && vmax === null)) return null;
     const r = adamStepArrays(gs, ps, m, v, vmax, k);
     return r && { update: r.update, state: { m: r.m, v: r.v, vmax: r.vmax } };
   },
   sgd: (g, p, s, k) => {
-    const n = numel(g.shape), gs = f32(g, n), ps = f32(p, n), buf = s.buf && f32(s.buf, n);
+    const n = numel(g.shape), gs = f32("sgd", g, n), ps = f32("sgd", p, n), buf = s.buf && f32("sgd", s.buf, n);
     if (gs === null || ps === null || (s.buf !== null && buf === null)) return null;
     const r = sgdStepArrays(gs, ps, buf, k);
     return r && { update: r.update, state: { buf: r.buf } };
   },
   rmsprop: (g, p, s, k) => {
-    const n = numel(g.shape), gs = f32(g, n), ps = f32(p, n), sq = f32(s.squareAvg, n);
-    const ga = s.gradAvg && f32(s.gradAvg, n), buf = s.buf && f32(s.buf, n);
+    const n = numel(g.shape), gs = f32("rmsprop", g, n), ps = f32("rmsprop", p, n), sq = f32("rmsprop", s.squareAvg, n);
+    const ga = s.gradAvg && f32("rmsprop", s.gradAvg, n), buf = s.buf && f32("rmsprop", s.buf, n);
     if (gs === null || ps === null || sq === null || (s.gradAvg !== null && ga === null) || (s.buf !== null && buf === null)) return null;
     const r = rmspropStepArrays(gs, ps, sq, ga, buf, k);
     return r && { update: r.update, state: { squareAvg: r.squareAvg, gradAvg: r.gradAvg, buf: r.buf } };
   },
   adagrad: (g, p, s, k) => {
-    const n = numel(g.shape), gs = f32(g, n), ps = f32(p, n), sum = f32(s.sum, n);
+    const n = numel(g.shape), gs = f32("adagrad", g, n), ps = f32("adagrad", p, n), sum = f32("adagrad", s.sum, n);
     if (gs === null || ps === null || sum === null) return null;
     const r = adagradStepArrays(gs, ps, sum, k);
     return r && { update: r.update, state: { sum: r.sum } };
