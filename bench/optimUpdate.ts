@@ -6,7 +6,7 @@
 // CPU milliseconds per update of each, and the primitive calls per update (the ops path's, which the fused one replaces).
 import { adagrad, adam, adamw, applyUpdates, cpuDevice, deviceRuntime, gpt, key, randn, rmsprop, sgd, split, type GradientTransformation, type nn, type Prim } from "../src/index.js";
 import { treeLeavesWithPaths, treeUnflatten } from "../src/graph/pytree.js";
-import { withFusedUpdates } from "../src/optim/_fused.js";
+import { withFusedUpdates } from "../src/ops/fusedUpdates.js";
 import { loadavg } from "node:os";
 
 const arg = (name: string, dflt: string): string => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3) ?? dflt;

@@ -1,7 +1,8 @@
-// What a backend provides: storage, upload/readback, and one kernel per core primitive (a missing one does not compile).
+// What a backend provides: storage, upload/readback, one kernel per core primitive (a missing one does not compile), optional fused optimizer updates.
 import type { AnyTypedArray, DType } from "./dtype.js";
 import type { CompositePrim, CorePrim, Prim, PrimParams } from "./primitive.js";
 import type { Shape } from "./_shape.js";
+import type { FusedUpdates } from "./fusedUpdates.js";
 
 /** A kernel's view of one input: the backend's storage plus its shape and dtype. */
 export interface Buf<S> {
@@ -27,6 +28,8 @@ export type Kernels<S> = { readonly [P in CorePrim]: Kernel<S, P> } & { readonly
 export interface Backend<S = unknown> {
   readonly name: string;
   readonly kernels: Kernels<S>;
+  /** Fused optimizer updates (one pass per parameter), where the backend has them; optimizers run their ops otherwise. */
+  readonly updates?: FusedUpdates<S>;
   /** Copies host data into backend storage (the array may be reused by the caller afterwards). */
   upload(data: AnyTypedArray, dtype: DType): S;
   /** Synchronous readback, where the device allows it (CPU); returns a copy or a read-only view. */

@@ -5,8 +5,7 @@ import { treeLeavesWithPaths, treeMap, treeUnflatten, type PyTree } from "../gra
 import type { GradientTransformation } from "./GradientTransformation.js";
 import type { LearningRate } from "./schedules.js";
 import { checkCount, checkLr, leavesLike, lrAt, nonNegative } from "./_optimizer.js";
-import { adagradStepArrays } from "../ops/cpu/optimizerKernels.js";
-import { f32, fusable, tensorLike } from "./_fused.js";
+import { fusedAdagradStep } from "../ops/fusedUpdates.js";
 
 export interface AdagradOptions {
   /** Learning rate: a number, or a schedule of the step count; default 1e-2. */
@@ -47,11 +46,10 @@ export const adagrad = ({ lr = 1e-2, lrDecay = 0, weightDecay = 0, initialAccumu
       const clr = lrAt(name, lr, count, opts) / (1 + count * lrDecay);
       const steps = sums.map((s, i) => {
         const g0 = gs[i]!.tensor;
-        // On the CPU the same float32 operations in the same order run as one pass (optim.c), bit for bit these ops' values.
-        if (fusable([g0, ps[i]!, s])) {
-          const r = adagradStepArrays(f32(g0), f32(ps[i]!), f32(s), { negate: maximize, weightDecay, clr, eps });
-          if (r !== null) return { sum: tensorLike(g0, r.sum), update: tensorLike(g0, r.update) };
-        }
+        // Where the device has a fused update (the CPU), the same float32 operations in the same order run as one pass,
+        // bit for bit these ops' values.
+        const r = fusedAdagradStep(g0, ps[i]!, { sum: s }, { negate: maximize, weightDecay, clr, eps });
+        if (r !== null) return { sum: r.state.sum, update: r.update };
         let g = maximize ? neg(g0) : g0;
         if (weightDecay !== 0) g = add(g, mul(ps[i]!, weightDecay));
         const sum = add(s, mul(g, g));

@@ -6,8 +6,7 @@ import { treeLeavesWithPaths, treeMap, treeUnflatten, type PyTree } from "../gra
 import type { GradientTransformation } from "./GradientTransformation.js";
 import type { LearningRate } from "./schedules.js";
 import { checkCount, checkLr, checkOption, leavesLike, lrAt, nonNegative } from "./_optimizer.js";
-import { adamStepArrays, type AdamConstants } from "../ops/cpu/optimizerKernels.js";
-import { f32, fusable, tensorLike } from "./_fused.js";
+import { fusedAdamStep, type AdamConstants } from "../ops/fusedUpdates.js";
 
 export interface AdamOptions {
   /** Learning rate: a number, or a schedule of the step count; default 1e-3. */
@@ -61,16 +60,14 @@ const adamFamily = (name: "adam" | "adamw", decoupled: boolean, { lr = 1e-3, bet
       };
       const updates = gs.map(({ tensor: g0 }, i) => {
         const p = ps[i]!;
-        // On the CPU the same float32 operations in the same order run as one pass (optim.c), bit for bit these ops' values.
-        const vmax0 = amsgrad ? vmaxs[i]! : null;
-        if (fusable([g0, p, ms[i]!, vs[i]!, vmax0])) {
-          const r = adamStepArrays(f32(g0), f32(p), f32(ms[i]!), f32(vs[i]!), vmax0 && f32(vmax0), fused);
-          if (r !== null) {
-            next.m.push(tensorLike(g0, r.m));
-            next.v.push(tensorLike(g0, r.v));
-            if (r.vmax !== null) next.vmax.push(tensorLike(g0, r.vmax));
-            return tensorLike(g0, r.update);
-          }
+        // Where the device has a fused update (the CPU), the same float32 operations in the same order run as one pass,
+        // bit for bit these ops' values.
+        const r = fusedAdamStep(g0, p, { m: ms[i]!, v: vs[i]!, vmax: amsgrad ? vmaxs[i]! : null }, fused);
+        if (r !== null) {
+          next.m.push(r.state.m);
+          next.v.push(r.state.v);
+          if (r.state.vmax !== null) next.vmax.push(r.state.vmax);
+          return r.update;
         }
         let g = maximize && l2 ? neg(g0) : g0;
         if (l2) g = add(g, mul(p, weightDecay));

@@ -6,8 +6,7 @@ import { treeLeavesWithPaths, treeMap, treeUnflatten, type PyTree } from "../gra
 import type { GradientTransformation } from "./GradientTransformation.js";
 import type { LearningRate } from "./schedules.js";
 import { checkCount, checkLr, leavesLike, lrAt, nonNegative } from "./_optimizer.js";
-import { rmspropStepArrays, type RmspropConstants } from "../ops/cpu/optimizerKernels.js";
-import { f32, fusable, tensorLike } from "./_fused.js";
+import { fusedRmspropStep, type RmspropConstants } from "../ops/fusedUpdates.js";
 
 export interface RmspropOptions {
   /** Learning rate: a number, or a schedule of the step count; default 1e-2. */
@@ -58,16 +57,14 @@ export const rmsprop = ({ lr = 1e-2, alpha = 0.99, eps = 1e-8, weightDecay = 0, 
       const next = { sq: [] as Tensor[], ga: [] as Tensor[], buf: [] as Tensor[] };
       const fused: RmspropConstants = { negate: maximize, weightDecay, alpha, eps, momentum, centered, lr: rate };
       const updates = gs.map(({ tensor: g0 }, i) => {
-        // On the CPU the same float32 operations in the same order run as one pass (optim.c), bit for bit these ops' values.
-        const ga0 = centered ? gas[i]! : null, buf0 = momentum > 0 ? bufs[i]! : null;
-        if (fusable([g0, ps[i]!, sqs[i]!, ga0, buf0])) {
-          const r = rmspropStepArrays(f32(g0), f32(ps[i]!), f32(sqs[i]!), ga0 && f32(ga0), buf0 && f32(buf0), fused);
-          if (r !== null) {
-            next.sq.push(tensorLike(g0, r.squareAvg));
-            if (r.gradAvg !== null) next.ga.push(tensorLike(g0, r.gradAvg));
-            if (r.buf !== null) next.buf.push(tensorLike(g0, r.buf));
-            return tensorLike(g0, r.update);
-          }
+        // Where the device has a fused update (the CPU), the same float32 operations in the same order run as one pass,
+        // bit for bit these ops' values.
+        const r = fusedRmspropStep(g0, ps[i]!, { squareAvg: sqs[i]!, gradAvg: centered ? gas[i]! : null, buf: momentum > 0 ? bufs[i]! : null }, fused);
+        if (r !== null) {
+          next.sq.push(r.state.squareAvg);
+          if (r.state.gradAvg !== null) next.ga.push(r.state.gradAvg);
+          if (r.state.buf !== null) next.buf.push(r.state.buf);
+          return r.update;
         }
         let g = maximize ? neg(g0) : g0;
         if (weightDecay !== 0) g = add(g, mul(ps[i]!, weightDecay));

@@ -6,8 +6,7 @@ import { treeLeavesWithPaths, treeMap, treeUnflatten, type PyTree } from "../gra
 import type { GradientTransformation } from "./GradientTransformation.js";
 import type { LearningRate } from "./schedules.js";
 import { checkCount, checkLr, checkOption, leavesLike, lrAt, nonNegative } from "./_optimizer.js";
-import { sgdStepArrays, type SgdConstants } from "../ops/cpu/optimizerKernels.js";
-import { f32, fusable, tensorLike } from "./_fused.js";
+import { fusedSgdStep, type SgdConstants } from "../ops/fusedUpdates.js";
 
 export interface SgdOptions {
   /** Learning rate: a number, or a schedule of the step count. */
@@ -51,14 +50,12 @@ export const sgd = ({ lr, momentum = 0, dampening = 0, nesterov = false, weightD
         negate: maximize && !plainAscent, weightDecay, momentum, first: count === 0, dampening, nesterov, scale: plainAscent ? rate : -rate,
       };
       const updates = gs.map(({ tensor: g }, i) => {
-        // On the CPU the same float32 operations in the same order run as one pass (optim.c), bit for bit these ops' values.
-        const buf0 = momentum !== 0 && count !== 0 ? bufs[i]! : null;
-        if (fusable([g, ps[i]!, buf0])) {
-          const r = sgdStepArrays(f32(g), f32(ps[i]!), buf0 && f32(buf0), fused);
-          if (r !== null) {
-            if (r.buf !== null) nextBufs.push(tensorLike(g, r.buf));
-            return tensorLike(g, r.update);
-          }
+        // Where the device has a fused update (the CPU), the same float32 operations in the same order run as one pass,
+        // bit for bit these ops' values.
+        const r = fusedSgdStep(g, ps[i]!, { buf: momentum !== 0 && count !== 0 ? bufs[i]! : null }, fused);
+        if (r !== null) {
+          if (r.state.buf !== null) nextBufs.push(r.state.buf);
+          return r.update;
         }
         // Plain SGD ascending folds the sign into the rate (−(−g)·lr is g·lr exactly) instead of a separate neg pass.
         if (plainAscent) return mul(g, rate);

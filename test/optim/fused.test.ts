@@ -6,7 +6,8 @@ import {
   adagrad, adam, adamw, applyUpdates, chain, clipGradNorm, cpuDevice, deviceRuntime, fromTyped, rmsprop, sgd, sum, valueAndGrad,
   type GradientTransformation, type Prim, type Tensor,
 } from "../../src/index.js";
-import { withFusedUpdates } from "../../src/optim/_fused.js";
+import { fusedAdamStep, withFusedUpdates } from "../../src/ops/fusedUpdates.js";
+import type { Backend } from "../../src/ops/backend.js";
 
 // A small deterministic generator (mulberry32), so that every run checks the same values.
 const rng = (seed: number): (() => number) => {
@@ -149,5 +150,68 @@ describe("where the fused update does not run", () => {
     const g = fromTyped(Float32Array.from([1, -2, 3]), [3]);
     const [, dp] = valueAndGrad((p: Tensor) => sum(applyUpdates(p, opt.update(g, opt.init(p), p).updates)))(fromTyped(Float32Array.from([0.5, 1, 2]), [3]));
     expect(Array.from(dp.dataSync())).toEqual([0.9, 0.9, 0.9].map(Math.fround));
+  });
+});
+
+describe.runIf(wasm)("the fused updates go through the device's table (Backend.updates)", () => {
+  const table = cpuDevice.updates as unknown as Record<string, (...a: unknown[]) => unknown>;
+  /** Replaces the CPU table's entry `name` while `f` runs. */
+  const patched = <T>(name: string, entry: (orig: (...a: unknown[]) => unknown) => (...a: unknown[]) => unknown, f: () => T): T => {
+    const orig = table[name]!;
+    table[name] = entry(orig);
+    try {
+      return f();
+    } finally {
+      table[name] = orig;
+    }
+  };
+  const opts: [string, GradientTransformation<unknown>][] = [
+    ["adam", adamw({ lr: 1e-3, amsgrad: true }) as GradientTransformation<unknown>],
+    ["sgd", sgd({ lr: 0.1, momentum: 0.9 }) as GradientTransformation<unknown>],
+    ["rmsprop", rmsprop({ centered: true, momentum: 0.5 }) as GradientTransformation<unknown>],
+    ["adagrad", adagrad() as GradientTransformation<unknown>],
+  ];
+  it.each(opts)("%s: one call of the CPU's entry per parameter, and a declining entry (null) gives the ops' bits", (name, opt) => {
+    const next = rng(21);
+    const params = tree(next, false), grads = tree(next, true);
+    const state = opt.init(params);
+    let calls = 0;
+    const [viaTable, binary] = binaryCalls(() => patched(name, (orig) => (...a) => (calls++, orig(...a)), () => withFusedUpdates(true, () => opt.update(grads, state, params))));
+    expect(calls).toBe(Object.keys(SHAPES).length);
+    expect(binary).toBe(0);
+    let declined = 0;
+    const [fallback, fallbackBinary] = binaryCalls(() => patched(name, () => () => (declined++, null), () => withFusedUpdates(true, () => opt.update(grads, state, params))));
+    expect(declined).toBe(Object.keys(SHAPES).length);
+    expect(fallbackBinary).toBeGreaterThan(0);
+    const a = leaves([viaTable.updates, viaTable.state]), b = leaves([fallback.updates, fallback.state]);
+    expect(a.length).toBe(b.length);
+    a.forEach((t, i) => expect(bits(t), `leaf ${i}`).toEqual(bits(b[i]!)));
+  });
+  it("a device without the table runs the ops, and the results stay on it", () => {
+    const { updates: _, ...rest } = cpuDevice;
+    const bare: Backend = rest;
+    const g = fromTyped(Float32Array.from([0.5, -1, 2]), [3], { device: bare }), p = fromTyped(Float32Array.from([1, 2, 3]), [3], { device: bare });
+    const opt = adamw({ lr: 0.1 });
+    const [r, binary] = binaryCalls(() => withFusedUpdates(true, () => opt.update(g, opt.init(p), p)));
+    expect(binary).toBeGreaterThan(0);
+    expect((r.updates as Tensor).device).toBe(bare);
+    const cpu = opt.update(fromTyped(Float32Array.from([0.5, -1, 2]), [3]), opt.init(fromTyped(Float32Array.from([1, 2, 3]), [3])), fromTyped(Float32Array.from([1, 2, 3]), [3]));
+    expect(bits(r.updates as Tensor)).toEqual(bits(cpu.updates as Tensor));
+  });
+  it.runIf(process.env["RIVULET_CPU_POOL"] !== "0")("a state released by a closed step scope is an error naming the optimizer", () => {
+    const opt = adamw({ lr: 1e-3 });
+    const params = { w: fromTyped(new Float32Array(2048).fill(1), [2048]) };
+    // The state is made inside a step and not returned from it, so the scope's end releases its storage.
+    let state: unknown;
+    deviceRuntime(cpuDevice).step(() => {
+      state = opt.init(params);
+      return 0;
+    });
+    expect(() => opt.update(params, state as ReturnType<typeof opt.init>, params)).toThrow("adam: this tensor's CPU memory was released");
+  });
+  it("a state tensor of another shape than the gradient is an error naming both", () => {
+    const g = fromTyped(new Float32Array(6), [2, 3]), p = fromTyped(new Float32Array(6), [2, 3]), m = fromTyped(new Float32Array(6), [3, 2]);
+    const k = { l2: false, negate: false, amsgrad: false, weightDecay: 0, beta1: 0.9, gradCoef: 0.1, beta2: 0.999, bc2Sqrt: 1, eps: 1e-8, negStepSize: -1e-3, decay: null };
+    expect(() => fusedAdamStep(g, p, { m, v: p, vmax: null }, k)).toThrow("adam: a state or parameter tensor has shape [3, 2] but the gradient has shape [2, 3]");
   });
 });

@@ -17,6 +17,7 @@ describe.skipIf(!gpu.device)("optimizer updates on WebGPU", () => {
     const o = opt as GradientTransformation<unknown>;
     const ks = split(key(4), 8);
     const dev = gpu.device!;
+    expect(dev.updates).toBeUndefined();
     let cpu = { params: { w: randn(ks[0]!, [33, 5]), b: randn(ks[1]!, [5]) } as Record<string, Tensor>, state: undefined as unknown };
     cpu.state = o.init(cpu.params);
     let gp = { params: await toDevice(cpu.params, dev), state: await toDevice(cpu.state, dev) };

@@ -14,6 +14,7 @@ import { fold, unfold } from "./window.js";
 import { uniform } from "./random.js";
 import { conv, convInputGrad, convWeightGrad } from "./conv.js";
 import { maxPoolIndices } from "./pool.js";
+import { cpuFusedUpdates } from "./optimizerKernels.js";
 
 const table: Kernels<AnyTypedArray> = {
   unary, binary, where, cast,
@@ -42,6 +43,7 @@ const scoped: Partial<ScopedMemory> = cpuPoolEnabled ? { beginScope: beginCpuSco
 export const cpu: Backend<AnyTypedArray> = {
   name: "cpu",
   kernels,
+  updates: cpuFusedUpdates,
   upload: (data, dtype) => {
     const o = allocUninit(dtype, data.length);
     o.set(data);

@@ -1,4 +1,8 @@
-// Fused optimizer updates on the CPU: one SIMD pass per parameter (optim.c) for Adam/AdamW, SGD, RMSprop and Adagrad, over float32 arrays.
+// The CPU backend's fused optimizer updates: one SIMD pass per parameter (optim.c) for Adam/AdamW, SGD, RMSprop and Adagrad, over float32 arrays.
+import type { AnyTypedArray } from "../dtype.js";
+import type { Buf } from "../backend.js";
+import { numel } from "../_shape.js";
+import type { AdagradConstants, AdamConstants, FusedUpdates, RmspropConstants, SgdConstants } from "../fusedUpdates.js";
 import { wasmCall } from "./_wasmCall.js";
 import { assertLive } from "./_storagePool.js";
 
@@ -8,31 +12,8 @@ const SGD_NEG = 1, SGD_L2 = 2, SGD_MOMENTUM = 4, SGD_FIRST = 8, SGD_DAMPEN = 16,
 const RMS_NEG = 1, RMS_L2 = 2, RMS_CENTERED = 4, RMS_MOMENTUM = 8;
 const ADAGRAD_NEG = 1, ADAGRAD_L2 = 2;
 
-/**
- * One Adam step's constants, as adam.ts computes them in float64 (the kernel rounds each to float32, as lifting a
- * number to a float32 tensor does).
- */
-export interface AdamConstants {
-  /** The L2 term g + p·wd (Adam's weight decay); with `negate`, −g comes first. */
-  readonly l2: boolean;
-  readonly negate: boolean;
-  readonly amsgrad: boolean;
-  readonly weightDecay: number;
-  readonly beta1: number;
-  /** The gradient's coefficient in m: ±(1 − β1) (−, maximize without the L2 term). */
-  readonly gradCoef: number;
-  readonly beta2: number;
-  /** √(1 − β2^t); exactly 1 skips the division. */
-  readonly bc2Sqrt: number;
-  readonly eps: number;
-  /** −lr / (1 − β1^t). */
-  readonly negStepSize: number;
-  /** AdamW's p·(1 − lr·wd) − p, added to the update; null for none. */
-  readonly decay: number | null;
-}
-
 /** The arrays one Adam step writes: the update, and the next m, v and (with AMSGrad) running maximum of v. */
-export interface AdamArrays {
+interface AdamArrays {
   readonly update: Float32Array;
   readonly m: Float32Array;
   readonly v: Float32Array;
@@ -43,11 +24,10 @@ export interface AdamArrays {
  * One Adam/AdamW step over n = g.length elements in one pass, bit-identical to adam.ts's op-by-op formula; null when
  * the WebAssembly arena is unavailable or full (the caller then runs the ops).
  */
-export const adamStepArrays = (
+const adamStepArrays = (
   g: Float32Array, p: Float32Array, m: Float32Array, v: Float32Array, vmax: Float32Array | null, k: AdamConstants,
 ): AdamArrays | null => {
   const n = g.length;
-  for (const a of [g, p, m, v, vmax]) if (a !== null) assertLive("adam", a, n);
   return wasmCall((c) => {
     // Results first: they outlive the call's temporaries.
     const u = c.result("float32", n), mo = c.result("float32", n), vo = c.result("float32", n);
@@ -62,30 +42,13 @@ export const adamStepArrays = (
   });
 };
 
-/** One SGD step's constants, as sgd.ts computes them (rounded to float32 by the kernel). */
-export interface SgdConstants {
-  /** −g first (maximize, except plain ascent, which folds the sign into `scale`). */
-  readonly negate: boolean;
-  /** The L2 term d + p·wd; 0 for none. */
-  readonly weightDecay: number;
-  /** 0 for none. */
-  readonly momentum: number;
-  /** The first step: the momentum buffer starts at d itself. */
-  readonly first: boolean;
-  readonly dampening: number;
-  readonly nesterov: boolean;
-  /** The update is d·scale: −lr (lr for plain ascent). */
-  readonly scale: number;
-}
-
 /**
  * One SGD step over n = g.length elements in one pass, bit-identical to sgd.ts's op-by-op formula: the update and
  * (with momentum) the next buffer; null when the WebAssembly arena is unavailable or full.
  */
-export const sgdStepArrays = (g: Float32Array, p: Float32Array, buf: Float32Array | null, k: SgdConstants): { readonly update: Float32Array; readonly buf: Float32Array | null } | null => {
+const sgdStepArrays = (g: Float32Array, p: Float32Array, buf: Float32Array | null, k: SgdConstants): { readonly update: Float32Array; readonly buf: Float32Array | null } | null => {
   const n = g.length, mom = k.momentum !== 0, old = mom && !k.first;
   if (old && buf === null) throw new Error("sgdStepArrays: momentum after the first step needs the previous buffer");
-  for (const a of [g, p, buf]) if (a !== null) assertLive("sgd", a, n);
   return wasmCall((c) => {
     const u = c.result("float32", n), bo = mom ? c.result("float32", n) : null;
     const pg = c.operand(g), pp = k.weightDecay !== 0 ? c.operand(p) : 0, pb = old ? c.operand(buf!) : 0;
@@ -96,21 +59,8 @@ export const sgdStepArrays = (g: Float32Array, p: Float32Array, buf: Float32Arra
   });
 };
 
-/** One RMSprop step's constants, as rmsprop.ts computes them (rounded to float32 by the kernel). */
-export interface RmspropConstants {
-  readonly negate: boolean;
-  /** The L2 term g + p·wd; 0 for none. */
-  readonly weightDecay: number;
-  readonly alpha: number;
-  readonly eps: number;
-  /** 0 for none. */
-  readonly momentum: number;
-  readonly centered: boolean;
-  readonly lr: number;
-}
-
 /** The arrays one RMSprop step writes: the update, the running mean of g², that of g (centered) and the momentum buffer. */
-export interface RmspropArrays {
+interface RmspropArrays {
   readonly update: Float32Array;
   readonly squareAvg: Float32Array;
   readonly gradAvg: Float32Array | null;
@@ -121,12 +71,11 @@ export interface RmspropArrays {
  * One RMSprop step over n = g.length elements in one pass, bit-identical to rmsprop.ts's op-by-op formula; null when
  * the WebAssembly arena is unavailable or full.
  */
-export const rmspropStepArrays = (
+const rmspropStepArrays = (
   g: Float32Array, p: Float32Array, sq: Float32Array, ga: Float32Array | null, buf: Float32Array | null, k: RmspropConstants,
 ): RmspropArrays | null => {
   const n = g.length, mom = k.momentum > 0;
   if ((k.centered && ga === null) || (mom && buf === null)) throw new Error("rmspropStepArrays: centered needs gradAvg and momentum its buffer");
-  for (const a of [g, p, sq, ga, buf]) if (a !== null) assertLive("rmsprop", a, n);
   return wasmCall((c) => {
     const u = c.result("float32", n), sqo = c.result("float32", n);
     const gao = k.centered ? c.result("float32", n) : null, bo = mom ? c.result("float32", n) : null;
@@ -147,11 +96,10 @@ export const rmspropStepArrays = (
  * One Adagrad step over n = g.length elements in one pass, bit-identical to adagrad.ts's op-by-op formula: the
  * update (g·(−clr)) / (√sum + eps) and the next sum of squares; null when the WebAssembly arena is unavailable or full.
  */
-export const adagradStepArrays = (
-  g: Float32Array, p: Float32Array, sum: Float32Array, k: { readonly negate: boolean; readonly weightDecay: number; readonly clr: number; readonly eps: number },
+const adagradStepArrays = (
+  g: Float32Array, p: Float32Array, sum: Float32Array, k: AdagradConstants,
 ): { readonly update: Float32Array; readonly sum: Float32Array } | null => {
   const n = g.length;
-  for (const a of [g, p, sum]) assertLive("adagrad", a, n);
   return wasmCall((c) => {
     const u = c.result("float32", n), so = c.result("float32", n);
     const pg = c.operand(g), pp = k.weightDecay !== 0 ? c.operand(p) : 0, ps = c.operand(sum);
@@ -159,4 +107,46 @@ export const adagradStepArrays = (
     c.arena.exports.adagrad_step(flags, k.weightDecay, -k.clr, k.eps, pg, pp, ps, u.ptr, so.ptr, n);
     return { update: u.finish() as Float32Array, sum: so.finish() as Float32Array };
   });
+};
+
+/**
+ * The float32 array of `b` when it holds exactly n elements (always, for live tensors this backend made); null
+ * otherwise. A storage released by a closed step scope is an error naming `op`, as in every CPU kernel.
+ */
+const f32 = (op: string, b: Buf<AnyTypedArray>, n: number): Float32Array | null => {
+  assertLive(op, b.data, n);
+  return b.data instanceof Float32Array && b.data.length === n ? b.data : null;
+};
+
+/**
+ * The CPU backend's fused-update table: each call runs its kernel when every array is a float32 array of g's size and
+ * declines (null) otherwise, or when the WebAssembly arena is unavailable or full.
+ */
+export const cpuFusedUpdates: FusedUpdates<AnyTypedArray> = {
+  adam: (g, p, s, k) => {
+    const n = numel(g.shape), gs = f32("adam", g, n), ps = f32("adam", p, n), m = f32("adam", s.m, n), v = f32("adam", s.v, n), vmax = s.vmax && f32("adam", s.vmax, n);
+    if (k.amsgrad && s.vmax === null) throw new Error("adam: amsgrad needs the running maximum of v (state.maxExpAvgSq)");
+    if (gs === null || ps === null || m === null || v === null || (s.vmax !== null && vmax === null)) return null;
+    const r = adamStepArrays(gs, ps, m, v, vmax, k);
+    return r && { update: r.update, state: { m: r.m, v: r.v, vmax: r.vmax } };
+  },
+  sgd: (g, p, s, k) => {
+    const n = numel(g.shape), gs = f32("sgd", g, n), ps = f32("sgd", p, n), buf = s.buf && f32("sgd", s.buf, n);
+    if (gs === null || ps === null || (s.buf !== null && buf === null)) return null;
+    const r = sgdStepArrays(gs, ps, buf, k);
+    return r && { update: r.update, state: { buf: r.buf } };
+  },
+  rmsprop: (g, p, s, k) => {
+    const n = numel(g.shape), gs = f32("rmsprop", g, n), ps = f32("rmsprop", p, n), sq = f32("rmsprop", s.squareAvg, n);
+    const ga = s.gradAvg && f32("rmsprop", s.gradAvg, n), buf = s.buf && f32("rmsprop", s.buf, n);
+    if (gs === null || ps === null || sq === null || (s.gradAvg !== null && ga === null) || (s.buf !== null && buf === null)) return null;
+    const r = rmspropStepArrays(gs, ps, sq, ga, buf, k);
+    return r && { update: r.update, state: { squareAvg: r.squareAvg, gradAvg: r.gradAvg, buf: r.buf } };
+  },
+  adagrad: (g, p, s, k) => {
+    const n = numel(g.shape), gs = f32("adagrad", g, n), ps = f32("adagrad", p, n), sum = f32("adagrad", s.sum, n);
+    if (gs === null || ps === null || sum === null) return null;
+    const r = adagradStepArrays(gs, ps, sum, k);
+    return r && { update: r.update, state: { sum: r.sum } };
+  },
 };
