@@ -25,6 +25,7 @@ function gemmProtocol() {
   const GEMM = 0, UNFOLD = 1, FOLD = 2, UNARY = 3; // job kinds
   const CONV = 4; // convolution blocks (conv.c): which, desc
   const BINARY = 5; // binary ops and where (elementwise.c): desc, n, per
+  const WINOGRAD = 6; // Winograd transform blocks (winograd.c): desc
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
@@ -83,6 +84,9 @@ function gemmProtocol() {
         } else if (kind === CONV) {
           // which (0 forward, 1 input gradient, 2 weight gradient) desc (byte pointer): the block's samples
           x.conv_block(q[2]!, q[3]!, idx, scratch);
+        } else if (kind === WINOGRAD) {
+          // desc (byte pointer): the block's planes
+          x.wino_block(q[2]!, idx, scratch);
         } else if (kind === BINARY) {
           // desc (byte pointer) n per: output elements [idx·per, idx·per + per)
           const lo = idx * q[4]!;
@@ -112,7 +116,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, BINARY, MR, NR, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, WORDS, TAG_SHIFT, TAG_MASK, GEMM, UNFOLD, FOLD, UNARY, CONV, BINARY, WINOGRAD, MR, NR, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -339,3 +343,13 @@ export const runConvJob = (arena: Arena, which: number, desc: number, blocks: nu
 /** The state of the thread pool: threads in all (1 when single-threaded), blocks done by workers, failure. */
 export const gemmPoolStats = (): { threads: number; workerBlocks: number; broken: boolean } =>
   pool ? { threads: pool.workers + 1, workerBlocks: pool.workerBlocks, broken: pool.broken } : { threads: 1, workerBlocks: 0, broken: false };
+
+/**
+ * The `blocks` blocks of the Winograd transform job described at byte pointer `desc` (winograd.c) on every thread;
+ * false, having computed nothing for certain, when threads are unavailable or failed (the caller then runs them).
+ */
+export const runWinogradJob = (arena: Arena, desc: number, blocks: number, work: number): boolean => {
+  const pool = getPool(arena);
+  if (pool === null || blocks < 2 || blocks >= 1 << proto.TAG_SHIFT) return false;
+  return runJob(arena, pool, [proto.WINOGRAD, blocks, desc], blocks, work);
+};

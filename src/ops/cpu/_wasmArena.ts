@@ -60,6 +60,10 @@ export interface KernelExports {
   readonly reduce_runs: (op: number, x: number, n: number, w: number, nd: number, lastReduced: number, accd: number, out: number, nout: number) => void;
   /** Broadcasts the 4-byte elements at src into o over the nd merged output runs described at w (reduce.c). */
   readonly expand_runs: (src: number, o: number, w: number, nd: number) => void;
+  /** Floats of thread scratch a block of the Winograd job described at byte pointer d needs (winograd.c). */
+  readonly wino_scratch_floats: (d: number) => number;
+  /** Block b of the Winograd transform job described at byte pointer d (winograd.c). */
+  readonly wino_block: (d: number, b: number, scratch: number) => void;
 }
 
 export interface Arena {

@@ -301,3 +301,6 @@ void fold(const float *src, float *dst, int planes, int h, int w, int kh, int kw
 
 // ---- reductions and broadcast copies ----
 #include "reduce.c"
+
+// ---- Winograd transforms of the convolutions (_winograd.ts) ----
+#include "winograd.c"

@@ -1,0 +1,315 @@
+// Winograd minimal-filtering transforms (Lavin & Gray 2015) of src/ops/cpu/_winograd.ts: X = L·D·Lᵀ per tile.
+//
+// Every transform of the three convolution passes has that one form, with the matrix L (p×q, at most 8×8) given
+// by the caller: the data transform (L = Bᵀ), the filter transform (L = G), the output transform (L = Aᵀ), the
+// gradient transform of the weight gradient (L = A) and its filter-side inverse (L = Gᵀ). Four tiles (or filter
+// planes) ride in the four lanes of a vector, so the results are stored (or read) as vectors along the tiles axis
+// of the [p·p][channels][tiles] matrices the batched GEMM multiplies. L's zero entries are skipped (each row's
+// nonzeros are listed once per block); the order of every sum is fixed, so results do not depend on the threads.
+// Multiply and add stay separate, as in the GEMM.
+
+#define WG_MAX 8
+
+// The descriptor (int32 words) one job reads; pointers in bytes.
+enum {
+  WG_KIND,   // 0 data tiles → matrix, 1 matrix → output tiles, 2 filters → matrix, 3 matrix → filters
+  WG_SRC, WG_DST, WG_L, // source, destination, L (p×q floats, row-major)
+  WG_P, WG_Q,           // L's shape
+  WG_PLANES, WG_C,      // planes in all; channels per sample (kinds 0, 1: plane = sample·C + channel)
+  WG_H, WG_W,           // kind 0: the source plane; kind 1: the output plane
+  WG_PT, WG_PL,         // kind 0: tile (y, x) reads from row y·m − pt and column x·m − pl
+  WG_TY, WG_TX, WG_M,   // tiles per plane along y and x, and their step
+  WG_PER,               // planes per block
+  WG_FLIP,              // kind 2: rotate each filter by 180 degrees first
+  WG_T,                 // tiles in all (samples · TY · TX): the matrices' row length
+  WG_FIXED,             // α of a built-in tile whose constant matrices replace L (6: F(4, 3), 8: F(4, 5)); else 0
+  WG_WORDS
+};
+
+typedef struct {
+  int n;
+  int k[WG_MAX];
+  float v[WG_MAX];
+} wg_row;
+
+// A block's working arrays, at the start of its thread's scratch: the module has no stack to keep them on.
+typedef struct {
+  v128_t D[WG_MAX * WG_MAX], X[WG_MAX * WG_MAX], T[WG_MAX * WG_MAX];
+  float v[WG_MAX * WG_MAX * 4];
+  const float *b[4];
+  wg_row rows[WG_MAX];
+} wg_work;
+#define WG_WORK_FLOATS ((int)((sizeof(wg_work) + 63) / 64 * 16))
+
+static void wg_rows(const float *L, int p, int q, wg_row *rows) {
+  for (int i = 0; i < p; i++) {
+    rows[i].n = 0;
+    for (int k = 0; k < q; k++)
+      if (L[i * q + k] != 0.0f) {
+        rows[i].k[rows[i].n] = k;
+        rows[i].v[rows[i].n++] = L[i * q + k];
+      }
+  }
+}
+
+/** X (p×p) = L · D (q×q) · Lᵀ, four lanes at a time: D's element e at in + e·is, X's at out + e·os (floats). */
+static void wg_generic(const wg_row *rows, int p, int q, const float *in, long is, float *out, long os, v128_t *T) {
+  for (int i = 0; i < p; i++) {
+    const wg_row *r = rows + i;
+    for (int j = 0; j < q; j++) {
+      v128_t acc = wasm_f32x4_splat(0);
+      for (int e = 0; e < r->n; e++)
+        acc = wasm_f32x4_add(acc, wasm_f32x4_mul(wasm_f32x4_splat(r->v[e]), wasm_v128_load(in + (r->k[e] * q + j) * is)));
+      T[i * q + j] = acc;
+    }
+  }
+  for (int i = 0; i < p; i++)
+    for (int j = 0; j < p; j++) {
+      const wg_row *r = rows + j;
+      v128_t acc = wasm_f32x4_splat(0);
+      for (int e = 0; e < r->n; e++) acc = wasm_f32x4_add(acc, wasm_f32x4_mul(T[i * q + r->k[e]], wasm_f32x4_splat(r->v[e])));
+      wasm_v128_store(out + (i * p + j) * os, acc);
+    }
+}
+
+// The built-in tiles, F(4×4, 3×3) (α = 6) and F(4×4, 5×5) (α = 8): _winograd.ts's winogradMatrices(4, r) rounded
+// to float32 (Bᵀ, Aᵀ exact). Their transforms are unrolled with the entries as constants, so zeros cost nothing,
+// ±1 no multiply, and no loop or index remains (5–10× the generic loop's speed).
+#define WG_BT6 { \
+  4.0f, 0, -5.0f, 0, 1.0f, 0,  \
+  0, -4.0f, -4.0f, 1.0f, 1.0f, 0,  \
+  0, 4.0f, -4.0f, -1.0f, 1.0f, 0,  \
+  0, -2.0f, -1.0f, 2.0f, 1.0f, 0,  \
+  0, 2.0f, -1.0f, -2.0f, 1.0f, 0,  \
+  0, 4.0f, 0, -5.0f, 0, 1.0f }
+#define WG_AT6 { \
+  1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 0,  \
+  0, 1.0f, -1.0f, 2.0f, -2.0f, 0,  \
+  0, 1.0f, 1.0f, 4.0f, 4.0f, 0,  \
+  0, 1.0f, -1.0f, 8.0f, -8.0f, 1.0f }
+#define WG_G6 { \
+  0.25f, 0, 0,  \
+  -0.166666672f, -0.166666672f, -0.166666672f,  \
+  -0.166666672f, 0.166666672f, -0.166666672f,  \
+  0.0416666679f, 0.0833333358f, 0.166666672f,  \
+  0.0416666679f, -0.0833333358f, 0.166666672f,  \
+  0, 0, 1.0f }
+#define WG_BT8 { \
+  -1.0f, 0, 5.25f, 0, -5.25f, 0, 1.0f, 0,  \
+  0, 1.0f, 1.0f, -4.25f, -4.25f, 1.0f, 1.0f, 0,  \
+  0, -1.0f, 1.0f, 4.25f, -4.25f, -1.0f, 1.0f, 0,  \
+  0, 0.5f, 0.25f, -2.5f, -1.25f, 2.0f, 1.0f, 0,  \
+  0, -0.5f, 0.25f, 2.5f, -1.25f, -2.0f, 1.0f, 0,  \
+  0, 2.0f, 4.0f, -2.5f, -5.0f, 0.5f, 1.0f, 0,  \
+  0, -2.0f, 4.0f, 2.5f, -5.0f, -0.5f, 1.0f, 0,  \
+  0, -1.0f, 0, 5.25f, 0, -5.25f, 0, 1.0f }
+#define WG_AT8 { \
+  1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 1.0f, 0,  \
+  0, 1.0f, -1.0f, 2.0f, -2.0f, 0.5f, -0.5f, 0,  \
+  0, 1.0f, 1.0f, 4.0f, 4.0f, 0.25f, 0.25f, 0,  \
+  0, 1.0f, -1.0f, 8.0f, -8.0f, 0.125f, -0.125f, 1.0f }
+#define WG_G8 { \
+  -1.0f, 0, 0, 0, 0,  \
+  -0.222222224f, -0.222222224f, -0.222222224f, -0.222222224f, -0.222222224f,  \
+  -0.222222224f, 0.222222224f, -0.222222224f, 0.222222224f, -0.222222224f,  \
+  0.0111111114f, 0.0222222228f, 0.0444444455f, 0.0888888910f, 0.177777782f,  \
+  0.0111111114f, -0.0222222228f, 0.0444444455f, -0.0888888910f, 0.177777782f,  \
+  0.711111128f, 0.355555564f, 0.177777782f, 0.0888888910f, 0.0444444455f,  \
+  0.711111128f, -0.355555564f, 0.177777782f, -0.0888888910f, 0.0444444455f,  \
+  0, 0, 0, 0, 1.0f }
+
+/** acc + l·d with l a constant after unrolling (first: no acc yet); ±1 need no multiply. */
+static inline __attribute__((always_inline)) v128_t wg_term(v128_t acc, int first, float l, v128_t d) {
+  v128_t t = l == 1.0f ? d : l == -1.0f ? wasm_f32x4_neg(d) : wasm_f32x4_mul(wasm_f32x4_splat(l), d);
+  return first ? t : wasm_f32x4_add(acc, t);
+}
+
+/** wg_generic for a constant L (P×Q, or its transpose when TR: L[i][k] = M[k][i]), inlined into each tile's function. */
+static inline __attribute__((always_inline)) void wg_fixed(const float *M, int P, int Q, int TR, const float *__restrict in, long is,
+                                                           float *__restrict out, long os, v128_t *__restrict T) {
+#pragma clang loop unroll(full)
+  for (int i = 0; i < P; i++)
+#pragma clang loop unroll(full)
+    for (int j = 0; j < Q; j++) {
+      v128_t acc = wasm_f32x4_splat(0);
+      int first = 1;
+#pragma clang loop unroll(full)
+      for (int k = 0; k < Q; k++) {
+        float l = TR ? M[k * P + i] : M[i * Q + k];
+        if (l != 0.0f) acc = wg_term(acc, first, l, wasm_v128_load(in + (k * Q + j) * is)), first = 0;
+      }
+      T[i * Q + j] = acc;
+    }
+#pragma clang loop unroll(full)
+  for (int i = 0; i < P; i++)
+#pragma clang loop unroll(full)
+    for (int j = 0; j < P; j++) {
+      v128_t acc = wasm_f32x4_splat(0);
+      int first = 1;
+#pragma clang loop unroll(full)
+      for (int k = 0; k < Q; k++) {
+        float l = TR ? M[k * P + j] : M[j * Q + k];
+        if (l != 0.0f) acc = wg_term(acc, first, l, T[i * Q + k]), first = 0;
+      }
+      wasm_v128_store(out + (i * P + j) * os, acc);
+    }
+}
+
+#define WG_DEFINE(NAME, VALUES, P, Q, TR)                                                                    \
+  __attribute__((noinline)) static void NAME(const float *in, long is, float *out, long os, v128_t *T) {     \
+    const float M[] = VALUES;                                                                                \
+    wg_fixed(M, P, Q, TR, in, is, out, os, T);                                                               \
+  }
+WG_DEFINE(wg_bt6, WG_BT6, 6, 6, 0)
+WG_DEFINE(wg_at6, WG_AT6, 4, 6, 0)
+WG_DEFINE(wg_a6, WG_AT6, 6, 4, 1)
+WG_DEFINE(wg_g6, WG_G6, 6, 3, 0)
+WG_DEFINE(wg_gt6, WG_G6, 3, 6, 1)
+WG_DEFINE(wg_bt8, WG_BT8, 8, 8, 0)
+WG_DEFINE(wg_at8, WG_AT8, 4, 8, 0)
+WG_DEFINE(wg_a8, WG_AT8, 8, 4, 1)
+WG_DEFINE(wg_g8, WG_G8, 8, 5, 0)
+WG_DEFINE(wg_gt8, WG_G8, 5, 8, 1)
+
+typedef void (*wg_fn)(const float *, long, float *, long, v128_t *);
+
+/** The transform of the job at d: a built-in tile's (d[WG_FIXED] = 6 or 8: α) for L's shape, else the generic loop. */
+static void wg_run(const int *d, const wg_row *rows, const float *in, long is, float *out, long os, v128_t *T) {
+  int p = d[WG_P], q = d[WG_Q], f = d[WG_FIXED];
+  wg_fn fn = 0;
+  if (f == 6) fn = p == 6 ? (q == 6 ? wg_bt6 : q == 3 ? wg_g6 : wg_a6) : p == 4 ? wg_at6 : wg_gt6;
+  else if (f == 8) fn = p == 8 ? (q == 8 ? wg_bt8 : q == 5 ? wg_g8 : wg_a8) : p == 4 ? wg_at8 : wg_gt8;
+  if (fn) fn(in, is, out, os, T);
+  else wg_generic(rows, p, q, in, is, out, os, T);
+}
+
+// Kind 0: each plane copied once into a zero-padded image in scratch, then its tiles four at a time.
+static void wg_data(const int *d, int lo, int hi, wg_work *wk, float *pad) {
+  const float *src = (const float *)d[WG_SRC];
+  float *dst = (float *)d[WG_DST];
+  int p = d[WG_P], q = d[WG_Q], C = d[WG_C], h = d[WG_H], w = d[WG_W], pt = d[WG_PT], pl = d[WG_PL];
+  int TY = d[WG_TY], TX = d[WG_TX], m = d[WG_M], T = d[WG_T], tiles = TY * TX;
+  int ph = (TY - 1) * m + q, pw = (TX - 1) * m + q;
+  wg_row *rows = wk->rows;
+  wg_rows((const float *)d[WG_L], p, q, rows);
+  v128_t *D = wk->D;
+  for (int plane = lo; plane < hi; plane++) {
+    const float *s = src + (long)plane * h * w;
+    for (int y = 0; y < ph; y++) {
+      int iy = y - pt;
+      float *o = pad + y * pw;
+      if (iy < 0 || iy >= h) {
+        for (int x = 0; x < pw; x++) o[x] = 0.0f;
+        continue;
+      }
+      for (int x = 0; x < pw; x++) {
+        int ix = x - pl;
+        o[x] = ix >= 0 && ix < w ? s[iy * w + ix] : 0.0f;
+      }
+    }
+    int n = plane / C, c = plane - n * C;
+    float *out = dst + (long)c * T + (long)n * tiles;
+    for (int u = 0; u < tiles; u += 4) {
+      int lanes = tiles - u < 4 ? tiles - u : 4;
+      const float **b = wk->b;
+      for (int l = 0; l < 4; l++) {
+        int t = u + (l < lanes ? l : 0), ty = t / TX, tx = t - ty * TX;
+        b[l] = pad + ty * m * pw + tx * m;
+      }
+      for (int i = 0; i < q; i++)
+        for (int j = 0; j < q; j++) {
+          int at = i * pw + j;
+          D[i * q + j] = wasm_f32x4_make(b[0][at], b[1][at], b[2][at], b[3][at]);
+        }
+      long xs = (long)C * T;
+      if (lanes == 4) wg_run(d, rows, (const float *)D, 4, out + u, xs, wk->T); // straight into the matrix
+      else {
+        float *v = wk->v;
+        wg_run(d, rows, (const float *)D, 4, v, 4, wk->T);
+        for (int xi = 0; xi < p * p; xi++)
+          for (int l = 0; l < lanes; l++) out[xi * xs + u + l] = v[4 * xi + l];
+      }
+    }
+  }
+}
+
+// Kind 1: each output plane's tiles four at a time, read as vectors, cut at the plane's edge.
+static void wg_output(const int *d, int lo, int hi, wg_work *wk) {
+  const float *src = (const float *)d[WG_SRC];
+  float *dst = (float *)d[WG_DST];
+  int p = d[WG_P], q = d[WG_Q], C = d[WG_C], h = d[WG_H], w = d[WG_W];
+  int TY = d[WG_TY], TX = d[WG_TX], m = d[WG_M], T = d[WG_T], tiles = TY * TX;
+  wg_row *rows = wk->rows;
+  wg_rows((const float *)d[WG_L], p, q, rows);
+  long xs = (long)C * T;
+  for (int plane = lo; plane < hi; plane++) {
+    int n = plane / C, c = plane - n * C;
+    const float *in = src + (long)c * T + (long)n * tiles;
+    float *o = dst + (long)plane * h * w;
+    for (int u = 0; u < tiles; u += 4) {
+      int lanes = tiles - u < 4 ? tiles - u : 4;
+      // the last group of the last plane reads up to 3 floats past the matrix: the caller leaves that slack
+      float *v = wk->v;
+      wg_run(d, rows, in + u, xs, v, 4, wk->T);
+      for (int l = 0; l < lanes; l++) {
+        int t = u + l, ty = t / TX, tx = t - ty * TX;
+        int y0 = ty * m, x0 = tx * m;
+        int ny = h - y0 < p ? h - y0 : p, nx = w - x0 < p ? w - x0 : p;
+        for (int i = 0; i < ny; i++)
+          for (int j = 0; j < nx; j++) o[(y0 + i) * w + x0 + j] = v[4 * (i * p + j) + l];
+      }
+    }
+  }
+}
+
+// Kind 2: filters (planes of q×q) four at a time → dst[xi·planes + plane]; kind 3: the reverse (p×p filters out).
+static void wg_filters(const int *d, int lo, int hi, int inverse, wg_work *wk) {
+  const float *src = (const float *)d[WG_SRC];
+  float *dst = (float *)d[WG_DST];
+  int p = d[WG_P], q = d[WG_Q], planes = d[WG_PLANES], flip = d[WG_FLIP];
+  wg_row *rows = wk->rows;
+  wg_rows((const float *)d[WG_L], p, q, rows);
+  v128_t *D = wk->D;
+  float *v = wk->v;
+  for (int u = lo; u < hi; u += 4) {
+    int lanes = hi - u < 4 ? hi - u : 4;
+    if (!inverse)
+      for (int i = 0; i < q; i++)
+        for (int j = 0; j < q; j++) {
+          int at = flip ? (q - 1 - i) * q + (q - 1 - j) : i * q + j;
+          for (int l = 0; l < 4; l++) v[l] = src[(long)(u + (l < lanes ? l : 0)) * q * q + at];
+          D[i * q + j] = wasm_v128_load(v);
+        }
+    else
+      for (int xi = 0; xi < q * q; xi++) {
+        for (int l = 0; l < 4; l++) v[l] = src[(long)xi * planes + u + (l < lanes ? l : 0)];
+        D[xi] = wasm_v128_load(v);
+      }
+    float *x = (float *)wk->X;
+    wg_run(d, rows, (const float *)D, 4, x, 4, wk->T);
+    for (int xi = 0; xi < p * p; xi++)
+      for (int l = 0; l < lanes; l++) {
+        if (inverse) dst[(long)(u + l) * p * p + xi] = x[4 * xi + l];
+        else dst[(long)xi * planes + u + l] = x[4 * xi + l];
+      }
+  }
+}
+
+/** Floats of scratch a block of the job at d needs: the working arrays and (kind 0) one zero-padded plane. */
+__attribute__((export_name("wino_scratch_floats")))
+int wino_scratch_floats(const int *d) {
+  return WG_WORK_FLOATS + (d[WG_KIND] == 0 ? ((d[WG_TY] - 1) * d[WG_M] + d[WG_Q]) * ((d[WG_TX] - 1) * d[WG_M] + d[WG_Q]) : 0);
+}
+
+/** Block b of the Winograd transform job described at d: planes [b·per, (b+1)·per). */
+__attribute__((export_name("wino_block")))
+void wino_block(const int *d, int b, float *scratch) {
+  int planes = d[WG_PLANES], per = d[WG_PER];
+  int lo = b * per, hi = lo + per < planes ? lo + per : planes;
+  wg_work *wk = (wg_work *)scratch;
+  switch (d[WG_KIND]) {
+    case 0: wg_data(d, lo, hi, wk, scratch + WG_WORK_FLOATS); break;
+    case 1: wg_output(d, lo, hi, wk); break;
+    default: wg_filters(d, lo, hi, d[WG_KIND] == 3, wk); break;
+  }
+}
