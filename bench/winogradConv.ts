@@ -89,15 +89,20 @@ for (const [name, xs, ws, pad] of shapes.filter(([n]) => only === undefined || n
   console.log(`${name} error (conv/inputGrad/weightGrad): ${errs.join(" | ")}`);
   const fs = run(rand(xs), rand(ws), rand([xs[0], ws[0], oh, ow]));
   for (const [prim, _] of Object.entries(fs)) {
-    const times = new Map<string, number[]>();
+    const times = new Map<string, number[]>(), cpu = new Map<string, number[]>();
     for (let i = 0; i < reps + 2; i++)
       for (const v of variants) {
         select(v, r);
-        const t = performance.now();
+        const t = performance.now(), c0 = process.cpuUsage();
         fs[prim as keyof typeof fs]().dataSync();
-        if (i >= 2) times.set(v, [...(times.get(v) ?? []), performance.now() - t]);
+        const c = process.cpuUsage(c0);
+        if (i >= 2) {
+          times.set(v, [...(times.get(v) ?? []), performance.now() - t]);
+          cpu.set(v, [...(cpu.get(v) ?? []), (c.user + c.system) / 1000]);
+        }
       }
-    console.log(`${name} ${prim}: ${[...times].map(([v, ts]) => `${v} ${Math.min(...ts).toFixed(2)} ms`).join(" | ")}`);
+    // wall-clock ms and, in brackets, the CPU ms of all threads (on a busy machine the steadier figure)
+    console.log(`${name} ${prim}: ${[...times].map(([v, ts]) => `${v} ${Math.min(...ts).toFixed(2)} ms [cpu ${Math.min(...cpu.get(v)!).toFixed(2)}]`).join(" | ")}`);
   }
 }
 setWinogradMode("auto");

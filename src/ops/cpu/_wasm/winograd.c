@@ -26,6 +26,16 @@ enum {
   WG_WORDS
 };
 
+/** Stores the 4×4 transpose of rows r0..r3 as four consecutive vectors: o[4i + j] = rj[i]. */
+static inline void wg_transpose4(float *o, v128_t r0, v128_t r1, v128_t r2, v128_t r3) {
+  v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(o, wasm_i64x2_shuffle(t0, t2, 0, 2));
+  wasm_v128_store(o + 4, wasm_i64x2_shuffle(t0, t2, 1, 3));
+  wasm_v128_store(o + 8, wasm_i64x2_shuffle(t1, t3, 0, 2));
+  wasm_v128_store(o + 12, wasm_i64x2_shuffle(t1, t3, 1, 3));
+}
+
 typedef struct {
   int n;
   int k[WG_MAX];
@@ -35,7 +45,7 @@ typedef struct {
 // A block's working arrays, at the start of its thread's scratch: the module has no stack to keep them on.
 typedef struct {
   v128_t D[WG_MAX * WG_MAX], X[WG_MAX * WG_MAX], T[WG_MAX * WG_MAX];
-  float v[WG_MAX * WG_MAX * 4];
+  float v[WG_MAX * WG_MAX * 4 + 16];
   const float *b[4];
   wg_row rows[WG_MAX];
 } wg_work;
@@ -194,7 +204,8 @@ static void wg_data(const int *d, int lo, int hi, wg_work *wk, float *pad) {
   wg_rows((const float *)d[WG_L], p, q, rows);
   v128_t *D = wk->D;
   for (int plane = lo; plane < hi; plane++) {
-    const float *s = src + (long)plane * h * w;
+    int N = d[WG_PLANES] / C, c = plane / N, n = plane - c * N; // channel-major: neighbours share cache lines of the matrices
+    const float *s = src + ((long)n * C + c) * h * w;
     for (int y = 0; y < ph; y++) {
       int iy = y - pt;
       float *o = pad + y * pw;
@@ -207,7 +218,6 @@ static void wg_data(const int *d, int lo, int hi, wg_work *wk, float *pad) {
         o[x] = ix >= 0 && ix < w ? s[iy * w + ix] : 0.0f;
       }
     }
-    int n = plane / C, c = plane - n * C;
     float *out = dst + (long)c * T + (long)n * tiles;
     for (int u = 0; u < tiles; u += 4) {
       int lanes = tiles - u < 4 ? tiles - u : 4;
@@ -216,10 +226,14 @@ static void wg_data(const int *d, int lo, int hi, wg_work *wk, float *pad) {
         int t = u + (l < lanes ? l : 0), ty = t / TX, tx = t - ty * TX;
         b[l] = pad + ty * m * pw + tx * m;
       }
+      // Four columns of the four tiles' row i at a time, transposed: D[i][j] holds column j of the four tiles. The
+      // last chunk may read up to 3 floats past a row (the padded plane has that slack) and write past D's row i
+      // into row i + 1 (rewritten next), never past D.
       for (int i = 0; i < q; i++)
-        for (int j = 0; j < q; j++) {
+        for (int j = 0; j < q; j += 4) {
           int at = i * pw + j;
-          D[i * q + j] = wasm_f32x4_make(b[0][at], b[1][at], b[2][at], b[3][at]);
+          wg_transpose4((float *)(D + i * q + j), wasm_v128_load(b[0] + at), wasm_v128_load(b[1] + at),
+                        wasm_v128_load(b[2] + at), wasm_v128_load(b[3] + at));
         }
       long xs = (long)C * T;
       if (lanes == 4) wg_run(d, rows, (const float *)D, 4, out + u, xs, wk->T); // straight into the matrix
@@ -230,6 +244,11 @@ static void wg_data(const int *d, int lo, int hi, wg_work *wk, float *pad) {
           for (int l = 0; l < lanes; l++) out[xi * xs + u + l] = v[4 * xi + l];
       }
     }
+    // the columns past the last sample's tiles (row padding, _winograd.ts's rowLength) are zero: the weight
+    // gradient's GEMM sums along the rows
+    if (n == d[WG_PLANES] / C - 1)
+      for (int xi = 0; xi < p * p; xi++)
+        for (int t = (n + 1) * tiles; t < T; t++) dst[xi * (long)C * T + (long)c * T + t] = 0.0f;
   }
 }
 
@@ -243,21 +262,31 @@ static void wg_output(const int *d, int lo, int hi, wg_work *wk) {
   wg_rows((const float *)d[WG_L], p, q, rows);
   long xs = (long)C * T;
   for (int plane = lo; plane < hi; plane++) {
-    int n = plane / C, c = plane - n * C;
+    int N = d[WG_PLANES] / C, c = plane / N, n = plane - c * N; // channel-major: neighbours share cache lines of the matrices
     const float *in = src + (long)c * T + (long)n * tiles;
-    float *o = dst + (long)plane * h * w;
+    float *o = dst + ((long)n * C + c) * h * w;
     for (int u = 0; u < tiles; u += 4) {
       int lanes = tiles - u < 4 ? tiles - u : 4;
       // the last group of the last plane reads up to 3 floats past the matrix: the caller leaves that slack
-      float *v = wk->v;
+      float *v = wk->v, *rowv = wk->v + 4 * WG_MAX * WG_MAX;
       wg_run(d, rows, in + u, xs, v, 4, wk->T);
-      for (int l = 0; l < lanes; l++) {
-        int t = u + l, ty = t / TX, tx = t - ty * TX;
-        int y0 = ty * m, x0 = tx * m;
-        int ny = h - y0 < p ? h - y0 : p, nx = w - x0 < p ? w - x0 : p;
-        for (int i = 0; i < ny; i++)
-          for (int j = 0; j < nx; j++) o[(y0 + i) * w + x0 + j] = v[4 * (i * p + j) + l];
-      }
+      for (int i = 0; i < p; i++)
+        for (int j = 0; j < p; j += 4) {
+          // columns j..j+3 of row i of the four tiles, transposed back: rowv[4l..4l+3] is lane l's (zero past p)
+          const float *x = v + 4 * (i * p + j);
+          v128_t z = wasm_f32x4_splat(0);
+          wg_transpose4(rowv, wasm_v128_load(x), j + 1 < p ? wasm_v128_load(x + 4) : z, j + 2 < p ? wasm_v128_load(x + 8) : z,
+                        j + 3 < p ? wasm_v128_load(x + 12) : z);
+          for (int l = 0; l < lanes; l++) {
+            int t = u + l, ty = t / TX, tx = t - ty * TX, y = ty * m + i, x0 = tx * m + j;
+            if (y >= h || i >= m || j >= m) continue;
+            int nx = w - x0 < m - j ? w - x0 : m - j;
+            if (nx > 4) nx = 4;
+            float *dst = o + y * w + x0;
+            if (nx == 4) wasm_v128_store(dst, wasm_v128_load(rowv + 4 * l));
+            else for (int jj = 0; jj < nx; jj++) dst[jj] = rowv[4 * l + jj];
+          }
+        }
     }
   }
 }
@@ -298,7 +327,7 @@ static void wg_filters(const int *d, int lo, int hi, int inverse, wg_work *wk) {
 /** Floats of scratch a block of the job at d needs: the working arrays and (kind 0) one zero-padded plane. */
 __attribute__((export_name("wino_scratch_floats")))
 int wino_scratch_floats(const int *d) {
-  return WG_WORK_FLOATS + (d[WG_KIND] == 0 ? ((d[WG_TY] - 1) * d[WG_M] + d[WG_Q]) * ((d[WG_TX] - 1) * d[WG_M] + d[WG_Q]) : 0);
+  return WG_WORK_FLOATS + (d[WG_KIND] == 0 ? ((d[WG_TY] - 1) * d[WG_M] + d[WG_Q]) * ((d[WG_TX] - 1) * d[WG_M] + d[WG_Q]) + 4 : 0);
 }
 
 /** Block b of the Winograd transform job described at d: planes [b·per, (b+1)·per). */
