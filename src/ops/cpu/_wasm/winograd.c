@@ -134,52 +134,95 @@ static inline __attribute__((always_inline)) v128_t wg_term(v128_t acc, int firs
   return first ? t : wasm_f32x4_add(acc, t);
 }
 
-/** wg_generic for a constant L (P×Q, or its transpose when TR: L[i][k] = M[k][i]), inlined into each tile's function. */
-static inline __attribute__((always_inline)) void wg_fixed(const float *M, int P, int Q, int TR, const float *__restrict in, long is,
-                                                           float *__restrict out, long os, v128_t *__restrict T) {
+// The interpolation points come in pairs ±a at indices (1, 2), (3, 4), (5, 6) (0 at index 0, ∞ last), and the
+// entries of a pair's rows (or columns) agree up to the sign (−1)^(other index). So a 1D transform whose outputs are
+// points (Bᵀ, G, A) computes each pair as E ± O from the even and odd inputs' partial sums, and one whose inputs are
+// points (Aᵀ, Gᵀ) first forms x_a ± x_a' per pair: about half the multiplies and adds of the plain sums.
+#define WG_PAIR_FIRST(i, n) ((i) % 2 == 1 && (i) + 1 <= (n) - 2)
+#define WG_PAIR_SECOND(i, n) ((i) % 2 == 0 && (i) >= 2 && (i) <= (n) - 2)
+
+/** y (P) = L · x (Q) for a constant L (P×Q, or Mᵀ when TR), outputs (ROWS) or inputs (!ROWS) indexed by points. */
+static inline __attribute__((always_inline)) void wg_1d(const float *M, int P, int Q, int TR, int ROWS, const float *__restrict in, long is,
+                                                        float *__restrict out, long os) {
+#define WG_L(i, k) (TR ? M[(k) * P + (i)] : M[(i) * Q + (k)])
+#define x(k) wasm_v128_load(in + (k) * is)
+  if (ROWS) {
 #pragma clang loop unroll(full)
-  for (int i = 0; i < P; i++)
+    for (int i = 0; i < P; i++) {
+      if (WG_PAIR_SECOND(i, P)) {
+        // computed with row i − 1
+      } else if (WG_PAIR_FIRST(i, P)) {
+        v128_t e = wasm_f32x4_splat(0), o = e;
+        int fe = 1, fo = 1;
 #pragma clang loop unroll(full)
-    for (int j = 0; j < Q; j++) {
+        for (int k = 0; k < Q; k++) {
+          float l = WG_L(i, k);
+          if (l != 0.0f && k % 2 == 0) e = wg_term(e, fe, l, x(k)), fe = 0;
+          if (l != 0.0f && k % 2 == 1) o = wg_term(o, fo, l, x(k)), fo = 0;
+        }
+        wasm_v128_store(out + i * os, fe ? o : fo ? e : wasm_f32x4_add(e, o));
+        wasm_v128_store(out + (i + 1) * os, fe ? wasm_f32x4_neg(o) : fo ? e : wasm_f32x4_sub(e, o));
+      } else {
+        v128_t acc = wasm_f32x4_splat(0);
+        int first = 1;
+#pragma clang loop unroll(full)
+        for (int k = 0; k < Q; k++) {
+          float l = WG_L(i, k);
+          if (l != 0.0f) acc = wg_term(acc, first, l, x(k)), first = 0;
+        }
+        wasm_v128_store(out + i * os, acc);
+      }
+    }
+  } else {
+    v128_t sum[WG_MAX], dif[WG_MAX];
+#pragma clang loop unroll(full)
+    for (int k = 0; k < Q; k++)
+      if (WG_PAIR_FIRST(k, Q)) sum[k] = wasm_f32x4_add(x(k), x(k + 1)), dif[k] = wasm_f32x4_sub(x(k), x(k + 1));
+#pragma clang loop unroll(full)
+    for (int i = 0; i < P; i++) {
       v128_t acc = wasm_f32x4_splat(0);
       int first = 1;
 #pragma clang loop unroll(full)
       for (int k = 0; k < Q; k++) {
-        float l = TR ? M[k * P + i] : M[i * Q + k];
-        if (l != 0.0f) acc = wg_term(acc, first, l, wasm_v128_load(in + (k * Q + j) * is)), first = 0;
+        float l = WG_L(i, k);
+        if (!WG_PAIR_SECOND(k, Q) && l != 0.0f) {
+          v128_t v = WG_PAIR_FIRST(k, Q) ? (WG_L(i, k + 1) == l ? sum[k] : dif[k]) : x(k);
+          acc = wg_term(acc, first, l, v), first = 0;
+        }
       }
-      T[i * Q + j] = acc;
+      wasm_v128_store(out + i * os, acc);
     }
-#pragma clang loop unroll(full)
-  for (int i = 0; i < P; i++)
-#pragma clang loop unroll(full)
-    for (int j = 0; j < P; j++) {
-      v128_t acc = wasm_f32x4_splat(0);
-      int first = 1;
-#pragma clang loop unroll(full)
-      for (int k = 0; k < Q; k++) {
-        float l = TR ? M[k * P + j] : M[j * Q + k];
-        if (l != 0.0f) acc = wg_term(acc, first, l, T[i * Q + k]), first = 0;
-      }
-      wasm_v128_store(out + (i * P + j) * os, acc);
-    }
+  }
+#undef WG_L
+#undef x
 }
 
-#define WG_DEFINE(NAME, VALUES, P, Q, TR)                                                                    \
+/** X = L·D·Lᵀ for a constant L: the 1D transform down D's columns, then along the rows of the result. */
+static inline __attribute__((always_inline)) void wg_fixed(const float *M, int P, int Q, int TR, int ROWS, const float *__restrict in, long is,
+                                                           float *__restrict out, long os, v128_t *__restrict T) {
+  float *t = (float *)T;
+#pragma clang loop unroll(full)
+  for (int j = 0; j < Q; j++) wg_1d(M, P, Q, TR, ROWS, in + j * is, Q * is, t + 4 * j, 4 * Q);
+#pragma clang loop unroll(full)
+  for (int i = 0; i < P; i++) wg_1d(M, P, Q, TR, ROWS, t + 4 * i * Q, 4, out + i * P * os, os);
+}
+
+#define WG_DEFINE(NAME, VALUES, P, Q, TR, ROWS)                                                              \
   __attribute__((noinline)) static void NAME(const float *in, long is, float *out, long os, v128_t *T) {     \
     const float M[] = VALUES;                                                                                \
-    wg_fixed(M, P, Q, TR, in, is, out, os, T);                                                               \
+    wg_fixed(M, P, Q, TR, ROWS, in, is, out, os, T);                                                         \
   }
-WG_DEFINE(wg_bt6, WG_BT6, 6, 6, 0)
-WG_DEFINE(wg_at6, WG_AT6, 4, 6, 0)
-WG_DEFINE(wg_a6, WG_AT6, 6, 4, 1)
-WG_DEFINE(wg_g6, WG_G6, 6, 3, 0)
-WG_DEFINE(wg_gt6, WG_G6, 3, 6, 1)
-WG_DEFINE(wg_bt8, WG_BT8, 8, 8, 0)
-WG_DEFINE(wg_at8, WG_AT8, 4, 8, 0)
-WG_DEFINE(wg_a8, WG_AT8, 8, 4, 1)
-WG_DEFINE(wg_g8, WG_G8, 8, 5, 0)
-WG_DEFINE(wg_gt8, WG_G8, 5, 8, 1)
+// (the points index Bᵀ's and G's rows, Aᵀ's columns)
+WG_DEFINE(wg_bt6, WG_BT6, 6, 6, 0, 1)
+WG_DEFINE(wg_at6, WG_AT6, 4, 6, 0, 0)
+WG_DEFINE(wg_a6, WG_AT6, 6, 4, 1, 1)
+WG_DEFINE(wg_g6, WG_G6, 6, 3, 0, 1)
+WG_DEFINE(wg_gt6, WG_G6, 3, 6, 1, 0)
+WG_DEFINE(wg_bt8, WG_BT8, 8, 8, 0, 1)
+WG_DEFINE(wg_at8, WG_AT8, 4, 8, 0, 0)
+WG_DEFINE(wg_a8, WG_AT8, 8, 4, 1, 1)
+WG_DEFINE(wg_g8, WG_G8, 8, 5, 0, 1)
+WG_DEFINE(wg_gt8, WG_G8, 5, 8, 1, 0)
 
 typedef void (*wg_fn)(const float *, long, float *, long, v128_t *);
 
