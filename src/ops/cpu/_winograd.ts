@@ -20,7 +20,9 @@ type Arr = AnyTypedArray;
 
 /** When Winograd runs: "auto" (fitting convolutions with enough channels), "always" (every fitting one), "off". */
 export type WinogradMode = "auto" | "always" | "off";
-let mode: WinogradMode = globalThis.process?.env?.["RIVULET_CPU_WINOGRAD"] === "0" ? "off" : "auto";
+const envMode = globalThis.process?.env?.["RIVULET_CPU_WINOGRAD"];
+/** RIVULET_CPU_WINOGRAD=0 turns Winograd off, =always runs it on every convolution that fits; default "auto". */
+let mode: WinogradMode = envMode === "0" || envMode === "off" ? "off" : envMode === "always" ? "always" : "auto";
 
 /** Selects when the Winograd kernels run (tests and benchmarks compare them with the direct kernels); returns the previous mode. */
 export const setWinogradMode = (next: WinogradMode): WinogradMode => {
