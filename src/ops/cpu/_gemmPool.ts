@@ -30,6 +30,7 @@ function gemmProtocol() {
   const PACKED = P + NP; // GEMM_ROWS: slabs of B packed so far (notified on)
   const PACK_WAIT_MS = 10_000; // a thread waiting this long for B's slabs gives up its block (a failed worker)
   const POOL = 7; // max pooling, row-wise gather and scatterAdd (pool.c): desc
+  const WINOGRAD = 8; // Winograd transform blocks (winograd.c): desc
   const WORDS = 32;
   const TAG_SHIFT = 16; // block indices stay below 2^16
   const TAG_MASK = 0x7fff; // job tags wrap at 2^15 so the claim word stays a non-negative int32
@@ -114,6 +115,9 @@ function gemmProtocol() {
         } else if (kind === POOL) {
           // desc (byte pointer): the block's planes or rows
           x.pool_block(q[2]!, idx);
+        } else if (kind === WINOGRAD) {
+          // desc (byte pointer): the block's planes
+          x.wino_block(q[2]!, idx, scratch);
         } else if (kind === BINARY) {
           // desc (byte pointer) n per: output elements [idx·per, idx·per + per)
           const lo = idx * q[4]!;
@@ -143,7 +147,7 @@ function gemmProtocol() {
     }
   }
 
-  return { SEQ, NEXT, DONE, ERR, JOB, P, PACKED, WORDS, TAG_SHIFT, TAG_MASK, GEMM, GEMM_ROWS, UNFOLD, FOLD, UNARY, CONV, BINARY, POOL, MR, NR, blockStep, workBlocks, workerLoop };
+  return { SEQ, NEXT, DONE, ERR, JOB, P, PACKED, WORDS, TAG_SHIFT, TAG_MASK, GEMM, GEMM_ROWS, UNFOLD, FOLD, UNARY, CONV, BINARY, POOL, WINOGRAD, MR, NR, blockStep, workBlocks, workerLoop };
 }
 
 const proto = gemmProtocol();
@@ -428,4 +432,14 @@ export const runPoolJob = (arena: Arena, desc: number, blocks: number, work: num
 export const poolJobBlocks = (arena: Arena, n: number): number => {
   const pool = getPool(arena);
   return pool === null ? 1 : Math.max(1, Math.min(n, BLOCKS_PER_THREAD * (pool.workers + 1)));
+};
+
+/**
+ * The `blocks` blocks of the Winograd transform job described at byte pointer `desc` (winograd.c) on every thread;
+ * false, having computed nothing for certain, when threads are unavailable or failed (the caller then runs them).
+ */
+export const runWinogradJob = (arena: Arena, desc: number, blocks: number, work: number): boolean => {
+  const pool = getPool(arena);
+  if (pool === null || blocks < 2 || blocks >= 1 << proto.TAG_SHIFT) return false;
+  return runJob(arena, pool, [proto.WINOGRAD, blocks, desc], blocks, work);
 };

@@ -78,6 +78,10 @@ export interface KernelExports {
   readonly rmsprop_step: (flags: number, s: number, g: number, p: number, sq: number, ga: number, buf: number, u: number, sqo: number, gao: number, bufo: number, n: number) => void;
   /** One Adagrad update of n elements (optim.c). */
   readonly adagrad_step: (flags: number, wd: number, negClr: number, eps: number, g: number, p: number, sum: number, u: number, sumo: number, n: number) => void;
+  /** Floats of thread scratch a block of the Winograd job described at byte pointer d needs (winograd.c). */
+  readonly wino_scratch_floats: (d: number) => number;
+  /** Block b of the Winograd transform job described at byte pointer d (winograd.c). */
+  readonly wino_block: (d: number, b: number, scratch: number) => void;
 }
 
 export interface Arena {

@@ -444,3 +444,5 @@ void fold(const float *src, float *dst, int planes, int h, int w, int kh, int kw
 #include "pool.c"
 // ---- fused optimizer updates (Adam/AdamW, SGD) ----
 #include "optim.c"
+// ---- Winograd transforms of the convolutions (_winograd.ts) ----
+#include "winograd.c"
