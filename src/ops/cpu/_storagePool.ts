@@ -83,19 +83,26 @@ const zeroFill = (a: AnyTypedArray): void => {
 
 // Resident arrays kept past every scope are freed by the collector, but the collector cannot see the heap's memory:
 // a view is a few bytes of JavaScript heap, and a loop that keeps each step's new parameters (trainStep on the CPU
-// donates nothing) would fill the arena long before a major collection ran. Each such array therefore holds an
-// untouched ArrayBuffer of its size: V8 counts it as external memory, so the collections come as they would for
-// plain arrays (and large ones are zero pages the OS never commits).
+// donates nothing) would fill the arena long before a major collection ran. Once more than BALLAST_AFTER bytes await
+// the collector, each array kept past every scope therefore holds an untouched ArrayBuffer of its size: V8 counts it
+// as external memory, so the collections come as they would for plain arrays (and large ones are zero pages the OS
+// never commits). Below that, none is made: a loop that donates its previous state (deviceRuntime(device).step with
+// donate) frees what it kept one step later, and allocating (then collecting) a ballast of every parameter and
+// optimizer moment each step cost it ~1% of a GPT step for nothing.
 // Collections only free memory once the event loop runs the registry's callbacks, which a loop that never yields
 // (synchronous steps, or awaits of settled promises) does not allow: so while more than the pool bound
 // (RIVULET_CPU_POOL_MB) of such memory awaits the collector, new storage is plain arrays.
+const BALLAST_AFTER = 32 * 2 ** 20;
 const ballast = new WeakMap<AnyTypedArray, ArrayBuffer>();
 const escaped = new Set<HeapBlock>();
 let escapedBytes = 0;
 const escape = (a: AnyTypedArray): void => {
   const r = resident.get(a)!;
-  if (r.block.gen !== r.gen || escaped.has(r.block)) return;
-  ballast.set(a, new ArrayBuffer(a.byteLength));
+  if (r.block.gen !== r.gen) return;
+  // Registered only now: the arrays a scope releases (nearly all of them) never need the registry.
+  collected.register(a, r);
+  if (escaped.has(r.block)) return;
+  if (escapedBytes > Math.min(BALLAST_AFTER, limitBytes / 2)) ballast.set(a, new ArrayBuffer(a.byteLength));
   escaped.add(r.block);
   escapedBytes += r.block.bytes;
 };
@@ -111,7 +118,6 @@ const residentArray = (dtype: DType, n: number, bytes: number): AnyTypedArray | 
   const a = views[dtype](arena!.buffer(), block.offset, n);
   const r = { block, gen: block.gen };
   resident.set(a, r);
-  collected.register(a, r);
   return a;
 };
 
