@@ -83,28 +83,30 @@ const zeroFill = (a: AnyTypedArray): void => {
 
 // Resident arrays kept past every scope are freed by the collector, but the collector cannot see the heap's memory:
 // a view is a few bytes of JavaScript heap, and a loop that keeps each step's new parameters (trainStep on the CPU
-// donates nothing) would fill the arena long before a major collection ran. Once more than BALLAST_AFTER bytes await
-// the collector, each array kept past every scope therefore holds an untouched ArrayBuffer of its size: V8 counts it
-// as external memory, so the collections come as they would for plain arrays (and large ones are zero pages the OS
-// never commits). Below that, none is made: a loop that donates its previous state (deviceRuntime(device).step with
-// donate) frees what it kept one step later, and allocating (then collecting) a ballast of every parameter and
-// optimizer moment each step cost it ~1% of a GPT step for nothing.
+// donates nothing) would fill the arena long before a major collection ran. Such an array therefore holds an
+// untouched ArrayBuffer of its size: V8 counts it as external memory, so the collections come as they would for
+// plain arrays (and large ones are zero pages the OS never commits). Only once the memory awaiting the collector
+// outgrows what the last step kept (twice that, plus 1 MiB), though: a loop that donates its previous state
+// (deviceRuntime(device).step with donate) frees what it kept one step later, and allocating, then collecting, a
+// ballast of every parameter and optimizer moment each step cost it for nothing.
 // Collections only free memory once the event loop runs the registry's callbacks, which a loop that never yields
 // (synchronous steps, or awaits of settled promises) does not allow: so while more than the pool bound
 // (RIVULET_CPU_POOL_MB) of such memory awaits the collector, new storage is plain arrays.
-const BALLAST_AFTER = 32 * 2 ** 20;
 const ballast = new WeakMap<AnyTypedArray, ArrayBuffer>();
 const escaped = new Set<HeapBlock>();
 let escapedBytes = 0;
+// Bytes kept past every scope by the outermost scope closing now, and by the one before it.
+let keptNow = 0, keptBefore = 0;
 const escape = (a: AnyTypedArray): void => {
   const r = resident.get(a)!;
   if (r.block.gen !== r.gen) return;
   // Registered only now: the arrays a scope releases (nearly all of them) never need the registry.
   collected.register(a, r);
   if (escaped.has(r.block)) return;
-  if (escapedBytes > Math.min(BALLAST_AFTER, limitBytes / 2)) ballast.set(a, new ArrayBuffer(a.byteLength));
+  if (escapedBytes > 2 * keptBefore + 2 ** 20) ballast.set(a, new ArrayBuffer(a.byteLength));
   escaped.add(r.block);
   escapedBytes += r.block.bytes;
+  keptNow += r.block.bytes;
 };
 
 /** A view of a fresh heap block for `n` elements, or undefined without an arena or with the heap full. */
@@ -212,6 +214,7 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
   frames.pop();
   const parent = frames[frames.length - 1];
   const kept = new Set<unknown>();
+  keptNow = 0;
   for (const s of keep) if (ArrayBuffer.isView(s)) kept.add(storageKey(s as AnyTypedArray));
   for (const a of (frame as Frame).created) {
     if (!kept.has(storageKey(a))) release(a);
@@ -222,6 +225,7 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
   if (donated)
     for (const s of donated)
       if (ArrayBuffer.isView(s) && made.has(s as AnyTypedArray) && !kept.has(storageKey(s as AnyTypedArray))) release(s as AnyTypedArray);
+  if (parent === undefined) keptBefore = keptNow;
 };
 
 /** Bytes free for reuse: the free list's plus the arena heap's (for tests and the memory figures). */
