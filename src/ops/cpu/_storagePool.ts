@@ -97,13 +97,17 @@ const escaped = new Set<HeapBlock>();
 let escapedBytes = 0;
 // Bytes kept past every scope by the outermost scope closing now, and by the one before it.
 let keptNow = 0, keptBefore = 0;
+let ballastMade = 0;
 const escape = (a: AnyTypedArray): void => {
   const r = resident.get(a)!;
   if (r.block.gen !== r.gen) return;
   // Registered only now: the arrays a scope releases (nearly all of them) never need the registry.
   collected.register(a, r);
   if (escaped.has(r.block)) return;
-  if (escapedBytes > 2 * keptBefore + 2 ** 20) ballast.set(a, new ArrayBuffer(a.byteLength));
+  if (escapedBytes > 2 * keptBefore + 2 ** 20) {
+    ballast.set(a, new ArrayBuffer(a.byteLength));
+    ballastMade += a.byteLength;
+  }
   escaped.add(r.block);
   escapedBytes += r.block.bytes;
   keptNow += r.block.bytes;
@@ -231,10 +235,11 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
 /** Bytes free for reuse: the free list's plus the arena heap's (for tests and the memory figures). */
 export const cpuPoolBytes = (): number => freeBytes + (arena?.heap.freeBytes() ?? 0);
 
-/** Where step-scoped CPU memory is: the plain free list; the arena heap's free, live and reserved (ever bumped) bytes; and the heap bytes kept past every scope, awaiting the collector. */
-export const cpuMemoryStats = (): { freeListBytes: number; heapFreeBytes: number; heapLiveBytes: number; heapReservedBytes: number; escapedBytes: number } => ({
+/** Where step-scoped CPU memory is: the plain free list; the arena heap's free, live and reserved (ever bumped) bytes; the heap bytes kept past every scope, awaiting the collector; and the ballast made for them so far. */
+export const cpuMemoryStats = (): { freeListBytes: number; heapFreeBytes: number; heapLiveBytes: number; heapReservedBytes: number; escapedBytes: number; ballastBytesMade: number } => ({
   freeListBytes: freeBytes,
   escapedBytes,
+  ballastBytesMade: ballastMade,
   heapFreeBytes: arena?.heap.freeBytes() ?? 0,
   heapLiveBytes: arena?.heap.liveBytes() ?? 0,
   heapReservedBytes: arena?.heap.reserved() ?? 0,
