@@ -178,10 +178,17 @@ export const assertLive = (op: string, a: unknown, size: number): void => {
 };
 
 const release = (a: AnyTypedArray): void => {
+  const bytes = a.byteLength;
+  if (bytes === 0) return; // empty, or already detached
+  // Small arrays (every array a scope makes below POOL_MIN_BYTES is its own) are neither resident nor recycled: only
+  // marked, without reading `a.buffer`, which makes V8 move a small array's elements out to a new ArrayBuffer.
+  if (bytes < POOL_MIN_BYTES) {
+    released.add(a);
+    return;
+  }
   const r = resident.get(a);
   if (r !== undefined) return freeResident(r);
   const b = a.buffer;
-  if (b.byteLength === 0) return;
   released.add(a);
   if (b.byteLength < POOL_MIN_BYTES || !(b instanceof ArrayBuffer)) return;
   // Transferring detaches `b` (every view of it now has length 0, so later reads fail loudly instead of seeing
