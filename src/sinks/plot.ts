@@ -105,6 +105,19 @@ export interface LivePlotOptions<T = unknown> extends LinePlotOptions {
   readonly rows?: (value: T) => readonly object[];
   /** Rows drawn before the stream's own (an earlier run's, when a run resumes). */
   readonly history?: readonly object[];
+  /**
+   * Redraw at most once in this many milliseconds (default 0: at every value that adds rows). Rows arriving sooner
+   * wait for the next redraw, and are drawn when the stream ends at the latest: a render costs tens of milliseconds,
+   * which a training loop redrawing several times an epoch would otherwise pay out of its own time.
+   */
+  readonly minIntervalMs?: number;
+}
+
+/** One subscription's plot: its rows, when it was last drawn, and whether rows arrived since. */
+interface LivePlotState {
+  readonly rows: MetricRecord[];
+  drawnAt: number;
+  pending: boolean;
 }
 
 const formatOf = (path: string): "svg" | "png" => {
@@ -122,6 +135,9 @@ const formatOf = (path: string): "svg" | "png" => {
  */
 export const livePlot = <T>(path: string, options: LivePlotOptions<T>): MonoTypeOperatorFunction<T> => {
   const format = formatOf(path);
+  const minIntervalMs = options.minIntervalMs ?? 0;
+  if (typeof minIntervalMs !== "number" || !(minIntervalMs >= 0))
+    throw new Error(`livePlot: minIntervalMs must be a number of milliseconds >= 0, got ${JSON.stringify(minIntervalMs)}`);
   // Only the plotted fields are read from each value, so stream values may carry anything else (a training state).
   const plotted = [options.x ?? "epoch", ...seriesEntries("livePlot", options.series).map(([field]) => field)];
   const draw = (rows: readonly MetricRecord[]): Effect.Effect<void, SinkError> =>
@@ -135,7 +151,14 @@ export const livePlot = <T>(path: string, options: LivePlotOptions<T>): MonoType
         Effect.mapError((e) => new SinkError({ sink: "livePlot", file: path, cause: e, message: `livePlot: cannot write ${path}: ${e.message}` })),
       );
     });
-  return sinkOperator<T, MetricRecord[]>({
+  const drawNow = (plot: LivePlotState): Effect.Effect<void, SinkError> =>
+    draw(plot.rows).pipe(
+      Effect.map(() => {
+        plot.drawnAt = performance.now();
+        plot.pending = false;
+      }),
+    );
+  return sinkOperator<T, LivePlotState>({
     open: Effect.gen(function* () {
       const { dirname } = yield* Effect.promise(() => import("node:path"));
       yield* sinkFolder("livePlot", dirname(path));
@@ -143,10 +166,11 @@ export const livePlot = <T>(path: string, options: LivePlotOptions<T>): MonoType
         try: () => (options.history ?? []).map((r) => metricRecord("livePlot", r, plotted)),
         catch: (cause) => new SinkError({ sink: "livePlot", file: path, cause, message: cause instanceof Error ? cause.message : String(cause) }),
       });
-      yield* draw(rows);
-      return rows;
+      const plot: LivePlotState = { rows, drawnAt: 0, pending: false };
+      yield* drawNow(plot);
+      return plot;
     }),
-    write: (rows, value) =>
+    write: (plot, value) =>
       Effect.gen(function* () {
         const added = yield* Effect.try({
           try: () => (options.rows === undefined ? [value] : options.rows(value)).map((r) => metricRecord("livePlot", r, plotted)),
@@ -154,9 +178,10 @@ export const livePlot = <T>(path: string, options: LivePlotOptions<T>): MonoType
         });
         if (added.length === 0) return;
         // Rows live only in this subscription's closure: one run, one accumulating plot.
-        rows.push(...added);
-        yield* draw(rows);
+        plot.rows.push(...added);
+        plot.pending = true;
+        if (performance.now() - plot.drawnAt >= minIntervalMs) yield* drawNow(plot);
       }),
-    close: () => Effect.void,
+    close: (plot) => (plot.pending ? drawNow(plot) : Effect.void),
   });
 };

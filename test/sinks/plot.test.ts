@@ -119,6 +119,20 @@ describe("livePlot", () => {
     expect(seen).toEqual([1, 2, 2, 4]);
   });
 
+  it("minIntervalMs holds redraws back, and the rows still waiting are drawn when the stream ends", async () => {
+    const path = join(dir, "throttled.svg");
+    const seen: number[] = [];
+    await lastValueFrom(
+      from(rows).pipe(
+        livePlot(path, { series, xlim: [0, 2], minIntervalMs: 60_000 }),
+        tap(() => seen.push(chart(readFileSync(path, "utf8")).points.length)),
+      ),
+    );
+    expect(seen).toEqual([0, 0, 0]); // only the empty chart of the subscription within the minute
+    expect(chart(readFileSync(path, "utf8")).points).toHaveLength(8); // every row, drawn at the end
+    expect(() => livePlot(path, { series, minIntervalMs: -1 })).toThrow("livePlot: minIntervalMs must be a number of milliseconds >= 0, got -1");
+  });
+
   it("reads only the plotted fields, so values may carry a training state of tensors", async () => {
     const path = join(dir, "with-state.svg");
     const withState = rows.map((r) => ({ ...r, state: { params: { weight: ones([3, 4]) } } }));

@@ -1,7 +1,7 @@
 // loader: PyTorch DataLoader semantics (batching, drop_last, per-epoch shuffles from the seed), default collation, positions.
 import { describe, expect, it } from "vitest";
 import { lastValueFrom, toArray } from "rxjs";
-import { tensor, loader, defaultCollate, key, foldIn, randperm, type Dataset, type Sample, type Tensor } from "../../src/index.js";
+import { tensor, loader, defaultCollate, key, foldIn, randperm, randn, stack, grad, cpuDevice, deviceRuntime, type Dataset, type Sample, type Tensor } from "../../src/index.js";
 
 const range = (n: number): Dataset<Sample<Tensor>> => ({ length: n, get: (i) => ({ input: tensor([i, -i]), target: i % 3 }) });
 const all = <T>(o: import("rxjs").Observable<T>) => lastValueFrom(o.pipe(toArray()));
@@ -88,6 +88,40 @@ describe("defaultCollate", () => {
     expect(b.meta.w.tolist()).toEqual([0.5, 2]);
     expect(b.pair[0].dtype).toBe("int32");
     expect(b.pair[1].shape).toEqual([2, 1, 1]);
+  });
+
+  it("stacks CPU samples by copying their storage: the same tensor as stack, for every dtype, shape and rank", () => {
+    const floats = Array.from({ length: 5 }, (_, i) => randn(key(i), [3, 2, 4]));
+    const cases: Tensor[][] = [
+      floats,
+      floats.map((t) => t.mul(10).astype("int32")),
+      floats.map((t) => t.gt(0)),
+      [tensor(7, { dtype: "float32" }), tensor(-1.5)], // zero-dimensional samples become a vector
+      [tensor([[1, 2, 3]])],
+    ];
+    for (const ts of cases) {
+      const b = defaultCollate(ts), s = stack(ts);
+      expect([b.shape, b.dtype]).toEqual([s.shape, s.dtype]);
+      expect(Array.from(b.dataSync())).toEqual(Array.from(s.dataSync()));
+    }
+    // The batch owns its memory: it is not a view of any sample's storage.
+    expect(defaultCollate(floats).dataSync()[0]).toBe(floats[0]!.dataSync()[0]);
+  });
+
+  it("collates samples being differentiated through stack, so gradients flow back to each sample", () => {
+    const g = grad((xs: Tensor[]) => defaultCollate(xs).mul(tensor([[1, 2], [3, 4]])).sum());
+    const [ga, gb] = g([tensor([1, 1]), tensor([1, 1])]);
+    expect(ga!.tolist()).toEqual([1, 2]);
+    expect(gb!.tolist()).toEqual([3, 4]);
+  });
+
+  it("refuses a sample released by its step scope, naming the problem", () => {
+    let tmp: Tensor | undefined;
+    deviceRuntime(cpuDevice).step(() => {
+      tmp = randn(key(9), [2048]).mul(2);
+      return 0;
+    });
+    expect(() => defaultCollate([tmp!, tmp!])).toThrow(/released when the step scope/);
   });
 
   it("names the field and the samples that cannot be collated", () => {

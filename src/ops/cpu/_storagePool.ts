@@ -83,21 +83,34 @@ const zeroFill = (a: AnyTypedArray): void => {
 
 // Resident arrays kept past every scope are freed by the collector, but the collector cannot see the heap's memory:
 // a view is a few bytes of JavaScript heap, and a loop that keeps each step's new parameters (trainStep on the CPU
-// donates nothing) would fill the arena long before a major collection ran. Each such array therefore holds an
+// donates nothing) would fill the arena long before a major collection ran. Such an array therefore holds an
 // untouched ArrayBuffer of its size: V8 counts it as external memory, so the collections come as they would for
-// plain arrays (and large ones are zero pages the OS never commits).
+// plain arrays (and large ones are zero pages the OS never commits). Only once the memory awaiting the collector
+// outgrows what the last step kept (twice that, plus 1 MiB), though: a loop that donates its previous state
+// (deviceRuntime(device).step with donate) frees what it kept one step later, and allocating, then collecting, a
+// ballast of every parameter and optimizer moment each step cost it for nothing.
 // Collections only free memory once the event loop runs the registry's callbacks, which a loop that never yields
 // (synchronous steps, or awaits of settled promises) does not allow: so while more than the pool bound
 // (RIVULET_CPU_POOL_MB) of such memory awaits the collector, new storage is plain arrays.
 const ballast = new WeakMap<AnyTypedArray, ArrayBuffer>();
 const escaped = new Set<HeapBlock>();
 let escapedBytes = 0;
+// Bytes kept past every scope by the outermost scope closing now, and by the one before it.
+let keptNow = 0, keptBefore = 0;
+let ballastMade = 0;
 const escape = (a: AnyTypedArray): void => {
   const r = resident.get(a)!;
-  if (r.block.gen !== r.gen || escaped.has(r.block)) return;
-  ballast.set(a, new ArrayBuffer(a.byteLength));
+  if (r.block.gen !== r.gen) return;
+  // Registered only now: the arrays a scope releases (nearly all of them) never need the registry.
+  collected.register(a, r);
+  if (escaped.has(r.block)) return;
+  if (escapedBytes > 2 * keptBefore + 2 ** 20) {
+    ballast.set(a, new ArrayBuffer(a.byteLength));
+    ballastMade += a.byteLength;
+  }
   escaped.add(r.block);
   escapedBytes += r.block.bytes;
+  keptNow += r.block.bytes;
 };
 
 /** A view of a fresh heap block for `n` elements, or undefined without an arena or with the heap full. */
@@ -111,7 +124,6 @@ const residentArray = (dtype: DType, n: number, bytes: number): AnyTypedArray | 
   const a = views[dtype](arena!.buffer(), block.offset, n);
   const r = { block, gen: block.gen };
   resident.set(a, r);
-  collected.register(a, r);
   return a;
 };
 
@@ -166,10 +178,17 @@ export const assertLive = (op: string, a: unknown, size: number): void => {
 };
 
 const release = (a: AnyTypedArray): void => {
+  const bytes = a.byteLength;
+  if (bytes === 0) return; // empty, or already detached
+  // Small arrays (every array a scope makes below POOL_MIN_BYTES is its own) are neither resident nor recycled: only
+  // marked, without reading `a.buffer`, which makes V8 move a small array's elements out to a new ArrayBuffer.
+  if (bytes < POOL_MIN_BYTES) {
+    released.add(a);
+    return;
+  }
   const r = resident.get(a);
   if (r !== undefined) return freeResident(r);
   const b = a.buffer;
-  if (b.byteLength === 0) return;
   released.add(a);
   if (b.byteLength < POOL_MIN_BYTES || !(b instanceof ArrayBuffer)) return;
   // Transferring detaches `b` (every view of it now has length 0, so later reads fail loudly instead of seeing
@@ -206,6 +225,7 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
   frames.pop();
   const parent = frames[frames.length - 1];
   const kept = new Set<unknown>();
+  keptNow = 0;
   for (const s of keep) if (ArrayBuffer.isView(s)) kept.add(storageKey(s as AnyTypedArray));
   for (const a of (frame as Frame).created) {
     if (!kept.has(storageKey(a))) release(a);
@@ -216,15 +236,17 @@ export const endCpuScope = (frame: unknown, keep: ReadonlySet<unknown>, donated?
   if (donated)
     for (const s of donated)
       if (ArrayBuffer.isView(s) && made.has(s as AnyTypedArray) && !kept.has(storageKey(s as AnyTypedArray))) release(s as AnyTypedArray);
+  if (parent === undefined) keptBefore = keptNow;
 };
 
 /** Bytes free for reuse: the free list's plus the arena heap's (for tests and the memory figures). */
 export const cpuPoolBytes = (): number => freeBytes + (arena?.heap.freeBytes() ?? 0);
 
-/** Where step-scoped CPU memory is: the plain free list; the arena heap's free, live and reserved (ever bumped) bytes; and the heap bytes kept past every scope, awaiting the collector. */
-export const cpuMemoryStats = (): { freeListBytes: number; heapFreeBytes: number; heapLiveBytes: number; heapReservedBytes: number; escapedBytes: number } => ({
+/** Where step-scoped CPU memory is: the plain free list; the arena heap's free, live and reserved (ever bumped) bytes; the heap bytes kept past every scope, awaiting the collector; and the ballast made for them so far. */
+export const cpuMemoryStats = (): { freeListBytes: number; heapFreeBytes: number; heapLiveBytes: number; heapReservedBytes: number; escapedBytes: number; ballastBytesMade: number } => ({
   freeListBytes: freeBytes,
   escapedBytes,
+  ballastBytesMade: ballastMade,
   heapFreeBytes: arena?.heap.freeBytes() ?? 0,
   heapLiveBytes: arena?.heap.liveBytes() ?? 0,
   heapReservedBytes: arena?.heap.reserved() ?? 0,

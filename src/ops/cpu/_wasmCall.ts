@@ -41,15 +41,12 @@ export interface WasmCall {
 /** Thrown inside a call when the heap cannot hold a temporary: `wasmCall` answers null and the caller falls back. */
 class HeapFull {}
 
-/**
- * Runs `body` with a call's allocations on the shared arena, freeing its temporaries afterwards (also on error).
- * Null when there is no arena (RIVULET_CPU_WASM=0, no shared memory), the heap cannot hold the temporaries, or
- * `body` answers null: the caller then runs its TypeScript reference.
- */
-export const wasmCall = <T>(body: (c: WasmCall) => T | null): T | null => {
-  const arena = getArena();
-  if (arena === null) return null;
-  const temps: HeapBlock[] = [];
+// The calls' temporaries, innermost call's last (a kernel may run another inside its body): each call frees those
+// above the mark it started at. One WasmCall per arena serves every call, so a kernel call allocates no closures.
+const temps: HeapBlock[] = [];
+let shared: { readonly arena: Arena; readonly call: WasmCall } | undefined;
+
+const makeCall = (arena: Arena): WasmCall => {
   const temp = (bytes: number): number => {
     const b = arena.heap.alloc(Math.max(bytes, 1));
     if (b === null) throw new HeapFull();
@@ -75,12 +72,25 @@ export const wasmCall = <T>(body: (c: WasmCall) => T | null): T | null => {
       },
     };
   };
+  return { arena, operand, result, temp, f32: arena.f32 };
+};
+
+/**
+ * Runs `body` with a call's allocations on the shared arena, freeing its temporaries afterwards (also on error).
+ * Null when there is no arena (RIVULET_CPU_WASM=0, no shared memory), the heap cannot hold the temporaries, or
+ * `body` answers null: the caller then runs its TypeScript reference.
+ */
+export const wasmCall = <T>(body: (c: WasmCall) => T | null): T | null => {
+  const arena = getArena();
+  if (arena === null) return null;
+  if (shared?.arena !== arena) shared = { arena, call: makeCall(arena) };
+  const mark = temps.length;
   try {
-    return body({ arena, operand, result, temp, f32: arena.f32 });
+    return body(shared.call);
   } catch (e) {
     if (e instanceof HeapFull) return null;
     throw e;
   } finally {
-    for (const b of temps) arena.heap.free(b);
+    while (temps.length > mark) arena.heap.free(temps.pop()!);
   }
 };

@@ -1,6 +1,7 @@
 // ToTensor: an 8-bit HWC Image to a CHW float32 tensor in [0, 1] (torchvision.transforms.ToTensor).
-import type { Tensor } from "../../ops/Tensor.js";
-import { fromTyped } from "../../ops/creation.js";
+import { Tensor } from "../../ops/Tensor.js";
+import { cpuDevice } from "../../ops/device.js";
+import { allocUninit } from "../../ops/dtype.js";
 import type { Image } from "../Image.js";
 import { imageInput, toChw } from "./_imageInput.js";
 
@@ -11,5 +12,7 @@ import { imageInput, toChw } from "./_imageInput.js";
  */
 export const toTensor = (): ((img: Image) => Tensor) => (img) => {
   const { height: h, width: w, channels: c } = imageInput("toTensor", img);
-  return fromTyped(toChw(img, new Float32Array(c * h * w), (v) => v / 255), [c, h, w]);
+  // Written straight into the tensor's CPU storage (fromTyped would copy it once more): a loader runs this per sample.
+  const out = toChw(img, allocUninit("float32", c * h * w) as Float32Array, (v) => v / 255);
+  return new Tensor(out, [c, h, w], "float32", cpuDevice);
 };

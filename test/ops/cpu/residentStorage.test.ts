@@ -123,6 +123,28 @@ describe.runIf(process.env["RIVULET_CPU_WASM"] !== "0" && process.env["RIVULET_C
     expect(survivor.dataSync()[5]).toBe(Math.fround(x.dataSync()[5]! * 2)); // still referenced: never collected
   });
 
+  it("ballast (external memory that makes V8 collect) only once kept storage outgrows what the last step kept: never in a donating loop", async () => {
+    setFlagsFromString("--expose-gc");
+    const gc = runInNewContext("gc") as () => void;
+    for (let i = 0; i < 3; i++) {
+      gc(); // earlier tests' kept storage, collected first
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const x = randn(key(8), [1 << 16]); // 256 KiB per result
+    const ballast = () => cpuMemoryStats().ballastBytesMade;
+    let s = step(() => x.mul(1));
+    const before = ballast();
+    for (let i = 0; i < 12; i++) {
+      const prev = s;
+      s = step(() => prev.add(1), prev); // the previous result donated: freed by the next step
+    }
+    expect(ballast()).toBe(before);
+    const kept: Tensor[] = [];
+    for (let i = 0; i < 12; i++) kept.push(step(() => x.mul(i))); // nothing donated: 3 MiB awaiting the collector
+    expect(ballast() - before).toBeGreaterThanOrEqual(4 * (1 << 18));
+    expect(ballast() - before).toBeLessThan(12 * (1 << 18)); // not from the first: the last step kept 256 KiB
+  });
+
   it("a loop that keeps every step's result and never yields to the collector stops taking new heap space at the pool bound", () => {
     const x = randn(key(7), [1 << 15]); // 128 KiB per result
     setCpuPoolLimit(1 << 20); // at most 1 MiB of kept results awaiting the collector
