@@ -1,10 +1,10 @@
 // Times the CPU layout kernels (permute, slice, pad, concat, indexAdd, reshape) at the GPT row's shapes and two short-run cases:
 // the current kernels against the element-walking references they replaced, alternating in one process (minima), in
 // ns per output element. Usage: node --import tsx bench/layoutKernels.ts [--reps=30]
-import type { Buf, Kernel, OutSpec } from "../src/ops/backend.js";
+import type { Buf, OutSpec } from "../src/ops/backend.js";
 import type { AnyTypedArray } from "../src/ops/dtype.js";
-import type { Prim, PrimParams } from "../src/ops/primitive.js";
-import { beginCpuScope, endCpuScope } from "../src/ops/cpu/_storagePool.js";
+import type { Prim } from "../src/ops/primitive.js";
+import { kernelCase, timeKernelCases, type KernelCase } from "./_kernelCases.js";
 import { permute, reshape } from "../src/ops/cpu/layout.js";
 import { concat, pad, slice } from "../src/ops/cpu/slicing.js";
 import { indexAdd } from "../src/ops/cpu/indexing.js";
@@ -16,20 +16,12 @@ type Arr = AnyTypedArray;
 const f32 = (shape: readonly number[]): Buf<Arr> => ({ data: Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.random() - 0.5), shape, dtype: "float32" });
 const ids = (n: number, size: number): Buf<Arr> => ({ data: Int32Array.from({ length: n }, () => Math.floor(Math.random() * size)), shape: [n], dtype: "int32" });
 
-interface Case<P extends Prim> {
-  readonly name: string;
-  readonly inputs: readonly Buf<Arr>[];
-  readonly params: PrimParams[P];
-  readonly out: OutSpec;
-  readonly kernel: Kernel<Arr, P>;
-  readonly reference: Kernel<Arr, P> | null;
-}
-const c = <P extends Prim>(x: Case<P>): Case<Prim> => x as unknown as Case<Prim>;
+const c = kernelCase;
 const out = (shape: readonly number[]): OutSpec => ({ shape, dtype: "float32" });
 
 // The GPT row's calls (2 blocks, d 128, 4 heads, ctx 64, batch 16): head split/merge, the key transpose, the q/k/v
 // split and its gradient's padding, the token embedding and its gradient; concat of the three parts for comparison.
-const cases: Case<Prim>[] = [
+const cases: KernelCase<Prim>[] = [
   c<"permute">({ name: "permute [16,64,4,32] (0,2,1,3)", inputs: [f32([16, 64, 4, 32])], params: { perm: [0, 2, 1, 3] }, out: out([16, 4, 64, 32]), kernel: permute, reference: permuteReference }),
   c<"permute">({ name: "permute [16,4,64,32] (0,1,3,2)", inputs: [f32([16, 4, 64, 32])], params: { perm: [0, 1, 3, 2] }, out: out([16, 4, 32, 64]), kernel: permute, reference: permuteReference }),
   c<"permute">({ name: "permute [16,4,32,64] (0,1,3,2)", inputs: [f32([16, 4, 32, 64])], params: { perm: [0, 1, 3, 2] }, out: out([16, 4, 64, 32]), kernel: permute, reference: permuteReference }),
@@ -45,27 +37,7 @@ const cases: Case<Prim>[] = [
   c<"reshape">({ name: "reshape [16,64,128] → [1024,128]", inputs: [f32([16, 64, 128])], params: { shape: [1024, 128] }, out: out([1024, 128]), kernel: reshape, reference: null }),
 ];
 
-/** Minimum seconds of one call, each call in its own step scope (storage recycled, as in a training step). */
-const time = (k: Kernel<Arr, Prim>, cs: Case<Prim>, n: number): number => {
-  let best = Infinity;
-  for (let r = 0; r < n; r++) {
-    const scope = beginCpuScope();
-    const t = performance.now();
-    k(cs.inputs, cs.params, cs.out);
-    best = Math.min(best, performance.now() - t);
-    endCpuScope(scope, new Set());
-  }
-  return best / 1000;
-};
-
-const ns = (s: number, cs: Case<Prim>): string => ((s * 1e9) / cs.out.shape.reduce((a, b) => a * b, 1)).toFixed(3).padStart(8);
+const ns = (ms: number, cs: KernelCase<Prim>): string => ((ms * 1e6) / cs.out.shape.reduce((a, b) => a * b, 1)).toFixed(3).padStart(8);
 console.log(`${"kernel and shape".padEnd(40)} ${"before".padStart(8)} ${"after".padStart(8)}  ns/element (minimum of ${reps})`);
-for (const cs of cases) {
-  // Alternate the two in rounds so that load from other processes falls on both alike.
-  let before = Infinity, after = Infinity;
-  for (let round = 0; round < 3; round++) {
-    if (cs.reference) before = Math.min(before, time(cs.reference, cs, reps));
-    after = Math.min(after, time(cs.kernel, cs, reps));
-  }
-  console.log(`${cs.name.padEnd(40)} ${cs.reference ? ns(before, cs) : "".padStart(8)} ${ns(after, cs)}`);
-}
+for (const { cs, reference, kernel } of timeKernelCases(cases, reps))
+  console.log(`${cs.name.padEnd(40)} ${cs.reference ? ns(reference, cs) : "".padStart(8)} ${ns(kernel, cs)}`);

@@ -2,10 +2,11 @@
 // gradient) at the cifar-train row's shapes (tudui, batch 64) and one padded 3×3 stride-2 pool: the WebAssembly
 // kernels against the TypeScript references, alternating in one process (minima), inputs resident in the arena as
 // inside a training step. Usage: node --import tsx bench/poolKernels.ts [--reps=30] (RIVULET_CPU_THREADS=1: one thread)
-import type { Buf, Kernel, OutSpec } from "../src/ops/backend.js";
+import type { Buf, Kernel } from "../src/ops/backend.js";
 import type { AnyTypedArray } from "../src/ops/dtype.js";
-import type { Prim, PrimParams, WindowParams } from "../src/ops/primitive.js";
-import { allocStorage, beginCpuScope, endCpuScope } from "../src/ops/cpu/_storagePool.js";
+import type { Prim, WindowParams } from "../src/ops/primitive.js";
+import { allocStorage, beginCpuScope } from "../src/ops/cpu/_storagePool.js";
+import { kernelCase, timeKernelCases, type KernelCase } from "./_kernelCases.js";
 import { maxPoolIndices, maxPoolIndicesReference } from "../src/ops/cpu/pool.js";
 import { gather, gatherReference, scatterAdd, scatterAddReference } from "../src/ops/cpu/indexing.js";
 import { windowCount } from "../src/ops/_shape.js";
@@ -22,17 +23,9 @@ const resident = (dtype: "float32" | "int32", shape: readonly number[], fill: (i
   return { data, shape, dtype };
 };
 
-interface Case<P extends Prim> {
-  readonly name: string;
-  readonly inputs: readonly Buf<Arr>[];
-  readonly params: PrimParams[P];
-  readonly out: OutSpec;
-  readonly kernel: Kernel<Arr, P>;
-  readonly reference: Kernel<Arr, P>;
-}
-const c = <P extends Prim>(x: Case<P>): Case<Prim> => x as unknown as Case<Prim>;
+const c = kernelCase;
 
-const cases: Case<Prim>[] = [];
+const cases: KernelCase<Prim>[] = [];
 const pool2: WindowParams = { kernel: [2, 2], stride: [2, 2], dilation: [1, 1], padding: [0, 0, 0, 0] };
 const pool3: WindowParams = { kernel: [3, 3], stride: [2, 2], dilation: [1, 1], padding: [1, 1, 1, 1] };
 for (const [shape, p] of [[[64, 32, 32, 32], pool2], [[64, 32, 16, 16], pool2], [[64, 64, 8, 8], pool2], [[64, 64, 32, 32], pool3]] as const) {
@@ -49,26 +42,6 @@ for (const [shape, p] of [[[64, 32, 32, 32], pool2], [[64, 32, 16, 16], pool2], 
   cases.push(c<"scatterAdd">({ name: `scatterAdd ${label}`, inputs: [g, idx], params: { axis: 2, shape: [n, ch, h * w] }, out: { shape: [n, ch, h * w], dtype: "float32" }, kernel: scatterAdd, reference: scatterAddReference }));
 }
 
-/** Minimum milliseconds of one call, each call in its own step scope (storage recycled, as in a training step). */
-const time = (k: Kernel<Arr, Prim>, cs: Case<Prim>, n: number): number => {
-  let best = Infinity;
-  for (let r = 0; r < n; r++) {
-    const scope = beginCpuScope();
-    const t = performance.now();
-    k(cs.inputs, cs.params, cs.out);
-    best = Math.min(best, performance.now() - t);
-    endCpuScope(scope, new Set());
-  }
-  return best;
-};
-
 console.log(`${"kernel and shape".padEnd(40)} ${"TS ms".padStart(8)} ${"wasm ms".padStart(8)}  (minimum of ${reps})`);
-for (const cs of cases) {
-  // Alternate the two in rounds so that load from other processes falls on both alike.
-  let before = Infinity, after = Infinity;
-  for (let round = 0; round < 3; round++) {
-    before = Math.min(before, time(cs.reference, cs, reps));
-    after = Math.min(after, time(cs.kernel, cs, reps));
-  }
-  console.log(`${cs.name.padEnd(40)} ${before.toFixed(3).padStart(8)} ${after.toFixed(3).padStart(8)}`);
-}
+for (const { cs, reference, kernel } of timeKernelCases(cases, reps))
+  console.log(`${cs.name.padEnd(40)} ${reference.toFixed(3).padStart(8)} ${kernel.toFixed(3).padStart(8)}`);
