@@ -8,18 +8,7 @@ import {
 } from "../../src/index.js";
 import { fusedAdamStep, withFusedUpdates } from "../../src/ops/fusedUpdates.js";
 import type { Backend } from "../../src/ops/backend.js";
-
-// A small deterministic generator (mulberry32), so that every run checks the same values.
-const rng = (seed: number): (() => number) => {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-};
+import { seeded } from "../_fuzz.js";
 
 const SPECIAL = [0, -0, 1e-45, -1e-45, 1e-40, 1.2e-38, -3e38, 3e38, 1e20, -1e-20, 1, -1];
 const NONFINITE = [NaN, Infinity, -Infinity];
@@ -58,7 +47,7 @@ const binaryCalls = <T>(f: () => T): [T, number] => {
 
 /** Runs `steps` updates from the same start with the fused path on and off; expects the same bits at every step. */
 const compare = (opt: GradientTransformation<unknown>, seed: number, { steps = 6, count }: { steps?: number; count?: number } = {}) => {
-  const next = rng(seed);
+  const next = seeded(seed);
   let params = tree(next, false);
   let state: unknown = opt.init(params);
   if (count !== undefined) state = { ...(state as object), count };
@@ -137,7 +126,7 @@ describe.runIf(wasm)("fused rmsprop and adagrad", () => {
 describe("where the fused update does not run", () => {
   it.runIf(wasm)("chain(clip, adamw) fuses the adamw part and keeps the clip's ops, with the same bits", () => {
     const opt = chain(clipGradNorm(1.0), adamw({ lr: 1e-3 })) as GradientTransformation<unknown>;
-    const next = rng(3);
+    const next = seeded(3);
     const params = tree(next, false), grads = tree(next, false);
     const state = opt.init(params);
     const fused = withFusedUpdates(true, () => opt.update(grads, state, params));
@@ -172,7 +161,7 @@ describe.runIf(wasm)("the fused updates go through the device's table (Backend.u
     ["adagrad", adagrad() as GradientTransformation<unknown>],
   ];
   it.each(opts)("%s: one call of the CPU's entry per parameter, and a declining entry (null) gives the ops' bits", (name, opt) => {
-    const next = rng(21);
+    const next = seeded(21);
     const params = tree(next, false), grads = tree(next, true);
     const state = opt.init(params);
     let calls = 0;
