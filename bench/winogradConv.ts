@@ -7,6 +7,7 @@ import { setLoadProbe } from "../src/ops/cpu/_gemmPool.js";
 import { setWinogradMode, setWinogradTile } from "../src/ops/cpu/_winograd.js";
 import { windowCount } from "../src/ops/_shape.js";
 import type { ConvParams } from "../src/ops/primitive.js";
+import { reference, relError } from "../test/ops/cpu/_convReference.js";
 
 const opt = (name: string): string | undefined => process.argv.find((a) => a.startsWith(`--${name}=`))?.slice(name.length + 3);
 const reps = Number(opt("reps") ?? 10);
@@ -30,36 +31,6 @@ const shapes: readonly [string, Shape4, Shape4, number][] = [
 const rand = (shape: readonly number[]): Tensor =>
   tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.random() * 2 - 1), { shape: [...shape] });
 
-/** The three passes in float64 from the definition (stride 1, symmetric padding). */
-const reference = (xs: Shape4, ws: Shape4, pad: number, x: Float32Array, w: Float32Array, g: Float32Array) => {
-  const [N, C, H, W] = xs, [K, , R, S] = ws, OH = H + 2 * pad - R + 1, OW = W + 2 * pad - S + 1;
-  const y = new Float64Array(N * K * OH * OW), dx = new Float64Array(x.length), dw = new Float64Array(w.length);
-  for (let n = 0; n < N; n++)
-    for (let k = 0; k < K; k++)
-      for (let ch = 0; ch < C; ch++)
-        for (let u = 0; u < R; u++)
-          for (let v = 0; v < S; v++) {
-            const wi = ((k * C + ch) * R + u) * S + v, wv = w[wi]!;
-            let dwAcc = 0;
-            for (let i = Math.max(0, pad - u); i < Math.min(OH, H + pad - u); i++)
-              for (let j = Math.max(0, pad - v); j < Math.min(OW, W + pad - v); j++) {
-                const xi = ((n * C + ch) * H + i + u - pad) * W + j + v - pad, yi = ((n * K + k) * OH + i) * OW + j;
-                y[yi]! += x[xi]! * wv;
-                dx[xi]! += g[yi]! * wv;
-                dwAcc += g[yi]! * x[xi]!;
-              }
-            dw[wi]! += dwAcc;
-          }
-  return { y, dx, dw };
-};
-
-const relError = (got: Tensor, want: Float64Array): number => {
-  const a = got.dataSync();
-  let err = 0, scale = 0;
-  for (let i = 0; i < want.length; i++) (err = Math.max(err, Math.abs(a[i]! - want[i]!))), (scale = Math.max(scale, Math.abs(want[i]!)));
-  return err / scale;
-};
-
 const variants = ["direct", ...tiles.map((m) => `F(${m})`)];
 const select = (v: string, r: number): void => {
   if (v === "direct") setWinogradMode("off");
@@ -80,7 +51,7 @@ for (const [name, xs, ws, pad] of shapes.filter(([n]) => only === undefined || n
   // Errors on 4 samples (the float64 reference is slow), relative to the largest output.
   const sx: Shape4 = [4, xs[1], xs[2], xs[3]];
   const ex = rand(sx), ew = rand(ws), eg = rand([4, ws[0], oh, ow]);
-  const ref = reference(sx, ws, pad, ex.dataSync() as Float32Array, ew.dataSync() as Float32Array, eg.dataSync() as Float32Array);
+  const ref = reference({ x: sx, w: ws, pad: [pad, pad, pad, pad] },  ex.dataSync() as Float32Array, ew.dataSync() as Float32Array, eg.dataSync() as Float32Array);
   const errs = variants.map((v) => {
     select(v, r);
     const f = run(ex, ew, eg);

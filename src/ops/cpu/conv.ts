@@ -92,7 +92,8 @@ const run = (
 
 /** conv: y[n] = W · im2col(x[n]) per sample (and group), samples spread over the threads. */
 export const conv: CompositeKernel<Arr, "conv"> = ([x, w], p, out: OutSpec) => {
-  const viaWinograd = winogradConv([x!, w!], p, out); if (viaWinograd !== null) return viaWinograd;
+  const viaWinograd = winogradConv([x!, w!], p, out);
+  if (viaWinograd !== null) return viaWinograd;
   const X = f32(x), W = f32(w);
   if (X === null || W === null || out.dtype !== "float32") return null;
   const [n, cin, h, wd] = x!.shape as [number, number, number, number];
@@ -109,7 +110,8 @@ export const conv: CompositeKernel<Arr, "conv"> = ([x, w], p, out: OutSpec) => {
 
 /** convInputGrad: dx[n] = col2im(Wᵀ · g[n]) per sample (and group), samples spread over the threads. */
 export const convInputGrad: CompositeKernel<Arr, "convInputGrad"> = ([g, w], p, out: OutSpec) => {
-  const viaWinograd = winogradConvInputGrad([g!, w!], p, out); if (viaWinograd !== null) return viaWinograd;
+  const viaWinograd = winogradConvInputGrad([g!, w!], p, out);
+  if (viaWinograd !== null) return viaWinograd;
   const G = f32(g), W = f32(w);
   if (G === null || W === null || out.dtype !== "float32") return null;
   const [n, cout, oh, ow] = g!.shape as [number, number, number, number];
@@ -126,7 +128,8 @@ export const convInputGrad: CompositeKernel<Arr, "convInputGrad"> = ([g, w], p, 
 
 /** convWeightGrad: Σₙ g[n] · im2col(x[n])ᵀ in fixed chunks of samples (one per block), the chunks' partials summed in order. */
 export const convWeightGrad: CompositeKernel<Arr, "convWeightGrad"> = ([x, g], p, out: OutSpec) => {
-  const viaWinograd = winogradConvWeightGrad([x!, g!], p, out); if (viaWinograd !== null) return viaWinograd;
+  const viaWinograd = winogradConvWeightGrad([x!, g!], p, out);
+  if (viaWinograd !== null) return viaWinograd;
   const X = f32(x), G = f32(g);
   if (X === null || G === null || out.dtype !== "float32") return null;
   const [n, cin, h, wd] = x!.shape as [number, number, number, number];

@@ -5,59 +5,15 @@ import { tensor, grad, sum, mul, conv2d, type Tensor } from "../../../src/index.
 import { applyPrim } from "../../../src/ops/apply.js";
 import { setLoadProbe } from "../../../src/ops/cpu/_gemmPool.js";
 import { setWinogradMode, setWinogradTile, winogradFits, winogradMatrices } from "../../../src/ops/cpu/_winograd.js";
-import { windowCount } from "../../../src/ops/_shape.js";
 import type { ConvParams } from "../../../src/ops/primitive.js";
 import { seededSigned } from "../../_fuzz.js";
+import { outShape, reference, relError, type ConvCase } from "./_convReference.js";
 
 const wasm = process.env["RIVULET_CPU_WASM"] !== "0";
 
-type Shape4 = readonly [number, number, number, number];
-interface Case {
-  readonly x: Shape4;
-  readonly w: Shape4;
-  readonly pad: readonly [number, number, number, number];
-}
-
-const params = (pad: Case["pad"]): ConvParams => ({ stride: [1, 1], dilation: [1, 1], padding: pad, groups: 1 });
-const outShape = ({ x, w, pad }: Case): Shape4 => [x[0], w[0], windowCount(x[2], w[2], 1, 1, pad[0], pad[1]), windowCount(x[3], w[3], 1, 1, pad[2], pad[3])];
+const params = (pad: ConvCase["pad"]): ConvParams => ({ stride: [1, 1], dilation: [1, 1], padding: pad, groups: 1 });
 const randT = (shape: readonly number[], next: () => number): Tensor =>
   tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, next), { shape: [...shape] });
-
-/** The three passes in float64 straight from the definition: y[n,k,i,j] = Σ x[n,c,i+u−pt,j+v−pl]·w[k,c,u,v]. */
-const reference = (c: Case, x: Float32Array, w: Float32Array, g: Float32Array) => {
-  const [N, C, H, W] = c.x, [K, , R, S] = c.w, [, , OH, OW] = outShape(c), [pt, , pl] = c.pad;
-  const y = new Float64Array(N * K * OH * OW), dx = new Float64Array(x.length), dw = new Float64Array(w.length);
-  for (let n = 0; n < N; n++)
-    for (let k = 0; k < K; k++)
-      for (let i = 0; i < OH; i++)
-        for (let j = 0; j < OW; j++) {
-          const yi = ((n * K + k) * OH + i) * OW + j;
-          let acc = 0;
-          for (let ch = 0; ch < C; ch++)
-            for (let u = 0; u < R; u++) {
-              const ih = i + u - pt;
-              if (ih < 0 || ih >= H) continue;
-              for (let v = 0; v < S; v++) {
-                const iw = j + v - pl;
-                if (iw < 0 || iw >= W) continue;
-                const xi = ((n * C + ch) * H + ih) * W + iw, wi = ((k * C + ch) * R + u) * S + v;
-                acc += x[xi]! * w[wi]!;
-                dx[xi]! += g[yi]! * w[wi]!;
-                dw[wi]! += g[yi]! * x[xi]!;
-              }
-            }
-          y[yi] = acc;
-        }
-  return { y, dx, dw };
-};
-
-/** max |got − want| / max |want|: the error relative to the output's scale. */
-const relError = (got: Tensor, want: Float64Array): number => {
-  const a = got.dataSync();
-  let err = 0, scale = 0;
-  for (let i = 0; i < want.length; i++) (err = Math.max(err, Math.abs(a[i]! - want[i]!))), (scale = Math.max(scale, Math.abs(want[i]!)));
-  return err / scale;
-};
 
 beforeAll(() => setLoadProbe(() => 0));
 afterAll(() => {
@@ -110,7 +66,7 @@ describe.runIf(wasm)("Winograd convolution kernels", () => {
   });
 
   // Odd sizes so tiles overhang, N = 1, channel counts off multiples of 4, padding 0/1/2 and asymmetric, 3×3 and 5×5.
-  const cases: Case[] = [
+  const cases: ConvCase[] = [
     { x: [1, 5, 9, 7], w: [6, 5, 3, 3], pad: [1, 1, 1, 1] },
     { x: [2, 3, 11, 13], w: [7, 3, 5, 5], pad: [2, 2, 2, 2] },
     { x: [3, 6, 8, 8], w: [5, 6, 5, 5], pad: [0, 0, 0, 0] },
