@@ -115,3 +115,23 @@ describe("external peers", () => {
     }
   });
 });
+
+describe("measure: how many samples a call gets", () => {
+  const busy = (ms: number) => () => {
+    const end = performance.now() + ms;
+    while (performance.now() < end);
+  };
+
+  it("samples fast calls past maxReps until 200 ms of them (at most 400), slow ones at most maxReps", async () => {
+    const { measure, measureAsync } = await import("../../bench/_measure.js");
+    const fast = measure(busy(0.05), { budgetMs: 2500, minReps: 3, maxReps: 15, warmMs: 0 });
+    expect(fast.samples).toBeGreaterThan(15);
+    expect(fast.samples).toBeLessThanOrEqual(400);
+    const slow = measure(busy(20), { budgetMs: 2500, minReps: 3, maxReps: 15, warmMs: 0 });
+    expect(slow.samples).toBe(15);
+    expect((await measureAsync(busy(0.05), { budgetMs: 2500, minReps: 3, maxReps: 15, warmMs: 0 })).samples).toBeGreaterThan(15);
+    // The quick setting stays one sample, and the budget still bounds fast calls.
+    expect(measure(busy(0.05), { budgetMs: 0, minReps: 1, maxReps: 1, warmMs: 0 }).samples).toBe(1);
+    expect(measure(busy(0.4), { budgetMs: 20, minReps: 3, maxReps: 15, warmMs: 0 }).samples).toBeLessThan(100);
+  });
+});
