@@ -7,8 +7,8 @@ import type { Prim } from "../src/ops/primitive.js";
 import { kernelCase, timeKernelCases, type KernelCase } from "./_kernelCases.js";
 import { permute, reshape } from "../src/ops/cpu/layout.js";
 import { concat, pad, slice } from "../src/ops/cpu/slicing.js";
-import { indexAdd } from "../src/ops/cpu/indexing.js";
-import { concatReference, indexAddReference, padReference, permuteReference, sliceReference } from "../test/ops/cpu/_layoutReference.js";
+import { indexAdd, indexAddReference } from "../src/ops/cpu/indexing.js";
+import { concatReference, padReference, permuteReference, sliceReference } from "../test/ops/cpu/_layoutReference.js";
 
 const reps = Number(process.argv.find((a) => a.startsWith("--reps="))?.slice(7) ?? 30);
 

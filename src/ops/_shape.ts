@@ -16,6 +16,22 @@ export const stridesOf = (shape: Shape): number[] => {
   return s;
 };
 
+/**
+ * Advances a row-major multi-index over axes [0, n) by one and returns the change in a strided offset,
+ * so kernels walk rows without building index arrays per element.
+ */
+export const nextIndex = (idx: Int32Array, lens: ArrayLike<number>, strides: ArrayLike<number>, n: number): number => {
+  let delta = 0;
+  for (let d = n - 1; d >= 0; d--) {
+    idx[d]!++;
+    delta += strides[d]!;
+    if (idx[d]! < lens[d]!) return delta;
+    delta -= strides[d]! * lens[d]!;
+    idx[d] = 0;
+  }
+  return delta;
+};
+
 export const shapeStr = (shape: Shape): string => `[${shape.join(", ")}]`;
 
 export const sameShape = (a: Shape, b: Shape): boolean =>

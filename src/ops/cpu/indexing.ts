@@ -1,28 +1,12 @@
 // CPU kernels for gather/scatter-add, index-select/index-add (float32 rows in WebAssembly) and a stable argsort (merge sort on index arrays).
 import type { Kernel } from "../backend.js";
 import { allocFor, dtypeOfArray, type AnyTypedArray, type DType } from "../dtype.js";
-import { numel, stridesOf, type Shape } from "../_shape.js";
+import { nextIndex, numel, stridesOf, type Shape } from "../_shape.js";
 import { copyRun } from "./_stridedCopy.js";
 import { wasmCall } from "./_wasmCall.js";
 import { POOL_GATHER, POOL_SCATTER, runPool } from "./_poolJob.js";
 
 type Arr = AnyTypedArray;
-
-/**
- * Advances a row-major multi-index over axes [0, n) by one and returns the change in a strided offset,
- * so kernels walk rows without building index arrays per element.
- */
-const nextIndex = (idx: Int32Array, lens: ArrayLike<number>, strides: ArrayLike<number>, n: number): number => {
-  let delta = 0;
-  for (let d = n - 1; d >= 0; d--) {
-    idx[d]!++;
-    delta += strides[d]!;
-    if (idx[d]! < lens[d]!) return delta;
-    delta -= strides[d]! * lens[d]!;
-    idx[d] = 0;
-  }
-  return delta;
-};
 
 const outOfRange = (op: string, v: number, axis: number, size: number): never => {
   throw new Error(`${op}: index ${v} is out of range for dimension ${axis} of size ${size}`);
@@ -188,15 +172,23 @@ const indexAddWasm = (s: Float32Array, ix: Int32Array, outer: number, n: number,
 };
 
 export const indexAdd: Kernel<Arr, "indexAdd"> = ([src, idx], { axis, shape }, out) => {
-  const s = src!.data;
-  const ix = idx!.data as Int32Array;
-  const n = shape[axis]!;
+  const s = src!.data, ix = idx!.data as Int32Array, n = shape[axis]!;
   checkIndex("indexAdd", ix, axis, n);
-  const outer = numel(shape.slice(0, axis));
-  const inner = numel(shape.slice(axis + 1));
+  const outer = numel(shape.slice(0, axis)), inner = numel(shape.slice(axis + 1));
   const fast = s instanceof Float32Array && out.dtype === "float32" ? indexAddWasm(s, ix, outer, n, inner) : null;
-  if (fast !== null) return fast;
-  const o = allocFor(out.dtype, numel(shape));
+  return fast ?? indexAddRows(s, ix, outer, n, inner, out.dtype);
+};
+
+/** The TypeScript indexAdd (the reference the WebAssembly rows are tested against). */
+export const indexAddReference: Kernel<Arr, "indexAdd"> = ([src, idx], { axis, shape }, out) => {
+  const ix = idx!.data as Int32Array, n = shape[axis]!;
+  checkIndex("indexAdd", ix, axis, n);
+  return indexAddRows(src!.data, ix, numel(shape.slice(0, axis)), n, numel(shape.slice(axis + 1)), out.dtype);
+};
+
+/** Adds the k rows of s ([outer, k, inner]) into a zeroed [outer, n, inner] at rows ix (checked), in order. */
+const indexAddRows = (s: Arr, ix: Int32Array, outer: number, n: number, inner: number, dtype: DType): Arr => {
+  const o = allocFor(dtype, outer * n * inner);
   const k = ix.length;
   for (let p = 0; p < outer; p++)
     for (let j = 0; j < k; j++) {

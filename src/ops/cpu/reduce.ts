@@ -9,7 +9,7 @@
 import type { Kernel } from "../backend.js";
 import { allocFor, type AnyTypedArray } from "../dtype.js";
 import type { ReduceOp } from "../primitive.js";
-import { numel, type Shape } from "../_shape.js";
+import { nextIndex, numel, type Shape } from "../_shape.js";
 import { wasmCall } from "./_wasmCall.js";
 
 type Arr = AnyTypedArray;
@@ -114,20 +114,14 @@ const reduceRuns = (x: ArrayLike<number>, dims: readonly number[], reduced: read
   const outStride = new Array<number>(nd).fill(0);
   let size = lastReduced ? d0 : d1;
   for (let d = nd - 3; d >= 0; d--) if (!reduced[d]) outStride[d] = size, size *= dims[d]!;
-  const idx = new Array<number>(Math.max(0, nd - 2)).fill(0);
+  const idx = new Int32Array(Math.max(0, nd - 2));
   const total = x.length;
   const block = leaves[op][lastReduced ? 0 : 1];
   let o = 0;
   for (let s = 0; s < total; s += leaf) {
     if (op === "sum" && lastReduced && d1 <= 4) sumShortRows(x, s, acc, o, d0, d1);
     else block(x, s, acc, o, d0, d1);
-    for (let d = nd - 3; d >= 0; d--) {
-      idx[d]!++;
-      o += outStride[d]!;
-      if (idx[d]! < dims[d]!) break;
-      o -= outStride[d]! * dims[d]!;
-      idx[d] = 0;
-    }
+    o += nextIndex(idx, dims, outStride, nd - 2);
   }
 };
 

@@ -2,7 +2,7 @@
 // must match them bit for bit (test/ops/cpu/layoutKernels.test.ts), and bench/layoutKernels.ts times both.
 import type { Kernel } from "../../../src/ops/backend.js";
 import { allocFor, type AnyTypedArray } from "../../../src/ops/dtype.js";
-import { numel, stridesOf } from "../../../src/ops/_shape.js";
+import { nextIndex, numel, stridesOf } from "../../../src/ops/_shape.js";
 
 type Arr = AnyTypedArray;
 
@@ -41,22 +41,6 @@ export const permuteReference: Kernel<Arr, "permute"> = ([x], { perm }, out) => 
 const copyRun = (src: Arr, s: number, dst: Arr, d: number, len: number): void => {
   if (len >= SET_MIN) (dst as Float32Array).set(src.subarray(s, s + len), d);
   else for (let i = 0; i < len; i++) dst[d + i] = src[s + i]!;
-};
-
-/**
- * Advances a row-major multi-index over axes [0, n) by one and returns the change in a strided offset,
- * so kernels walk rows without building index arrays per element.
- */
-const nextIndex = (idx: Int32Array, lens: ArrayLike<number>, strides: ArrayLike<number>, n: number): number => {
-  let delta = 0;
-  for (let d = n - 1; d >= 0; d--) {
-    idx[d]!++;
-    delta += strides[d]!;
-    if (idx[d]! < lens[d]!) return delta;
-    delta -= strides[d]! * lens[d]!;
-    idx[d] = 0;
-  }
-  return delta;
 };
 
 export const sliceReference: Kernel<Arr, "slice"> = ([x], { begin, step }, out) => {
@@ -145,23 +129,5 @@ export const indexSelectReference: Kernel<Arr, "indexSelect"> = ([x, idx], { axi
     const i = e % inner, j = Math.floor(e / inner) % k, p = Math.floor(e / (inner * k));
     o[e] = x!.data[(p * n + ix[j]!) * inner + i]!;
   }
-  return o;
-};
-
-export const indexAddReference: Kernel<Arr, "indexAdd"> = ([src, idx], { axis, shape }, out) => {
-  const s = src!.data;
-  const ix = idx!.data as Int32Array;
-  const n = shape[axis]!;
-  checkIndex("indexAdd", ix, axis, n);
-  const o = allocFor(out.dtype, numel(shape));
-  const outer = numel(shape.slice(0, axis));
-  const inner = numel(shape.slice(axis + 1));
-  const k = ix.length;
-  for (let p = 0; p < outer; p++)
-    for (let j = 0; j < k; j++) {
-      const d = (p * n + ix[j]!) * inner;
-      const b = (p * k + j) * inner;
-      for (let i = 0; i < inner; i++) o[d + i] += s[b + i]!;
-    }
   return o;
 };

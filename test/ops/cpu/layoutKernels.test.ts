@@ -10,9 +10,9 @@ import { rules } from "../../../src/ops/prims/index.js";
 import { beginCpuScope, endCpuScope } from "../../../src/ops/cpu/_storagePool.js";
 import { permute, reshape } from "../../../src/ops/cpu/layout.js";
 import { concat, pad, slice } from "../../../src/ops/cpu/slicing.js";
-import { indexAdd, indexSelect } from "../../../src/ops/cpu/indexing.js";
+import { indexAdd, indexAddReference, indexSelect } from "../../../src/ops/cpu/indexing.js";
 import { collapse, stridedCopy } from "../../../src/ops/cpu/_stridedCopy.js";
-import { concatReference, indexAddReference, indexSelectReference, padReference, permuteReference, sliceReference } from "./_layoutReference.js";
+import { concatReference, indexSelectReference, padReference, permuteReference, sliceReference } from "./_layoutReference.js";
 import { seeded, below } from "../../_fuzz.js";
 
 type Arr = AnyTypedArray;
